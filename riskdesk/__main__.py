@@ -1,0 +1,3 @@
+from riskdesk.cli.main import main
+
+raise SystemExit(main())

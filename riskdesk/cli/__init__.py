@@ -1,0 +1,1 @@
+"""The riskdesk console command."""

@@ -1,0 +1,1 @@
+"""Headless core: models, taxonomy, scoring, classification, strategy. Never imports Qt."""

@@ -1,0 +1,210 @@
+"""The inventory: chains (or chain × segment rows) with their indicator values and provenance.
+
+Held as one DataFrame — profile columns plus one float64 column per indicator, NaN = missing —
+because the engine scores it column-wise. Provenance is stored without a Python object per cell:
+imported values derive their cell address from the column's origin and the row's source row;
+computed and expert values (few) are kept as explicit per-cell records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from riskdesk.core.models import (
+    PROFILE_FIELDS,
+    Chain,
+    DataIssue,
+    IndicatorValue,
+    InputSource,
+    Provenance,
+    TechCategory,
+)
+from riskdesk.core.taxonomy import Taxonomy
+
+ChainKey = tuple[str, str | None]
+CellKey = tuple[str, str | None, str]
+NUMERIC_PROFILE = ("strategic_value", "generality", "year")
+
+
+@dataclass(frozen=True)
+class ColumnOrigin:
+    """Where an imported column came from, so each cell's address can be given."""
+
+    file: str
+    sheet: str | None
+    column: str  # column letter (A, B, …) or header text for csv
+    header: str
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    year: int
+    value: float
+
+
+@dataclass
+class Inventory:
+    frame: pd.DataFrame
+    source: InputSource | None = None
+    origins: dict[str, ColumnOrigin] = field(default_factory=dict)
+    source_rows: dict[ChainKey, int] = field(default_factory=dict)
+    cell_provenance: dict[CellKey, Provenance] = field(default_factory=dict)
+    cell_years: dict[CellKey, int] = field(default_factory=dict)
+    series: dict[CellKey, list[SeriesPoint]] = field(default_factory=dict)
+    issues: list[DataIssue] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+    # --- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def empty_frame(cls, taxonomy: Taxonomy, n: int = 0) -> pd.DataFrame:
+        data: dict[str, object] = {}
+        for name in PROFILE_FIELDS:
+            if name in NUMERIC_PROFILE:
+                data[name] = np.full(n, np.nan)
+            else:
+                data[name] = pd.Series([None] * n, dtype=object)
+        for ind in taxonomy.indicator_ids:
+            data[ind] = np.full(n, np.nan)
+        return pd.DataFrame(data)
+
+    @classmethod
+    def from_records(
+        cls,
+        taxonomy: Taxonomy,
+        chains: Iterable[Chain],
+        values: Iterable[tuple[str, str | None, IndicatorValue]] = (),
+        source: InputSource | None = None,
+    ) -> Inventory:
+        """Build from pydantic records (project store, GUI edits, tests)."""
+        chain_list = list(chains)
+        frame = cls.empty_frame(taxonomy, len(chain_list))
+        row_of: dict[ChainKey, int] = {}
+        for i, chain in enumerate(chain_list):
+            row_of[(chain.chain_id, chain.segment)] = i
+            for name, value in chain.model_dump().items():
+                if value is None:
+                    continue
+                if isinstance(value, TechCategory):
+                    value = value.value
+                frame.at[i, name] = value
+        inv = cls(frame=frame, source=source)
+        for chain_id, segment, iv in values:
+            row = row_of.get((chain_id, segment))
+            if row is None or iv.indicator not in taxonomy.indicator_by_id:
+                continue
+            frame.at[row, iv.indicator] = np.nan if iv.value is None else float(iv.value)
+            inv.cell_provenance[(chain_id, segment, iv.indicator)] = iv.provenance
+            if iv.year is not None:
+                inv.cell_years[(chain_id, segment, iv.indicator)] = iv.year
+        return inv
+
+    # --- per-chain views ------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def key(self, row: int) -> ChainKey:
+        seg = self.frame.at[row, "segment"]
+        return (str(self.frame.at[row, "chain_id"]), None if _blank(seg) else str(seg))
+
+    def keys(self) -> list[ChainKey]:
+        return [self.key(i) for i in range(len(self.frame))]
+
+    def row_of(self, chain_id: str, segment: str | None = None) -> int:
+        ids = self.frame["chain_id"].astype(str).to_numpy()
+        segs = self.frame["segment"].to_numpy()
+        for i in np.flatnonzero(ids == chain_id):
+            seg = segs[i]
+            if (None if _blank(seg) else str(seg)) == segment:
+                return int(i)
+        raise KeyError((chain_id, segment))
+
+    def chain(self, row: int) -> Chain:
+        data: dict[str, object] = {}
+        for name in PROFILE_FIELDS:
+            value = self.frame.at[row, name]
+            if _blank(value):
+                continue
+            data[name] = int(value) if name in NUMERIC_PROFILE else str(value)
+        return Chain.model_validate(data)
+
+    def provenance(self, row: int, indicator: str) -> Provenance | None:
+        """Provenance of one cell, or None when the value is missing."""
+        if pd.isna(self.frame.at[row, indicator]):
+            return None
+        chain_id, segment = self.key(row)
+        explicit = self.cell_provenance.get((chain_id, segment, indicator))
+        if explicit is not None:
+            return explicit
+        origin = self.origins.get(indicator)
+        src_row = self.source_rows.get((chain_id, segment))
+        if origin is None:
+            return Provenance(kind="imported", file=self.source.path if self.source else None)
+        cell = f"{origin.column}{src_row}" if src_row is not None else origin.column
+        return Provenance(kind="imported", file=origin.file, sheet=origin.sheet, cell=cell)
+
+    def year(self, row: int, indicator: str) -> int | None:
+        chain_id, segment = self.key(row)
+        year = self.cell_years.get((chain_id, segment, indicator))
+        if year is not None:
+            return year
+        row_year = self.frame.at[row, "year"]
+        return None if _blank(row_year) else int(row_year)
+
+    def indicator_values(self, row: int, taxonomy: Taxonomy) -> list[IndicatorValue]:
+        out = []
+        for ind in taxonomy.indicators:
+            raw = self.frame.at[row, ind.id]
+            prov = self.provenance(row, ind.id)
+            if prov is None:
+                continue
+            out.append(
+                IndicatorValue(
+                    indicator=ind.id,
+                    value=float(raw),
+                    unit=ind.unit,
+                    year=self.year(row, ind.id),
+                    provenance=prov,
+                )
+            )
+        return out
+
+    def set_value(
+        self, row: int, indicator: str, value: float | None, provenance: Provenance | None
+    ) -> None:
+        """Set (or clear with None) one indicator value with its provenance."""
+        chain_id, segment = self.key(row)
+        self.frame.at[row, indicator] = np.nan if value is None else float(value)
+        cell = (chain_id, segment, indicator)
+        if value is None or provenance is None:
+            self.cell_provenance.pop(cell, None)
+        else:
+            self.cell_provenance[cell] = provenance
+
+    def subset(self, rows: Iterable[int]) -> Inventory:
+        """A new inventory with the given rows (same provenance tables; frame re-indexed)."""
+        frame = self.frame.iloc[list(rows)].reset_index(drop=True)
+        return Inventory(
+            frame=frame,
+            source=self.source,
+            origins=self.origins,
+            source_rows=self.source_rows,
+            cell_provenance=self.cell_provenance,
+            cell_years=self.cell_years,
+            series=self.series,
+            issues=self.issues,
+            extra_columns=self.extra_columns,
+        )
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()

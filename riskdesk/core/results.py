@@ -1,0 +1,146 @@
+"""Per-chain assessment results — the shape the CLI's JSON, the reports, the project and the GUI share.
+
+The engine computes everything vectorised (`riskdesk.core.scoring`); `riskdesk.core.assess`
+materialises these models for the chains a caller wants to show, export or store.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from riskdesk.core.models import DataIssue, InputSource, Lang, Outcome, RiskLevel, RiskType
+
+
+class DimensionScore(BaseModel):
+    score: float | None = Field(description="weighted mean risk of the indicators present")
+    coverage: float = Field(ge=0, le=1, description="present weight / total weight")
+    sufficient: bool = Field(description="coverage ≥ the taxonomy's min_coverage")
+
+
+class IndicatorResult(BaseModel):
+    value: float | None
+    risk: float | None
+    source: str = Field(description="provenance in one line ('' when missing)")
+    unit: str | None = None
+    year: int | None = None
+    kind: Literal["imported", "computed", "expert"] | None = None
+    illustrative: bool = False
+
+
+class Driver(BaseModel):
+    """One indicator's contribution to a type's driving dimension: weight × r / Σ weights present."""
+
+    type: RiskType
+    dimension: str
+    indicator: str
+    value: float
+    risk: float
+    contribution: float
+
+
+class Explanation(BaseModel):
+    zh: str
+    en: str
+    drivers: list[Driver] = Field(default_factory=list)
+    driving_dimensions: dict[str, str | None] = Field(
+        default_factory=dict, description="type -> its highest dimension with sufficient evidence"
+    )
+
+    def text(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class RobustnessResult(BaseModel):
+    primary_stability: float = Field(ge=0, le=1, description="share of weight draws keeping the primary")
+    draws: int
+    spread: float = 0.25
+    alternatives: dict[str, float] = Field(
+        default_factory=dict, description="other primaries seen in the draws and their share"
+    )
+
+
+class ChainResult(BaseModel):
+    """The assessment of one chain, or of one segment of a chain (then `segment` is set)."""
+
+    chain_id: str
+    chain_name: str
+    segment: str | None = None
+    sector: str | None = None
+    tech_category: str | None = None
+    strategic_value: int | None = None
+    generality: int | None = None
+    primary_type: Outcome
+    types: list[RiskType] = Field(description="assigned types, highest score first")
+    tie: bool = Field(default=False, description="the primary was chosen by tie-break order")
+    normal_dependence: bool = Field(
+        default=False, description="the capability gap met an unexposed supply (002's false chokepoint)"
+    )
+    type_scores: dict[RiskType, float | None]
+    risk_levels: dict[RiskType, RiskLevel | None]
+    gap: float | None = Field(default=None, description="highest sufficient dimension of `missing`")
+    dimension_scores: dict[str, DimensionScore]
+    exposure: float | None
+    exposure_coverage: float = 0.0
+    strategy: Literal["gradient_cultivation", "defence", "reconstruction", "monitor"]
+    sub_strategy: Literal["leadership", "domestic_substitution", "asymmetric_advantage"] | None = None
+    priority_mode: Literal["government_led", "market_led"] | None = None
+    priority_note: str | None = Field(default=None, description="why the priority mode is undetermined")
+    measures: list[str] = Field(default_factory=list, description="recommended measure ids, in order")
+    explanation: Explanation
+    indicators: dict[str, IndicatorResult]
+    robustness: RobustnessResult | None = None
+    data_to_collect: list[str] = Field(
+        default_factory=list, description="missing indicators, most informative first"
+    )
+    weakest_segment: str | None = None
+    segments: list[ChainResult] = Field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.chain_id, self.segment)
+
+    @property
+    def primary_level(self) -> RiskLevel | None:
+        if self.primary_type in tuple(RiskType):
+            return self.risk_levels.get(RiskType(self.primary_type))
+        return None
+
+    @property
+    def primary_score(self) -> float | None:
+        if self.primary_type in tuple(RiskType):
+            return self.type_scores.get(RiskType(self.primary_type))
+        return None
+
+    @property
+    def evidence_coverage(self) -> float:
+        """Mean coverage over the seven capability dimensions (for summary boxes)."""
+        values = [d.coverage for k, d in self.dimension_scores.items() if k != "exposure"]
+        return sum(values) / len(values) if values else 0.0
+
+
+class TaxonomyRef(BaseModel):
+    name: str
+    sha256: str
+
+
+class AssessmentRun(BaseModel):
+    """All chain results of one run, with what identifies the run (for JSON, reports, storage)."""
+
+    riskdesk_version: str
+    taxonomy: TaxonomyRef
+    input: InputSource | None
+    assessed_at: str = Field(description="ISO-8601 time of the run (UTC)")
+    country: str = "CHN"
+    chains: list[ChainResult]
+    issues: list[DataIssue] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def chain(self, chain_id: str) -> ChainResult:
+        for c in self.chains:
+            if c.chain_id == chain_id:
+                return c
+        raise KeyError(chain_id)

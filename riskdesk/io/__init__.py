@@ -1,0 +1,1 @@
+"""Reading spreadsheets and trade tables; project storage."""

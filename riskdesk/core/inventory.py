@@ -57,6 +57,7 @@ class Inventory:
     series: dict[CellKey, list[SeriesPoint]] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    trade: pd.DataFrame | None = None  # canonical long trade table (SPEC §7.2), if the file had one
 
     # --- construction ---------------------------------------------------------------------
 
@@ -199,6 +200,7 @@ class Inventory:
             series=self.series,
             issues=self.issues,
             extra_columns=self.extra_columns,
+            trade=self.trade,
         )
 
 

@@ -23,7 +23,14 @@ from riskdesk.core.models import Lang, RiskType, TechCategory
 
 SCHEMA_VERSION = 1
 DEFAULT_TAXONOMY_DIR = Path(__file__).resolve().parents[2] / "taxonomy"
-TAXONOMY_FILES = ("taxonomy.toml", "indicators.toml", "strategies.toml", "questions.toml")
+TAXONOMY_FILES = (
+    "taxonomy.toml",
+    "indicators.toml",
+    "strategies.toml",
+    "measures.toml",
+    "questions.toml",
+)
+OPTIONAL_FILES = frozenset({"measures.toml", "questions.toml"})
 EXPOSURE = "exposure"
 
 
@@ -403,7 +410,7 @@ def load_taxonomy(directory: Path | None = None) -> Taxonomy:
     for name in TAXONOMY_FILES:
         path = directory / name
         if not path.exists():
-            if name == "questions.toml":
+            if name in OPTIONAL_FILES:
                 continue
             problems.append(f"{path}: file missing")
             continue

@@ -1,0 +1,623 @@
+"""A riskdesk project (.rdproj): the analyst's chains, values, judgements and results, kept safe.
+
+Every edit is a command (`riskdesk.core.commands`) whose write is one transaction with its audit
+entry, so the database on disk is the durable journal: nothing acknowledged is ever lost to a crash.
+Work that is not yet an edit (the wizard's half-filled answers) goes to `autosave_draft`, and the
+next open lists it in `recovered_drafts()`. See docs/projects.md.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from riskdesk import __version__
+from riskdesk.core.commands import (
+    ChainRef,
+    Command,
+    CommandStack,
+    Judgement,
+    Override,
+    SelectedMeasure,
+    SetMeasures,
+    SetNote,
+    SetOverride,
+    SetStatus,
+    SetValue,
+    StatusRecord,
+)
+from riskdesk.core.inventory import Inventory
+from riskdesk.core.models import IndicatorValue, InputSource, Lang, Outcome, Provenance, Status
+from riskdesk.core.results import AssessmentRun, ChainResult
+from riskdesk.core.rounds import RoundDiff, diff_rounds
+from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
+from riskdesk.io.project.audit import AuditEntry, AuditVerification, to_json
+from riskdesk.io.project.errors import ProjectError, ReadOnlyProjectError
+from riskdesk.io.project.lock import LockHolder, ProjectLock
+from riskdesk.io.project.schema import (
+    SCHEMA_VERSION,
+    check_version,
+    create_schema,
+    migrate,
+    now_iso,
+    schema_version,
+)
+from riskdesk.io.project.store import (
+    Draft,
+    ProjectStore,
+    RoundInfo,
+    RunInfo,
+    SqliteStore,
+    connect,
+)
+
+PROJECT_SUFFIX = ".rdproj"
+DEFAULT_AUTOSAVE_INTERVAL_S = 60.0
+
+
+def default_user() -> str:
+    """Who the audit trail names: RISKDESK_USER (a configured name) or the OS user."""
+    configured = os.environ.get("RISKDESK_USER", "").strip()
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+class ImportSummary(BaseModel):
+    round: str
+    chains: int
+    values: int
+    kept_analyst_values: int = 0
+
+
+class AssessmentRecord(BaseModel):
+    """One stored result of a chain: which run, which round, what it concluded."""
+
+    run_id: int
+    round: str
+    assessed_at: str
+    stored_by: str
+    taxonomy_sha256: str
+    segment: str | None
+    primary_type: str
+    strategy: str
+    type_scores: dict[str, float | None]
+
+
+class Recovery(BaseModel):
+    """What the open found after a session that did not close (crash, kill, power cut)."""
+
+    previous_session: str
+    drafts: list[Draft]
+
+    def message(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            return (f"上次会话（{self.previous_session}）未正常关闭；所有已保存的修改均已保留，"
+                    f"另有 {len(self.drafts)} 份自动保存的草稿可恢复")
+        return (f"The previous session ({self.previous_session}) did not close normally; every "
+                f"saved change is kept and {len(self.drafts)} autosaved draft(s) can be recovered")
+
+
+class Project:
+    """An open project. Use `Project.create` / `Project.open`; close it (or use `with`)."""
+
+    def __init__(
+        self,
+        path: Path,
+        store: ProjectStore,
+        user: str,
+        *,
+        read_only: bool,
+        lock: ProjectLock | None,
+        backup: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.store = store
+        self.user = user
+        self.read_only = read_only
+        self._lock = lock
+        self.migration_backup = backup
+        self.commands = CommandStack(self)
+        self._action = "set"
+        self.recovery: Recovery | None = None
+        if lock is not None and lock.stale_taken_over is not None:
+            holder: LockHolder = lock.stale_taken_over
+            self.recovery = Recovery(previous_session=holder.describe(), drafts=store.drafts())
+
+    # --- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, user: str | None = None) -> Project:
+        path = Path(path)
+        user = user or default_user()
+        if path.exists():
+            raise ProjectError(f"{path} already exists", f"{path} 已存在")
+        lock = ProjectLock(path, user)
+        lock.acquire()
+        try:
+            conn = connect(path)
+            store = SqliteStore(conn)
+            with store.transaction():
+                create_schema(conn)
+                store.set_meta("created_at", now_iso())
+                store.set_meta("created_by", user)
+                store.set_meta("created_with", __version__)
+                store.append_audit(cls._entry(user, "create", "project",
+                                              new=to_json({"schema": SCHEMA_VERSION})))
+        except BaseException:
+            lock.release()
+            raise
+        return cls(path, store, user, read_only=False, lock=lock)
+
+    @classmethod
+    def open(cls, path: Path | str, user: str | None = None, *, read_only: bool = False) -> Project:
+        """Open for writing (takes the lock; migrates an older file after a backup) or read-only."""
+        path = Path(path)
+        user = user or default_user()
+        if not path.is_file():
+            raise ProjectError(f"{path}: no such project file", f"{path}：项目文件不存在")
+        if read_only:
+            ro_conn = connect(path, read_only=True)
+            version = schema_version(ro_conn)
+            try:
+                check_version(version, path)
+            except ProjectError:
+                ro_conn.close()
+                raise
+            if version < SCHEMA_VERSION:
+                ro_conn.close()
+                raise ProjectError(
+                    f"{path.name} uses an older project format; open it once for writing to "
+                    "upgrade it (a backup is kept)",
+                    f"{path.name} 使用旧版项目格式；请以可写方式打开一次以升级（会先保留备份）",
+                )
+            return cls(path, SqliteStore(ro_conn), user, read_only=True, lock=None)
+        lock = ProjectLock(path, user)
+        lock.acquire()
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(path)
+            store = SqliteStore(conn)
+            old_version = schema_version(conn)
+            saved = migrate(conn, path, user)
+            if saved is not None:
+                with store.transaction():
+                    store.append_audit(cls._entry(
+                        user, "migrate", "project", field="schema",
+                        old=str(old_version), new=str(SCHEMA_VERSION),
+                    ))
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            lock.release()
+            raise
+        return cls(path, store, user, read_only=False, lock=lock, backup=saved)
+
+    def close(self) -> None:
+        self.store.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _entry(user: str, action: str, entity: str, *, ref: ChainRef | None = None,
+               round: str | None = None, field: str | None = None, old: str | None = None,
+               new: str | None = None) -> AuditEntry:
+        return AuditEntry(
+            seq=0, at=now_iso(), who=user, action=action, entity=entity,
+            round=ref.round if ref else round,
+            chain_id=ref.chain_id if ref else None,
+            segment=ref.segment if ref else None,
+            field=field, old=old, new=new,
+        )
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyProjectError(str(self.path))
+
+    def _known_chain(self, ref: ChainRef) -> None:
+        if not self.store.has_chain(ref):
+            raise ProjectError(
+                f"chain {ref.describe()} is not in this project",
+                f"项目中没有产业链 {ref.describe()}",
+            )
+
+    @contextmanager
+    def _audited(self, ref: ChainRef, entity: str, field: str | None, old: Any, new: Any
+                 ) -> Iterator[None]:
+        """One edit: the write and its audit entry commit together or not at all."""
+        self._writable()
+        self._known_chain(ref)
+        with self.store.transaction():
+            yield
+            action = self._action if new is not None or self._action != "set" else "clear"
+            self.store.append_audit(self._entry(
+                self.user, action, entity, ref=ref, field=field, old=to_json(old),
+                new=to_json(new),
+            ))
+
+    def _now(self) -> datetime:
+        return datetime.now(UTC)
+
+    # --- EditTarget (what commands call) -----------------------------------------------------
+
+    def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None:
+        return self.store.get_value(ref, indicator)
+
+    def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None:
+        old = self.store.get_value(ref, indicator)
+        with self._audited(ref, "value", indicator, old, value):
+            self.store.put_value(ref, indicator, value)
+
+    def _put_judgement_field(self, ref: ChainRef, name: str, value: Any) -> None:
+        judgement = self.store.get_judgement(ref)
+        old = getattr(judgement, name)
+        with self._audited(ref, name, None, old, value):
+            self.store.put_judgement(
+                ref, judgement.model_copy(update={name: value, "carried_over": False})
+            )
+
+    def get_override(self, ref: ChainRef) -> Override | None:
+        return self.store.get_judgement(ref).override
+
+    def put_override(self, ref: ChainRef, override: Override | None) -> None:
+        self._put_judgement_field(ref, "override", override)
+
+    def get_status(self, ref: ChainRef) -> StatusRecord:
+        return self.store.get_judgement(ref).status
+
+    def put_status(self, ref: ChainRef, status: StatusRecord) -> None:
+        self._put_judgement_field(ref, "status", status)
+
+    def get_measures(self, ref: ChainRef) -> list[SelectedMeasure] | None:
+        return self.store.get_judgement(ref).measures
+
+    def put_measures(self, ref: ChainRef, measures: list[SelectedMeasure] | None) -> None:
+        self._put_judgement_field(ref, "measures", None if measures is None else list(measures))
+
+    def get_note(self, ref: ChainRef) -> str | None:
+        return self.store.get_judgement(ref).note
+
+    def put_note(self, ref: ChainRef, note: str | None) -> None:
+        self._put_judgement_field(ref, "note", note)
+
+    # --- undoable edits ------------------------------------------------------------------------
+
+    def apply(self, command: Command) -> None:
+        """Do an edit and put it on the undo stack (the GUI may use its own QUndoStack instead)."""
+        self._writable()
+        self.commands.push(command)
+
+    def undo(self) -> str | None:
+        """Undo the last edit; returns its label, or None when there is nothing to undo."""
+        self._writable()
+        self._action = "undo"
+        try:
+            command = self.commands.undo()
+        finally:
+            self._action = "set"
+        return None if command is None else command.label("en")
+
+    def redo(self) -> str | None:
+        self._writable()
+        self._action = "redo"
+        try:
+            command = self.commands.redo()
+        finally:
+            self._action = "set"
+        return None if command is None else command.label("en")
+
+    def set_value(
+        self,
+        round: str,
+        chain_id: str,
+        indicator: str,
+        value: float | None,
+        *,
+        segment: str | None = None,
+        provenance: Provenance | None = None,
+        unit: str | None = None,
+        year: int | None = None,
+    ) -> None:
+        """Enter (default provenance: expert judgement by this user, now) or clear one value."""
+        ref = ChainRef(round=round, chain_id=chain_id, segment=segment)
+        new = None
+        if value is not None:
+            prov = provenance or Provenance(kind="expert", expert=self.user, at=self._now())
+            new = IndicatorValue(indicator=indicator, value=value, unit=unit, year=year,
+                                 provenance=prov)
+        self.apply(SetValue(ref, indicator, new))
+
+    def override(self, round: str, chain_id: str, outcome: Outcome | str, reason: str, *,
+                 segment: str | None = None) -> None:
+        """Override the classification; a blank reason raises OverrideError."""
+        decision = Override.decide("overridden", Outcome(outcome), reason, self.user, self._now())
+        self.apply(SetOverride(ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               decision))
+
+    def accept(self, round: str, chain_id: str, outcome: Outcome | str, *, reason: str = "",
+               segment: str | None = None) -> None:
+        decision = Override.decide("accepted", Outcome(outcome), reason, self.user, self._now())
+        self.apply(SetOverride(ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               decision))
+
+    def withdraw_decision(self, round: str, chain_id: str, *, segment: str | None = None) -> None:
+        self.apply(SetOverride(ChainRef(round=round, chain_id=chain_id, segment=segment), None))
+
+    def set_status(self, round: str, chain_id: str, status: Status | str, *,
+                   segment: str | None = None) -> None:
+        record = StatusRecord(status=Status(status), by=self.user, at=self._now())
+        self.apply(SetStatus(ChainRef(round=round, chain_id=chain_id, segment=segment), record))
+
+    def set_measures(self, round: str, chain_id: str, measures: list[SelectedMeasure] | None,
+                     *, segment: str | None = None) -> None:
+        self.apply(SetMeasures(ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               measures))
+
+    def set_note(self, round: str, chain_id: str, note: str | None, *,
+                 segment: str | None = None) -> None:
+        self.apply(SetNote(ChainRef(round=round, chain_id=chain_id, segment=segment), note))
+
+    def judgement(self, round: str, chain_id: str, segment: str | None = None) -> Judgement:
+        """The analyst's decisions on a chain in a round."""
+        return self.store.get_judgement(ChainRef(round=round, chain_id=chain_id, segment=segment))
+
+    # --- rounds, inventory, runs -------------------------------------------------------------
+
+    def rounds(self) -> list[RoundInfo]:
+        return self.store.rounds()
+
+    def round_names(self) -> list[str]:
+        return [r.name for r in self.store.rounds()]
+
+    def _require_round(self, round: str) -> None:
+        if round not in self.round_names():
+            raise ProjectError(f"no round '{round}' in this project",
+                               f"项目中没有评估轮次“{round}”")
+
+    def add_round(self, name: str) -> None:
+        self._writable()
+        if name in self.round_names():
+            raise ProjectError(f"round '{name}' already exists", f"评估轮次“{name}”已存在")
+        with self.store.transaction():
+            self.store.add_round(RoundInfo(name=name, created_at=now_iso(), created_by=self.user))
+            self.store.append_audit(self._entry(self.user, "create", "round", round=name))
+
+    def new_round(self, from_round: str, to_round: str) -> int:
+        """Start `to_round` from `from_round`: chains, values and judgements copied and marked
+        carried over (status back to draft: nothing is assessed in the new round yet)."""
+        self._writable()
+        self._require_round(from_round)
+        if to_round in self.round_names():
+            raise ProjectError(f"round '{to_round}' already exists", f"评估轮次“{to_round}”已存在")
+        with self.store.transaction():
+            self.store.add_round(RoundInfo(name=to_round, created_at=now_iso(),
+                                           created_by=self.user, carried_from=from_round))
+            n = self.store.copy_round(from_round, to_round)
+            self.store.append_audit(self._entry(
+                self.user, "carry_over", "round", round=to_round, field="from",
+                new=to_json({"from": from_round, "chains": n}),
+            ))
+        return n
+
+    def import_inventory(self, inventory: Inventory, round: str,
+                         taxonomy: Taxonomy | None = None) -> ImportSummary:
+        """Store an inventory's chains and values in a round (created if new), in one transaction.
+        Values the analyst entered (expert or computed) are kept over imported ones."""
+        self._writable()
+        taxonomy = taxonomy or default_taxonomy()
+        keep = self.store.expert_cells(round) if round in self.round_names() else set()
+        rows = []
+        chains = []
+        for i in range(len(inventory)):
+            chain = inventory.chain(i)
+            chains.append(chain)
+            rows += [
+                (chain.chain_id, chain.segment, v)
+                for v in inventory.indicator_values(i, taxonomy)
+                if (chain.chain_id, chain.segment, v.indicator) not in keep
+            ]
+        source = inventory.source
+        with self.store.transaction():
+            if round not in self.round_names():
+                self.store.add_round(RoundInfo(name=round, created_at=now_iso(),
+                                               created_by=self.user))
+            if source is not None:
+                self.store.set_round_input(round, source.path, source.sha256)
+            for chain in chains:
+                self.store.put_chain(round, chain)
+            self.store.put_values(round, rows)
+            summary = ImportSummary(round=round, chains=len(chains), values=len(rows),
+                                    kept_analyst_values=len(keep))
+            self.store.append_audit(self._entry(
+                self.user, "import", "inventory", round=round,
+                field=source.path if source else None,
+                new=to_json({**summary.model_dump(), "sha256": source.sha256 if source else None}),
+            ))
+        return summary
+
+    def inventory(self, round: str, taxonomy: Taxonomy | None = None) -> Inventory:
+        """The round's chains and values as an Inventory the engine can assess."""
+        self._require_round(round)
+        info = next(r for r in self.store.rounds() if r.name == round)
+        source = None
+        if info.input_path and info.input_sha256:
+            source = InputSource(path=info.input_path, sha256=info.input_sha256)
+        return Inventory.from_records(
+            taxonomy or default_taxonomy(), self.store.chains(round), self.store.values(round),
+            source=source,
+        )
+
+    def save_run(self, run: AssessmentRun, round: str, taxonomy: Taxonomy | None = None) -> int:
+        """Store a run's full results and a copy of its taxonomy; audit changed classifications."""
+        self._writable()
+        self._require_round(round)
+        taxonomy = taxonomy or default_taxonomy()
+        if taxonomy.sha256 != run.taxonomy.sha256:
+            raise ProjectError(
+                "the taxonomy given is not the one the run used (content hashes differ)",
+                "所给分类体系与本次评估使用的不一致（内容哈希不同）",
+            )
+        canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True,
+                               ensure_ascii=False)
+        previous = self.latest_run(round)
+        before = {c.key: c for c in previous.chains} if previous else {}
+        header = run.model_dump(mode="json", exclude={"chains"})
+        with self.store.transaction():
+            self.store.put_taxonomy(taxonomy.sha256, taxonomy.name, canonical, now_iso())
+            run_id = self.store.add_run(round, header, run.chains, self.user, now_iso())
+            self.store.append_audit(self._entry(
+                self.user, "run", "assessment", round=round,
+                new=to_json({"run": run_id, "chains": len(run.chains),
+                             "taxonomy": taxonomy.sha256}),
+            ))
+            for result in run.chains:
+                old = before.get(result.key)
+                now = _verdict(result)
+                if old is not None and _verdict(old) == now:
+                    continue
+                ref = ChainRef(round=round, chain_id=result.chain_id, segment=result.segment)
+                self.store.append_audit(self._entry(
+                    self.user, "assess", "classification", ref=ref,
+                    old=to_json(_verdict(old)) if old else None, new=to_json(now),
+                ))
+        return run_id
+
+    def runs(self, round: str | None = None) -> list[RunInfo]:
+        return self.store.runs(round)
+
+    def run(self, run_id: int) -> AssessmentRun:
+        header = self.store.run_header(run_id)
+        return AssessmentRun.model_validate({**header, "chains": self.store.run_results(run_id)})
+
+    def latest_run(self, round: str) -> AssessmentRun | None:
+        runs = self.store.runs(round)
+        return self.run(runs[-1].id) if runs else None
+
+    def taxonomy(self, sha256: str) -> Taxonomy:
+        """The exact taxonomy a stored run used (reproducible after the taxonomy changed)."""
+        canonical = self.store.get_taxonomy(sha256)
+        if canonical is None:
+            raise ProjectError(f"taxonomy {sha256[:12]} is not stored in this project",
+                               f"项目中未保存分类体系 {sha256[:12]}")
+        return Taxonomy.model_validate_json(canonical)
+
+    # --- history, audit, diff ------------------------------------------------------------
+
+    def history(self, chain_id: str | None = None) -> list[AuditEntry]:
+        return self.store.audit_entries(chain_id)
+
+    def assessment_history(self, chain_id: str) -> list[AssessmentRecord]:
+        return [
+            AssessmentRecord(
+                run_id=info.id, round=info.round, assessed_at=info.assessed_at,
+                stored_by=info.stored_by, taxonomy_sha256=info.taxonomy_sha256,
+                segment=result.segment, primary_type=result.primary_type.value,
+                strategy=result.strategy,
+                type_scores={t.value: s for t, s in result.type_scores.items()},
+            )
+            for info, result in self.store.chain_results(chain_id)
+        ]
+
+    def verify(self) -> AuditVerification:
+        return self.store.verify_audit()
+
+    def integrity_ok(self) -> bool:
+        return self.store.integrity_ok()
+
+    def diff(self, from_round: str, to_round: str) -> RoundDiff:
+        for r in (from_round, to_round):
+            self._require_round(r)
+        return diff_rounds(
+            from_round, to_round,
+            values_a=self._value_table(from_round), values_b=self._value_table(to_round),
+            results_a=self._result_table(from_round), results_b=self._result_table(to_round),
+        )
+
+    def _value_table(self, round: str) -> dict[tuple[str, str | None], dict[str, float | None]]:
+        table: dict[tuple[str, str | None], dict[str, float | None]] = {
+            (c.chain_id, c.segment): {} for c in self.store.chains(round)
+        }
+        for cid, seg, v in self.store.values(round):
+            table.setdefault((cid, seg), {})[v.indicator] = v.value
+        return table
+
+    def _result_table(self, round: str) -> dict[tuple[str, str | None], ChainResult]:
+        run = self.latest_run(round)
+        return {c.key: c for c in run.chains} if run else {}
+
+    # --- autosaved drafts (recovery) -------------------------------------------------------
+
+    def autosave_draft(self, key: str, payload: str) -> None:
+        """Keep an unfinished edit buffer (e.g. the wizard's answers as JSON) across a crash."""
+        self._writable()
+        with self.store.transaction():
+            self.store.put_draft(Draft(key=key, payload=payload, saved_at=now_iso(),
+                                       saved_by=self.user))
+
+    def recovered_drafts(self) -> list[Draft]:
+        """Drafts saved but never finished or discarded — offer them when the project opens."""
+        return self.store.drafts()
+
+    def discard_draft(self, key: str) -> None:
+        self._writable()
+        with self.store.transaction():
+            self.store.delete_draft(key)
+
+
+def _verdict(result: ChainResult) -> dict[str, str]:
+    return {"primary_type": result.primary_type.value, "strategy": result.strategy}
+
+
+class DraftAutosaver:
+    """Saves a draft at most every `interval_s` seconds (the autosave interval setting); `flush`
+    writes the last pending payload at once (on focus loss, before closing)."""
+
+    def __init__(self, project: Project, interval_s: float = DEFAULT_AUTOSAVE_INTERVAL_S,
+                 clock: Callable[[], float] | None = None) -> None:
+        self.project = project
+        self.interval_s = interval_s
+        self._clock = clock or time.monotonic
+        self._last: dict[str, float] = {}
+        self._pending: dict[str, str] = {}
+
+    def update(self, key: str, payload: str) -> bool:
+        """Note the buffer's new content; returns True if it was written now."""
+        now = float(self._clock())
+        self._pending[key] = payload
+        last = self._last.get(key)
+        if last is None or now - last >= self.interval_s:
+            self._write(key, now)
+            return True
+        return False
+
+    def flush(self) -> None:
+        now = float(self._clock())
+        for key in list(self._pending):
+            self._write(key, now)
+
+    def _write(self, key: str, now: float) -> None:
+        self.project.autosave_draft(key, self._pending.pop(key))
+        self._last[key] = now
+

@@ -1,0 +1,39 @@
+"""The report spec: what the user chooses for a PDF or Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from riskdesk.core.models import Lang
+
+
+class ReportOptions(BaseModel):
+    """Options of one export; the GUI builds its export form from these fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lang: Lang = Field("zh", title="Language / 语言")
+    title: str | None = Field(None, title="Title / 标题", description="default: from the template")
+    organisation: str = Field("", title="Organisation / 编制单位")
+    author: str = Field("", title="Author / 编制人")
+    date: dt.date | None = Field(None, title="Date / 日期", description="default: date of the run")
+    marking: str = Field(
+        "内部资料", title="Classification marking / 密级标注", description="printed on every page"
+    )
+    chains: list[str] | None = Field(
+        None, title="Chains / 产业链", description="chain ids to include; default: all"
+    )
+    notes: dict[str, str] = Field(
+        default_factory=dict, title="Analyst notes / 分析意见", description="chain id -> note"
+    )
+    font_path: Path | None = Field(None, title="CJK font file / 中文字体文件")
+    rich_chart_limit: int = Field(
+        20,
+        ge=0,
+        title="Chart images per chain up to N chains",
+        description="larger selections draw per-chain charts as vector bars only (speed)",
+    )
+    top_risks: int = Field(10, ge=1, le=100, title="Top-risk chains listed / 重点链条数")

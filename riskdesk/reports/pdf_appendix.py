@@ -1,0 +1,195 @@
+"""Cover page and methodology appendix shared by the dossier and the portfolio report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
+
+from riskdesk.core.results import ChainResult
+from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ReportPdf, _escape
+from riskdesk.reports.pdf_chain import table_style
+
+
+def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
+    t = pdf.text
+    o = pdf.options
+    out: list[Flowable] = [Spacer(1, 18 * mm)]
+    if o.marking:
+        box = pdf.table([[Paragraph(_escape(o.marking), pdf.styles.marking)]], colWidths=[60 * mm])
+        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, MARKING_RED)]))
+        box.hAlign = "CENTER"
+        out += [box, Spacer(1, 30 * mm)]
+    else:
+        out.append(Spacer(1, 40 * mm))
+    out.append(pdf.heading(pdf.title(), 0, "cover"))
+    out[-1].style = pdf.styles.cover_title
+    out.append(Paragraph(_escape(scope), pdf.styles.cover_sub))
+    out.append(Spacer(1, 40 * mm))
+    rows = [
+        (t.label("organisation"), o.organisation),
+        (t.label("author"), o.author),
+        (t.label("date"), pdf.report_date()),
+    ]
+    data = [[pdf.para(a), pdf.para(b or t.label("not_applicable"))] for a, b in rows]
+    table = pdf.table(data, colWidths=[35 * mm, 80 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa7b4")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    table.hAlign = "CENTER"
+    out += [table, Spacer(1, 30 * mm)]
+    run = pdf.run
+    out.append(
+        Paragraph(
+            _escape(
+                t.say(
+                    "cover_generated",
+                    version=run.riskdesk_version,
+                    assessed_at=run.assessed_at,
+                    taxonomy=run.taxonomy.sha256[:12],
+                )
+            ),
+            pdf.styles.note,
+        )
+    )
+    out.append(PageBreak())
+    return out
+
+
+def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
+    t = pdf.text
+    m = t.methodology
+    tax = pdf.taxonomy
+    sc = tax.scoring
+    st = pdf.styles
+    out: list[Flowable] = [
+        PageBreak(),
+        pdf.heading(t.h("methodology"), 0, "method"),
+        pdf.para(m.intro),
+    ]
+    params = {
+        "min_coverage": sc.min_coverage,
+        "base": sc.exposure_damping.base,
+        "slope": sc.exposure_damping.slope,
+        "unknown_exposure": sc.exposure_damping.unknown_exposure,
+        "low": sc.levels.low,
+        "medium": sc.levels.medium,
+        "high": sc.levels.high,
+        "assign": sc.assign_threshold,
+        "gap_min": sc.normal_dependence.gap_min,
+        "exposure_max": sc.normal_dependence.exposure_max,
+        "spread": tax.robustness.spread,
+        "draws": tax.robustness.draws,
+    }
+    for n, line in enumerate(m.formulas, start=1):
+        out.append(pdf.para(f"{n}. {line.format(**params)}"))
+
+    out.append(pdf.heading(m.run_heading, 1, "method-run"))
+    run = pdf.run
+    src = run.input
+    rows = [
+        (t.label("taxonomy"), run.taxonomy.name),
+        (t.label("taxonomy_hash"), run.taxonomy.sha256),
+        (t.label("software"), f"riskdesk {run.riskdesk_version}"),
+        (t.label("assessed_at"), run.assessed_at),
+        (t.label("country"), run.country),
+        (t.label("input_file"), Path(src.path).name if src else t.say("data_sources_none")),
+        (t.label("input_hash"), src.sha256 if src else t.label("not_applicable")),
+        (t.label("chains_total"), str(len(chains))),
+    ]
+    table = pdf.table(
+        [[pdf.para(a, st.cell), pdf.para(b, st.cell)] for a, b in rows],
+        colWidths=[45 * mm, BODY_W - 45 * mm],
+    )
+    table.setStyle(table_style(header_rows=0, rows=len(rows)))
+    out.append(table)
+
+    out.append(pdf.heading(m.thresholds_heading, 1, "method-thresholds"))
+    levels = f"{sc.levels.low} / {sc.levels.medium} / {sc.levels.high}"
+    threshold_rows = [
+        ("min_coverage", f"{sc.min_coverage:g}"),
+        ("assign_threshold", f"{sc.assign_threshold:g}"),
+        ("levels (low / medium / high)", levels),
+        (
+            "g(e) = base + slope·e",
+            f"{sc.exposure_damping.base:g} + {sc.exposure_damping.slope:g}·e",
+        ),
+        ("unknown_exposure", f"{sc.exposure_damping.unknown_exposure:g}"),
+        (
+            "normal_dependence (gap_min / exposure_max)",
+            f"{sc.normal_dependence.gap_min:g} / {sc.normal_dependence.exposure_max:g}",
+        ),
+        ("segment_rollup", sc.segment_rollup),
+        (
+            "robustness (draws / spread / seed)",
+            f"{tax.robustness.draws} / {tax.robustness.spread:g} / {tax.robustness.seed}",
+        ),
+    ]
+    table = pdf.table(
+        [[pdf.para(a, st.cell), pdf.para(b, st.cell)] for a, b in threshold_rows],
+        colWidths=[70 * mm, BODY_W - 70 * mm],
+    )
+    table.setStyle(table_style(header_rows=0, rows=len(threshold_rows)))
+    out.append(table)
+
+    out.append(pdf.heading(m.anchors_heading, 1, "method-anchors"))
+    head = [
+        Paragraph(_escape(t.label(k)), st.cell_head)
+        for k in ("indicator", "unit", "safe_anchor", "critical_anchor", "weight")
+    ]
+    rows2: list[list[object]] = [head]
+    for ind in tax.indicators:
+        weights = ", ".join(f"{tax.label(d, pdf.lang)} {w:g}" for d, w in ind.weights.items())
+        rows2.append(
+            [
+                pdf.para(ind.name(pdf.lang), st.cell),
+                pdf.para(ind.unit, st.cell),
+                pdf.para(f"{ind.safe:g}", st.cell),
+                pdf.para(f"{ind.critical:g}", st.cell),
+                pdf.para(weights, st.small),
+            ]
+        )
+    table = pdf.table(
+        rows2, colWidths=[45 * mm, 18 * mm, 17 * mm, 17 * mm, BODY_W - 97 * mm], repeatRows=1
+    )
+    table.setStyle(table_style(rows=len(rows2)))
+    out.append(table)
+
+    out.append(pdf.heading(m.sources_heading, 1, "method-sources"))
+    files = Counter[str]()
+    illustrative = False
+    for chain in chains:
+        for part in [chain, *chain.segments]:
+            for res in part.indicators.values():
+                if res.value is None:
+                    continue
+                illustrative |= res.illustrative
+                if res.kind == "imported" and res.source:
+                    files[res.source.split(" ")[0]] += 1
+                elif res.kind:
+                    files[res.kind] += 1
+    if src is not None:
+        files.setdefault(Path(src.path).name, 0)
+    if files:
+        sep = "、" if pdf.lang == "zh" else ", "
+        out.append(pdf.para(t.say("sources_line", files=sep.join(sorted(files)))))
+    else:
+        out.append(pdf.para(t.say("data_sources_none")))
+    if illustrative:
+        out.append(pdf.para(t.say("illustrative_note"), st.note))
+    issues = run.issues
+    out.append(
+        pdf.para(t.say("issues_count", count=len(issues)) if issues else t.say("issues_none"))
+    )
+
+    out.append(pdf.heading(m.papers_heading, 1, "method-papers"))
+    out += [pdf.para(f"[{p.id}] {p.citation}") for p in t.papers]
+    return out

@@ -1,0 +1,307 @@
+"""The PDF base: page geometry, fonts, paragraph styles, header/footer with marking and "x / y",
+outline (bookmarks), metadata and deterministic output. Subclasses only build the story."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
+from riskdesk.core.results import AssessmentRun
+from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.reports.fonts import ensure_fonts
+from riskdesk.reports.options import ReportOptions
+from riskdesk.reports.templates import ReportText, load_report_text
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 20 * mm
+BODY_W = PAGE_W - 2 * MARGIN_X
+NAVY = colors.HexColor("#1b3a5c")
+MARKING_RED = colors.HexColor("#b8312f")
+RULE = colors.HexColor("#9aa7b4")
+MUTED = colors.HexColor("#5d6d7e")
+
+
+class Styles:
+    """Paragraph styles in the one CJK face; heading weight comes from size and colour."""
+
+    def __init__(self, font: str, lang: str) -> None:
+        wrap = "CJK" if lang == "zh" else None
+        base = ParagraphStyle(
+            "body",
+            fontName=font,
+            fontSize=9.5,
+            leading=14,
+            wordWrap=wrap,
+            textColor=colors.HexColor("#1c2833"),
+            spaceAfter=4,
+        )
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=7.8, leading=10.5, spaceAfter=0)
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5, spaceAfter=0)
+        self.cell_head = ParagraphStyle("cell_head", parent=self.cell, textColor=colors.white)
+        self.note = ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=MUTED)
+        self.h1 = ParagraphStyle(
+            "h1", parent=base, fontSize=17, leading=22, textColor=NAVY, spaceBefore=4, spaceAfter=8
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=12.5,
+            leading=17,
+            textColor=NAVY,
+            spaceBefore=10,
+            spaceAfter=5,
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            parent=base,
+            fontSize=10.5,
+            leading=14,
+            textColor=colors.HexColor("#2e5984"),
+            spaceBefore=6,
+            spaceAfter=3,
+        )
+        self.cover_title = ParagraphStyle(
+            "cover_title",
+            parent=base,
+            fontSize=26,
+            leading=34,
+            textColor=NAVY,
+            alignment=TA_CENTER,
+            spaceAfter=14,
+        )
+        self.cover_sub = ParagraphStyle(
+            "cover_sub",
+            parent=base,
+            fontSize=13,
+            leading=19,
+            alignment=TA_CENTER,
+            textColor=MUTED,
+            spaceAfter=6,
+        )
+        self.marking = ParagraphStyle(
+            "marking",
+            parent=base,
+            fontSize=14,
+            leading=18,
+            alignment=TA_CENTER,
+            textColor=MARKING_RED,
+        )
+
+
+class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A paragraph that also becomes an outline entry (bookmark) at `level`."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+        super().__init__(_escape(text), style)
+        self.outline_level = level
+        self.outline_key = key
+        self.outline_title = text
+
+
+class ProgressMark(Flowable):  # type: ignore[misc]
+    """Zero-size marker: reaching it during layout reports progress and honours cancel."""
+
+    def __init__(self, fraction: float, message: str) -> None:
+        super().__init__()
+        self.fraction = fraction
+        self.message = message
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return (0, 0)
+
+    def draw(self) -> None:
+        return
+
+
+def _numbered_canvas(decorate: Callable[[Canvas, int, int], None], font: str) -> type[Canvas]:
+    """A canvas that keeps each page's state so the footer can say "x / y" once y is known."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # The page preamble selects the initial font; Helvetica there would be a
+            # non-embedded font in the file even though no text uses it.
+            kwargs["initialFontName"] = font
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                decorate(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class ReportPdf:
+    """Base of every PDF report. Subclasses implement `story()`; this class does the rest."""
+
+    def __init__(
+        self,
+        run: AssessmentRun,
+        options: ReportOptions,
+        taxonomy: Taxonomy,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> None:
+        self.run = run
+        self.options = options
+        self.taxonomy = taxonomy
+        self.lang = options.lang
+        self.text: ReportText = load_report_text(options.lang)
+        self.font = ensure_fonts(options.font_path)
+        self.styles = Styles(self.font.pdf_name, options.lang)
+        self.progress = progress
+        self.cancel = cancel
+
+    # --- for subclasses ----------------------------------------------------------------------
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def subject(self) -> str:
+        return self.title()
+
+    def story(self) -> list[Flowable]:
+        raise NotImplementedError
+
+    # --- shared helpers ------------------------------------------------------------------------
+
+    def report_date(self) -> str:
+        date = self.options.date
+        if date is None:
+            try:
+                date = dt.datetime.fromisoformat(self.run.assessed_at).date()
+            except ValueError:
+                return self.run.assessed_at
+        return date.isoformat()
+
+    def heading(self, text: str, level: int, key: str) -> Heading:
+        style = (self.styles.h1, self.styles.h2, self.styles.h3)[min(level, 2)]
+        return Heading(text, style, level, key)
+
+    def table(self, data: list[list[Any]], **kwargs: Any) -> Table:
+        """A table whose cell font is the CJK face (reportlab's default would be Helvetica)."""
+        table = Table(data, **kwargs)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font.pdf_name)]))
+        return table
+
+    def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(_escape(text), style or self.styles.body)
+
+    # --- page decoration -----------------------------------------------------------------------
+
+    def _decorate(self, canv: Canvas, number: int, total: int) -> None:
+        font = self.font.pdf_name
+        canv.saveState()
+        canv.setFont(font, 8)
+        if number > 1:
+            canv.setFillColor(MUTED)
+            canv.drawString(MARGIN_X, PAGE_H - 13 * mm, self.title())
+            canv.setStrokeColor(RULE)
+            canv.setLineWidth(0.5)
+            canv.line(MARGIN_X, PAGE_H - 15 * mm, PAGE_W - MARGIN_X, PAGE_H - 15 * mm)
+        if self.options.marking:
+            canv.setFillColor(MARKING_RED)
+            canv.setFont(font, 9)
+            canv.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 13 * mm, self.options.marking)
+        canv.setFont(font, 8)
+        canv.setFillColor(MUTED)
+        canv.setStrokeColor(RULE)
+        canv.line(MARGIN_X, 14 * mm, PAGE_W - MARGIN_X, 14 * mm)
+        if self.options.organisation:
+            canv.drawString(MARGIN_X, 10 * mm, self.options.organisation)
+        canv.drawCentredString(
+            PAGE_W / 2, 10 * mm, self.text.label("page").format(page=number, pages=total)
+        )
+        canv.drawRightString(PAGE_W - MARGIN_X, 10 * mm, self.report_date())
+        canv.restoreState()
+
+    # --- building --------------------------------------------------------------------------------
+
+    def build(self, path: Path) -> None:
+        story = self.story()
+        checkpoint(self.cancel)
+        doc = BaseDocTemplate(
+            str(path),
+            pagesize=A4,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=self.title(),
+            author=self.options.author or self.options.organisation,
+            subject=self.subject(),
+            creator=f"riskdesk {self.run.riskdesk_version}",
+            producer="riskdesk (reportlab)",
+            keywords=[self.taxonomy.name, self.run.taxonomy.sha256],
+            lang="zh-CN" if self.lang == "zh" else "en",
+            invariant=1,
+            initialFontName=self.font.pdf_name,
+            pageCompression=1,
+        )
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            BODY_W,
+            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        progress, cancel = self.progress, self.cancel
+
+        def after_flowable(flowable: Flowable) -> None:
+            if isinstance(flowable, Heading):
+                canv = doc.canv
+                canv.bookmarkPage(flowable.outline_key)
+                canv.addOutlineEntry(
+                    flowable.outline_title,
+                    flowable.outline_key,
+                    level=flowable.outline_level,
+                    closed=flowable.outline_level > 0,
+                )
+            elif isinstance(flowable, ProgressMark):
+                checkpoint(cancel)
+                report(progress, flowable.fraction, flowable.message)
+
+        doc.afterFlowable = after_flowable
+        doc.build(story, canvasmaker=_numbered_canvas(self._decorate, self.font.pdf_name))
+
+
+def _escape(text: str) -> str:
+    """Paragraphs take markup; user and data text must not be read as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -497,9 +497,7 @@ def fill_trade_indicators(
                 continue
             for row in np.flatnonzero(ids == product):
                 if np.isnan(frame_.at[row, ind]):
-                    inventory.set_value(int(row), ind, cv.value, cv.provenance)
-                    key = inventory.key(int(row))
-                    inventory.cell_years[(*key, ind)] = cv.year
+                    _fill(inventory, int(row), ind, cv.value, cv.provenance, cv.year)
         for (product, ind), points in computed.series.items():
             for row in np.flatnonzero(ids == product):
                 inventory.series.setdefault((*inventory.key(int(row)), ind), points)
@@ -513,16 +511,22 @@ def fill_trade_indicators(
         except KeyError:
             continue
         if slope is not None and np.isnan(frame_.at[row, "rca_trend"]):
-            inventory.set_value(
-                row,
-                "rca_trend",
-                slope,
-                Provenance(
-                    kind="computed",
-                    computed_from=f"RCA series {points[0].year}–{points[-1].year}",
-                    method="least-squares slope of RCA per year",
-                ),
+            prov = Provenance(
+                kind="computed",
+                computed_from=f"RCA series {points[0].year}–{points[-1].year}",
+                method="least-squares slope of RCA per year",
             )
+            _fill(inventory, row, "rca_trend", slope, prov, points[-1].year)
+
+
+def _fill(inventory: Inventory, row: int, indicator: str, value: float, prov: Provenance, year: int) -> None:
+    """Put a computed value into a missing cell, keeping an evidence note the file gave for it."""
+    key = (*inventory.key(row), indicator)
+    note = inventory.cell_provenance.get(key)
+    if note is not None and (note.evidence or note.illustrative):
+        prov = prov.model_copy(update={"evidence": note.evidence, "illustrative": note.illustrative})
+    inventory.set_value(row, indicator, value, prov)
+    inventory.cell_years[key] = year
 
 
 def assess_inventory(

@@ -294,9 +294,9 @@ class Taxonomy(_Strict):
                 for d in ind.weights
                 if d not in dim_ids
             ]
-        for d in dim_ids:
-            if not any(ind.weights.get(d, 0) > 0 for ind in self.indicators):
-                problems.append(f"dimension {d}: no indicator feeds it with a positive weight")
+        for dim_id in sorted(dim_ids):
+            if not any(ind.weights.get(dim_id, 0) > 0 for ind in self.indicators):
+                problems.append(f"dimension {dim_id}: no indicator feeds it with a positive weight")
         strategy_ids = {s.id for s in self.strategies}
         for t in self.types:
             if t.strategy not in strategy_ids:

@@ -70,6 +70,7 @@ class CountryRiskList(BaseModel):
         except (OSError, UnicodeDecodeError) as exc:
             raise CountryRiskError(f"{path}: cannot read the country risk list ({exc})") from None
         ratings: dict[str, float] = {}
+        header_seen = False
         if path.suffix.lower() == ".toml":
             try:
                 data = tomllib.loads(text)
@@ -88,7 +89,8 @@ class CountryRiskList(BaseModel):
                 try:
                     ratings[iso.upper()] = float(rest[0])
                 except ValueError:
-                    if lineno == 1:  # a header row
+                    if not ratings and not header_seen:  # a header row before the data
+                        header_seen = True
                         continue
                     raise CountryRiskError(
                         f"{path}: row {lineno}: rating '{rest[0]}' is not a number"

@@ -1,0 +1,165 @@
+"""`riskdesk assess INPUT`: read an inventory, assess every chain, print a summary, write outputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from riskdesk.cli.common import (
+    add_taxonomy_options,
+    chain_filter,
+    load_country_risk,
+    load_taxonomy_arg,
+    print_summary,
+    text_progress,
+    write_json,
+)
+from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
+from riskdesk.core.assess import assess_inventory
+from riskdesk.core.inventory import Inventory
+from riskdesk.core.models import Lang, Severity
+from riskdesk.core.progress import ProgressFn, sub_progress
+from riskdesk.core.results import AssessmentRun
+from riskdesk.core.taxonomy import Taxonomy
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "assess",
+        help="assess every chain of an inventory workbook",
+        description="Read an inventory (xlsx, xls, xlsm, ods, csv), classify and score every chain, "
+        "recommend strategies, print a summary and write JSON / PDF / Excel outputs.",
+    )
+    p.add_argument("input", type=Path, metavar="INPUT", help="inventory workbook or csv")
+    add_taxonomy_options(p)
+    add_output_options(p)
+    p.add_argument("--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest")
+    p.add_argument("--no-robustness", action="store_true", help="skip the weight-perturbation check")
+    p.add_argument("--project", type=Path, metavar="P.rdproj", help="store the run in a project file")
+    p.add_argument("--round", default=None, metavar="ROUND", help="assessment round (default: the year)")
+    p.set_defaults(func=run_assess)
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", type=Path, metavar="OUT", help="write the full results as JSON")
+    p.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF dossier / portfolio report")
+    p.add_argument("--xlsx", type=Path, metavar="OUT", help="write an Excel workbook")
+    p.add_argument("--chain", nargs="+", metavar="ID", help="only these chains in the reports")
+    p.add_argument("--organisation", default="", help="organisation named on the report cover")
+    p.add_argument("--author", default="", help="author named on the report cover")
+    p.add_argument("--marking", default=None, help="classification marking (default 内部资料)")
+
+
+def load_inventory(
+    path: Path, taxonomy: Taxonomy, *, skip_invalid_rows: bool, lang: Lang, progress: ProgressFn | None
+) -> Inventory:
+    """Read an input file; errors are printed with their location and end the command."""
+    from riskdesk.io.inventory import read_inventory
+    from riskdesk.io.issues import InventoryReadError
+    from riskdesk.io.options import ImportOptions
+
+    if not path.exists():
+        raise CliError(f"{path}: file not found", EXIT_USAGE)
+    if path.is_dir():
+        raise CliError(f"{path}: is a directory, not a spreadsheet", EXIT_USAGE)
+    try:
+        inventory = read_inventory(
+            path, taxonomy, options=ImportOptions(skip_invalid_rows=skip_invalid_rows), progress=progress
+        )
+    except InventoryReadError as exc:
+        raise CliError(exc.message(lang), EXIT_INPUT) from None
+    errors = [i for i in inventory.issues if i.severity == Severity.ERROR]
+    if errors and not skip_invalid_rows:
+        for issue in errors[:50]:
+            print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
+        if len(errors) > 50:
+            print(f"  … {len(errors) - 50} more (riskdesk validate lists them all)", file=sys.stderr)
+        if lang == "zh":
+            msg = f"输入文件有 {len(errors)} 个错误；请修正，或使用 --skip-invalid-rows 跳过出错的行"
+        else:
+            msg = f"the input has {len(errors)} error(s); fix them or pass --skip-invalid-rows"
+        raise CliError(msg, EXIT_INPUT)
+    if skip_invalid_rows:
+        skipped = [i for i in inventory.issues if i.code == "row_skipped"]
+        for issue in skipped:
+            print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
+    if len(inventory) == 0:
+        raise CliError(
+            "没有可评估的产业链" if lang == "zh" else "no chains to assess in the input", EXIT_INPUT
+        )
+    return inventory
+
+
+def write_outputs(
+    args: argparse.Namespace,
+    run: AssessmentRun,
+    inventory: Inventory | None,
+    taxonomy: Taxonomy,
+    progress: ProgressFn | None,
+) -> list[Path]:
+    """JSON, PDF and Excel as asked; returns the paths written."""
+    written: list[Path] = []
+    if args.json:
+        write_json(args.json, run.to_json_dict())
+        written.append(args.json)
+    if not (args.pdf or args.xlsx):
+        return written
+    from riskdesk.reports.options import ReportOptions
+
+    chains = [c.chain_id for c in chain_filter(run, args.chain)]
+    fields: dict[str, object] = {
+        "lang": args.lang,
+        "chains": chains,
+        "organisation": args.organisation,
+        "author": args.author,
+    }
+    if args.marking is not None:
+        fields["marking"] = args.marking
+    options = ReportOptions.model_validate(fields)
+    try:
+        if args.pdf:
+            from riskdesk.reports.pdf import write_pdf
+
+            write_pdf(run, args.pdf, options, inventory=inventory, taxonomy=taxonomy,
+                      progress=sub_progress(progress, 0.0, 0.5 if args.xlsx else 1.0))  # fmt: skip
+            written.append(args.pdf)
+        if args.xlsx:
+            from riskdesk.reports.excel import write_xlsx
+
+            write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy,
+                       progress=sub_progress(progress, 0.5 if args.pdf else 0.0, 1.0))  # fmt: skip
+            written.append(args.xlsx)
+    except OSError as exc:
+        raise CliError(f"{exc.filename or ''}: cannot write ({exc.strerror or exc})", EXIT_INPUT) from None
+    return written
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    taxonomy = load_taxonomy_arg(args.taxonomy)
+    country_risk = load_country_risk(args.country_risk, taxonomy)
+    progress = text_progress(True)
+    inventory = load_inventory(
+        args.input, taxonomy, skip_invalid_rows=args.skip_invalid_rows, lang=lang,
+        progress=sub_progress(progress, 0.0, 0.3),
+    )  # fmt: skip
+    run = assess_inventory(
+        inventory,
+        taxonomy,
+        country=args.country.upper(),
+        country_risk=country_risk,
+        robustness=not args.no_robustness,
+        progress=sub_progress(progress, 0.3, 0.6),
+    )
+    chain_filter(run, args.chain)  # unknown ids are a usage error before anything is written
+    print_summary(run, taxonomy, lang)
+    written = write_outputs(args, run, inventory, taxonomy, sub_progress(progress, 0.6, 1.0))
+    if args.project:
+        from riskdesk.cli.project import store_assessment
+
+        store_assessment(args.project, inventory, run, taxonomy, round_name=args.round)
+        written.append(args.project)
+    for path in written:
+        print(("已写入 " if lang == "zh" else "written: ") + str(path))
+    return EXIT_OK

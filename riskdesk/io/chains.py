@@ -81,6 +81,7 @@ class ChainsTable:
     header_row: int | None  # 1-based
     error_rows: set[int] = field(default_factory=set)
     row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each frame row
+    file_kind: str = ""  # xlsx / xls / ods / csv
 
 
 def _text(cell: object) -> str | None:

@@ -53,8 +53,7 @@ class HeaderVocabulary:
             return None
         key = normalise(raw)
         if key in self.names:
-            hint = _UNIT.match(unicodedata.normalize("NFKC", raw).strip())
-            return self.names[key], (hint.group(2).strip() if hint else None)
+            return self.names[key], None  # a bracket that is part of the name is no unit
         stripped = _UNIT.match(unicodedata.normalize("NFKC", raw).strip())
         if stripped:
             field = self.names.get(normalise(stripped.group(1)))

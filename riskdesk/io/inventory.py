@@ -74,6 +74,7 @@ def read_inventory_table(
     report(progress, 0.5, "reading rows")
     table = read_chains_sheet(raw, ctx, sub_progress(progress, 0.5, 0.9), cancel)
     inv = table.inventory
+    table.file_kind = facts.kind
     inv.source = InputSource.of_file(path, sheet=sheet_name, encoding=book.encoding)
     if facts.kind == "csv" and book.encoding not in ("utf-8", None):
         ctx.add(

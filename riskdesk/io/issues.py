@@ -35,7 +35,7 @@ def issue(
 
 
 def _show(value: object) -> str:
-    text = str(value)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
 

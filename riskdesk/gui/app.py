@@ -1,0 +1,148 @@
+"""Start-up: QApplication, CJK font, language, the main window, the first project; screenshots.
+
+`run_gui(...)` is what `riskdesk gui` calls. With a screenshot path it renders offscreen when no
+display is available, waits until loading and scoring have finished, saves the picture, exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskdesk.core.models import Lang
+from riskdesk.gui.i18n import LanguageSwitcher, install_cjk_font
+from riskdesk.gui.qt import QApplication, QTimer
+from riskdesk.gui.settings import AppSettings
+from riskdesk.gui.worker import active_ops, wait_for_workers
+from riskdesk.gui.workspace import Workspace
+
+DEMO_INVENTORY = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_inventory.xlsx"
+PROJECT_SUFFIX = ".rdproj"
+
+
+class StartupError(Exception):
+    """What the window cannot open, in one sentence."""
+
+
+@dataclass
+class Session:
+    app: QApplication
+    window: object  # MainWindow (imported lazily so `--help` stays fast)
+    workspace: Workspace
+    languages: LanguageSwitcher
+
+
+def ensure_platform() -> None:
+    """Without a display Qt aborts the process; fall back to offscreen before QApplication exists."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def application() -> QApplication:
+    ensure_platform()
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("riskdesk")
+        app.setOrganizationName("riskdesk")
+    assert isinstance(app, QApplication)
+    return app
+
+
+def start_session(lang: Lang | None = None, open_path: Path | None = None, demo: bool | None = None) -> Session:
+    """Build the window (shown by the caller) and start loading what it should open."""
+    app = application()
+    family = install_cjk_font(app)
+    _matplotlib_font()
+    settings = AppSettings()
+    languages = LanguageSwitcher(app)
+    languages.install(lang or settings.language)  # type: ignore[arg-type]
+    from riskdesk.gui.main_window import MainWindow
+
+    workspace = Workspace()
+    workspace.analyst = settings.analyst
+    window = MainWindow(workspace, languages, settings)
+    window.setProperty("cjkFamily", family or "")
+    geometry, state = settings.window_state()
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    if state is not None:
+        window.restoreState(state)
+    if open_path is not None:
+        if not open_path.exists():
+            raise StartupError(f"{open_path}: no such file")
+        if open_path.suffix.lower() == PROJECT_SUFFIX:
+            window.open_project(open_path)
+        else:
+            window.import_file(open_path, preview=False)
+    elif demo if demo is not None else (settings.first_start or not settings.recent_projects()):
+        if DEMO_INVENTORY.exists():
+            window.load_demo(DEMO_INVENTORY)
+    settings.mark_started()
+    return Session(app, window, workspace, languages)
+
+
+def _matplotlib_font() -> None:
+    from riskdesk.gui.i18n import cjk_font_file
+
+    path = cjk_font_file()
+    if path is not None:
+        from riskdesk.charts import use_font
+
+        use_font(path)
+
+
+def settle(app: QApplication, timeout_s: float = 60.0) -> None:
+    """Process events until no background work is left (loading, scoring)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if active_ops() == 0:
+            app.processEvents()
+            if active_ops() == 0:
+                return
+        time.sleep(0.01)
+
+
+def screenshot(session: Session, path: Path, page: str | None = None, size: tuple[int, int] = (1360, 860)) -> Path:
+    window = session.window
+    window.resize(*size)  # type: ignore[attr-defined]
+    window.show()  # type: ignore[attr-defined]
+    settle(session.app)
+    if page:
+        window.show_page(page)  # type: ignore[attr-defined]
+        window.prepare_screenshot(page)  # type: ignore[attr-defined]
+        settle(session.app)
+    for _ in range(5):
+        session.app.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pixmap = window.grab()  # type: ignore[attr-defined]
+    if not pixmap.save(str(path)):
+        raise StartupError(f"{path}: cannot write the screenshot")
+    return path
+
+
+def run_gui(
+    project: Path | None = None,
+    *,
+    screenshot_path: Path | None = None,
+    lang: Lang | None = None,
+    page: str | None = None,
+) -> int:
+    if screenshot_path is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") if not os.environ.get("DISPLAY") else None
+    session = start_session(lang, project, demo=None if project is None else False)
+    if screenshot_path is not None:
+        screenshot(session, screenshot_path, page)
+        session.window.close()  # type: ignore[attr-defined]
+        wait_for_workers()
+        return 0
+    session.window.show()  # type: ignore[attr-defined]
+    if page:
+        QTimer.singleShot(0, lambda: session.window.show_page(page))  # type: ignore[attr-defined]
+    return int(session.app.exec())

@@ -1,0 +1,460 @@
+"""The main window: page list, menus, toolbar, status bar, shortcuts, recent files, drag-and-drop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from riskdesk.core.inventory import ChainKey
+from riskdesk.core.models import Lang
+from riskdesk.core.results import AssessmentRun
+from riskdesk.gui import project_session
+from riskdesk.gui.i18n import LanguageSwitcher
+from riskdesk.gui.importing import SPREADSHEET_SUFFIXES, ImportFlow
+from riskdesk.gui.pages.assessment import AssessmentPage
+from riskdesk.gui.pages.dashboard import DashboardPage
+from riskdesk.gui.pages.inventory import InventoryPage
+from riskdesk.gui.pages.reports import ReportsPage
+from riskdesk.gui.pages.taxonomy_editor import TaxonomyPage
+from riskdesk.gui.qt import (
+    QAction,
+    QActionGroup,
+    QApplication,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QEvent,
+    QFileDialog,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSize,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+    translate,
+)
+from riskdesk.gui.settings import AppSettings
+from riskdesk.gui.worker import BackgroundOp, wait_for_workers
+from riskdesk.gui.workspace import Workspace
+
+PAGES = ("inventory", "assessment", "dashboard", "taxonomy", "reports")
+
+
+def page_title(name: str) -> str:
+    return {
+        "inventory": translate("MainWindow", "Inventory"),
+        "assessment": translate("MainWindow", "Assessment"),
+        "dashboard": translate("MainWindow", "Dashboard"),
+        "taxonomy": translate("MainWindow", "Taxonomy"),
+        "reports": translate("MainWindow", "Reports"),
+    }[name]
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        workspace: Workspace,
+        languages: LanguageSwitcher,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.ws = workspace
+        self.languages = languages
+        self.settings = settings
+        self.scoring_op: BackgroundOp | None = None
+        self.importer = ImportFlow(self, workspace, self.lang)
+
+        self.nav = QListWidget(objectName="pageList")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget(objectName="pageStack")
+        self.inventory_page = InventoryPage(workspace, self.lang)
+        self.assessment_page = AssessmentPage(workspace, self.lang, settings)
+        self.dashboard_page = DashboardPage(workspace, self.lang)
+        self.taxonomy_page = TaxonomyPage(workspace, self.lang)
+        self.reports_page = ReportsPage(workspace, self.lang)
+        self.pages = {
+            "inventory": self.inventory_page,
+            "assessment": self.assessment_page,
+            "dashboard": self.dashboard_page,
+            "taxonomy": self.taxonomy_page,
+            "reports": self.reports_page,
+        }
+        for name in PAGES:
+            self.nav.addItem(name)
+            self.stack.addWidget(self.pages[name])
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.source_label = QLabel(objectName="sourceLabel")
+        self.taxonomy_label = QLabel(objectName="taxonomyLabel")
+        self.statusBar().addWidget(self.source_label, 1)
+        self.statusBar().addPermanentWidget(self.taxonomy_label)
+
+        self._build_actions()
+        self.inventory_page.open_assessment.connect(self.open_assessment)
+        self.inventory_page.import_requested.connect(self.import_dialog)
+        self.dashboard_page.chain_clicked.connect(self._select_from_dashboard)
+        self.taxonomy_page.rescore_requested.connect(self.rescore)
+        self.importer.imported.connect(self._after_import)
+        self.importer.jump_requested.connect(self._jump_to_problem)
+        self.assessment_page.saved.connect(lambda _key: self.statusBar().showMessage(
+            translate("MainWindow", "Assessment saved."), 4000))
+        workspace.inventory_changed.connect(self._update_status)
+        workspace.results_changed.connect(self._update_status)
+        workspace.taxonomy_changed.connect(self._update_status)
+        self.resize(1280, 800)
+        self.retranslate()
+        self.nav.setCurrentRow(0)
+
+    def lang(self) -> Lang:
+        return self.languages.lang
+
+    # --- actions and menus ------------------------------------------------------------------
+
+    def _action(self, name: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.act_import = self._action("actionImport", "Ctrl+I", self.import_dialog)
+        self.act_open = self._action("actionOpenProject", std.Open, self.open_project_dialog)
+        self.act_save_as = self._action("actionSaveProjectAs", std.SaveAs, self.save_project_dialog)
+        self.act_rescore = self._action("actionRescore", "F5", self.rescore)
+        self.act_assess = self._action("actionAssess", "Ctrl+E", self._assess_current)
+        self.act_export = self._action("actionExport", "Ctrl+P", lambda: self.show_page("reports"))
+        self.act_quit = self._action("actionQuit", std.Quit, self.close)
+        stack = self.ws.undo_stack
+        self.act_undo = self._action("actionUndo", std.Undo, stack.undo)
+        self.act_redo = self._action("actionRedo", std.Redo, stack.redo)
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.indexChanged):
+            signal.connect(self._update_undo_texts)
+        self.act_zh = self._action("actionChinese", None, lambda: self.set_language("zh"))
+        self.act_en = self._action("actionEnglish", None, lambda: self.set_language("en"))
+        group = QActionGroup(self)
+        for act in (self.act_zh, self.act_en):
+            act.setCheckable(True)
+            group.addAction(act)
+        self.act_about = self._action("actionAbout", None, self._about)
+        self.page_actions = []
+        for i, name in enumerate(PAGES):
+            act = self._action(f"actionPage_{name}", f"Ctrl+{i + 1}",
+                               lambda _=False, n=name: self.show_page(n))
+            self.page_actions.append(act)
+
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        self.menu_recent = self.menu_file.addMenu("")
+        self.menu_recent.setObjectName("menuRecent")
+        self.menu_file.addAction(self.act_open)
+        self.menu_file.addMenu(self.menu_recent)
+        self.menu_file.addAction(self.act_save_as)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_import)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_export)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = bar.addMenu("")
+        self.menu_edit.addAction(self.act_undo)
+        self.menu_edit.addAction(self.act_redo)
+        self.menu_assess = bar.addMenu("")
+        self.menu_assess.addAction(self.act_assess)
+        self.menu_assess.addAction(self.act_rescore)
+        self.menu_view = bar.addMenu("")
+        for act in self.page_actions:
+            self.menu_view.addAction(act)
+        self.menu_view.addSeparator()
+        self.menu_lang = self.menu_view.addMenu("")
+        self.menu_lang.addAction(self.act_zh)
+        self.menu_lang.addAction(self.act_en)
+        self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_about)
+
+        self.toolbar = QToolBar(objectName="mainToolbar")
+        self.toolbar.setIconSize(QSize(16, 16))
+        for act in (self.act_open, self.act_import, self.act_assess, self.act_rescore, self.act_export):
+            self.toolbar.addAction(act)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_undo)
+        self.toolbar.addAction(self.act_redo)
+        self.addToolBar(self.toolbar)
+
+    def _rebuild_recent(self) -> None:
+        self.menu_recent.clear()
+        recent = self.settings.recent_projects()
+        for path in recent:
+            act = self.menu_recent.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
+        if recent:
+            self.menu_recent.addSeparator()
+            clear = self.menu_recent.addAction(translate("MainWindow", "Clear list"))
+            clear.triggered.connect(self._clear_recent)
+        else:
+            empty = self.menu_recent.addAction(translate("MainWindow", "(none yet)"))
+            empty.setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._rebuild_recent()
+
+    # --- language -------------------------------------------------------------------------
+
+    def set_language(self, lang: Lang) -> None:
+        if lang == self.languages.lang:
+            return
+        self.languages.install(lang)  # Qt sends LanguageChange to every widget
+        self.settings.language = lang
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("MainWindow", "riskdesk — industrial chain security assessment"))
+        for i, name in enumerate(PAGES):
+            self.nav.item(i).setText(page_title(name))
+            self.page_actions[i].setText(page_title(name))
+        self.menu_file.setTitle(translate("MainWindow", "&File"))
+        self.menu_recent.setTitle(translate("MainWindow", "Recent files"))
+        self.menu_edit.setTitle(translate("MainWindow", "&Edit"))
+        self.menu_assess.setTitle(translate("MainWindow", "&Assessment"))
+        self.menu_view.setTitle(translate("MainWindow", "&View"))
+        self.menu_lang.setTitle(translate("MainWindow", "Language"))
+        self.menu_help.setTitle(translate("MainWindow", "&Help"))
+        self.act_import.setText(translate("MainWindow", "Import spreadsheet…"))
+        self.act_open.setText(translate("MainWindow", "Open project…"))
+        self.act_save_as.setText(translate("MainWindow", "Save project as…"))
+        self.act_assess.setText(translate("MainWindow", "Assess selected chain"))
+        self.act_rescore.setText(translate("MainWindow", "Re-score all"))
+        self.act_export.setText(translate("MainWindow", "Export reports…"))
+        self.act_quit.setText(translate("MainWindow", "Quit"))
+        self.act_about.setText(translate("MainWindow", "About riskdesk"))
+        self.act_zh.setText("中文")
+        self.act_en.setText("English")
+        (self.act_zh if self.lang() == "zh" else self.act_en).setChecked(True)
+        self._update_undo_texts()
+        self._rebuild_recent()
+        for page in self.pages.values():
+            page.retranslate()
+        self._update_status()
+
+    def _update_undo_texts(self, *_args: object) -> None:
+        stack = self.ws.undo_stack
+        self.act_undo.setEnabled(stack.canUndo())
+        self.act_redo.setEnabled(stack.canRedo())
+        undo, redo = translate("MainWindow", "Undo"), translate("MainWindow", "Redo")
+        self.act_undo.setText(f"{undo} {stack.undoText()}".strip())
+        self.act_redo.setText(f"{redo} {stack.redoText()}".strip())
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def show_page(self, name: str) -> None:
+        self.nav.setCurrentRow(PAGES.index(name))
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def open_assessment(self, key: ChainKey) -> None:
+        self.ws.select(key)
+        self.assessment_page.start(key)
+        self.show_page("assessment")
+
+    def _assess_current(self) -> None:
+        keys = self.inventory_page.selected_keys()
+        key = keys[0] if keys else self.ws.selected
+        if key is None and self.ws.inventory.keys():
+            key = self.ws.inventory.keys()[0]
+        if key is not None:
+            self.open_assessment(key)
+
+    def _select_from_dashboard(self, key: ChainKey) -> None:
+        self.ws.select(key)
+        self.inventory_page.select_keys([key])
+
+    def _update_status(self) -> None:
+        ws = self.ws
+        n = len(ws.inventory)
+        source = ws.source_label or translate("MainWindow", "no file")
+        scored = translate("MainWindow", "scored") if ws.run else translate("MainWindow", "not scored")
+        self.source_label.setText(
+            translate("MainWindow", "{source} · {n} rows · {scored}").format(source=source, n=n, scored=scored)
+        )
+        name = ws.taxonomy_profile or ws.taxonomy.name
+        self.taxonomy_label.setText(
+            translate("MainWindow", "Taxonomy {name} · {sha}").format(name=name, sha=ws.taxonomy.sha256[:12])
+        )
+
+    # --- import and scoring -----------------------------------------------------------------
+
+    def import_dialog(self) -> None:
+        filters = translate("MainWindow", "Spreadsheets") + " (" + " ".join(
+            f"*{s}" for s in SPREADSHEET_SUFFIXES) + ")"
+        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Import spreadsheet"), "", filters)
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path, preview: bool = True) -> None:
+        self.importer.start(path, preview=preview)
+
+    def _after_import(self, path: str) -> None:
+        self.settings.add_recent(path)
+        self._rebuild_recent()
+        try:
+            project_session.store_inventory(self.ws, self.ws.inventory)
+        except Exception as exc:  # noqa: BLE001 - storage problems are shown, the import is kept
+            QMessageBox.warning(self, translate("MainWindow", "Project not updated"), str(exc))
+        self.show_page("inventory")
+        self.rescore()
+
+    def _jump_to_problem(self, row: int, column: str) -> None:
+        self.show_page("inventory")
+        self.inventory_page.focus_cell(row, column or None)
+
+    def open_path(self, path: Path) -> None:
+        if path.suffix.lower() == ".rdproj":
+            self.open_project(path)
+        else:
+            self.import_file(path)
+
+    def load_demo(self, path: Path) -> BackgroundOp:
+        """The bundled demo (a trusted file) is read in a worker without the preview step."""
+        self.ws.round = "demo"
+        return self.importer.start(path, preview=False, isolated=False)
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Open project"), "",
+            translate("MainWindow", "riskdesk projects") + " (*.rdproj)")
+        if path:
+            self.open_project(Path(path))
+
+    def open_project(self, path: Path) -> bool:
+        try:
+            project = project_session.open_project(self.ws, path)
+        except Exception as exc:  # noqa: BLE001 - a project that will not open is reported, never fatal
+            message = getattr(exc, "message", None)
+            text = message(self.lang()) if callable(message) else str(exc)
+            QMessageBox.warning(self, translate("MainWindow", "Cannot open the project"), text)
+            return False
+        self.settings.add_recent(str(path))
+        self._rebuild_recent()
+        if project.recovery is not None:
+            QMessageBox.information(self, translate("MainWindow", "Recovered"), project.recovery.message(self.lang()))
+        if self.ws.run is None:
+            self.rescore()
+        return True
+
+    def save_project_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "Save project as"), "",
+            translate("MainWindow", "riskdesk projects") + " (*.rdproj)")
+        if path:
+            self.save_project_as(Path(path if path.endswith(".rdproj") else path + ".rdproj"))
+
+    def save_project_as(self, path: Path) -> bool:
+        try:
+            project_session.save_project_as(self.ws, path)
+        except Exception as exc:  # noqa: BLE001
+            message = getattr(exc, "message", None)
+            text = message(self.lang()) if callable(message) else str(exc)
+            QMessageBox.warning(self, translate("MainWindow", "Cannot save the project"), text)
+            return False
+        self.settings.add_recent(str(path))
+        self._rebuild_recent()
+        self._update_status()
+        return True
+
+    def prepare_screenshot(self, page: str) -> None:
+        """For docs: the wizard is shown at its result step for the highest-risk chain."""
+        if page != "assessment" or self.ws.run is None or not self.ws.run.chains:
+            return
+        ranked = sorted(self.ws.run.chains, key=lambda r: (-(r.primary_score or 0.0), r.chain_id))
+        self.open_assessment(ranked[0].key)
+        self.assessment_page.go(3)
+
+    def rescore(self) -> BackgroundOp | None:
+        if not len(self.ws.inventory):
+            return None
+        if self.scoring_op is not None:
+            self.scoring_op.cancel()
+        op = BackgroundOp(self, self.ws.scoring_work(), translate("MainWindow", "Scoring chains"))
+        self.scoring_op = op
+        op.on_success(lambda run: self._scored(op, run))
+        op.on_failure(lambda msg: self._failed(translate("MainWindow", "Scoring failed"), msg))
+        op.progressed.connect(lambda f, m: self.statusBar().showMessage(f"{m} {f:.0%}", 2000))
+        return op.run()
+
+    def _scored(self, op: BackgroundOp, run: AssessmentRun) -> None:
+        if op is not self.scoring_op:
+            return  # a newer scoring superseded this one
+        self.scoring_op = None
+        self.ws.set_run(run)
+        try:
+            project_session.save_run(self.ws, run)
+        except Exception as exc:  # noqa: BLE001
+            self.statusBar().showMessage(str(exc), 8000)
+
+    def _failed(self, title: str, message: str) -> None:
+        self.scoring_op = None
+        QMessageBox.warning(self, title, message)
+
+    def _about(self) -> None:
+        from riskdesk import __version__
+
+        QMessageBox.about(
+            self,
+            translate("MainWindow", "About riskdesk"),
+            translate("MainWindow", "riskdesk {version}: industrial-chain security assessment by "
+                      "capability type (Li Wei & He Jun).").format(version=__version__),
+        )
+
+    # --- drag and drop ----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if any(Path(u.toLocalFile()).suffix.lower() in SPREADSHEET_SUFFIXES for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+                event.acceptProposedAction()
+                self.import_file(path)
+                return
+        event.ignore()
+
+    # --- shutdown ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        if self.scoring_op is not None:
+            self.scoring_op.cancel()
+        self.reports_page.cancel()
+        self.importer.cancel()
+        wait_for_workers(5000)
+        QApplication.processEvents()
+        project_session.detach(self.ws)
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The five pages of the main window: inventory, assessment, dashboard, taxonomy, reports."""

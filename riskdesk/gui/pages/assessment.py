@@ -1,0 +1,262 @@
+"""The guided assessment (向导, SPEC §6.2): a stepped view over an AssessmentDraft.
+
+Steps: profile → data check → diagnostic questions → result → strategy → finish. No scoring
+happens here: entering the result step sends the draft's one-row inventory to the engine in a
+worker. Every edit writes straight into the draft, so Back and Next never lose an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from riskdesk.core.inventory import ChainKey
+from riskdesk.core.models import Lang, Outcome, Status
+from riskdesk.core.results import AssessmentRun
+from riskdesk.gui.draft import AssessmentDraft
+from riskdesk.gui.pages.assessment_result import FinishStep, ResultStep, StrategyStep
+from riskdesk.gui.pages.assessment_steps import DataCheckStep, ProfileStep, QuestionsStep, WizardStep
+from riskdesk.gui.qt import (
+    QEvent,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+    translate,
+)
+from riskdesk.gui.settings import AppSettings
+from riskdesk.gui.worker import BackgroundOp
+from riskdesk.gui.workspace import Workspace, result_for_key, run_engine
+
+STEP_NAMES = ("profile", "data", "questions", "result", "strategy", "finish")
+
+
+def step_title(name: str) -> str:
+    return {
+        "profile": translate("Wizard", "1 Profile"),
+        "data": translate("Wizard", "2 Data check"),
+        "questions": translate("Wizard", "3 Diagnostic questions"),
+        "result": translate("Wizard", "4 Result"),
+        "strategy": translate("Wizard", "5 Strategy"),
+        "finish": translate("Wizard", "6 Finish"),
+    }[name]
+
+
+class AssessmentPage(QWidget):
+    saved = Signal(object)  # ChainKey
+
+    def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang], settings: AppSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("assessmentPage")
+        self.ws = workspace
+        self.lang = lang_fn
+        self.settings = settings
+        self.draft: AssessmentDraft | None = None
+        self.scoring: BackgroundOp | None = None
+
+        self.heading = QLabel(objectName="wizardHeading")
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.hint = QLabel(objectName="wizardHint")
+        self.hint.setWordWrap(True)
+        self.step_list = QListWidget(objectName="wizardSteps")
+        self.step_list.setFixedWidth(170)
+        self.stack = QStackedWidget(objectName="wizardStack")
+        self.steps: list[WizardStep] = [
+            ProfileStep(workspace, lang_fn),
+            DataCheckStep(workspace, lang_fn),
+            QuestionsStep(workspace, lang_fn),
+            ResultStep(workspace, lang_fn),
+            StrategyStep(workspace, lang_fn),
+            FinishStep(workspace, lang_fn),
+        ]
+        for step in self.steps:
+            self.step_list.addItem("")
+            self.stack.addWidget(step)
+            step.changed.connect(self._update_buttons)
+        self.result_step: ResultStep = self.steps[3]  # type: ignore[assignment]
+        self.step_list.currentRowChanged.connect(self._step_clicked)
+        self.back_button = QPushButton(objectName="wizardBack")
+        self.next_button = QPushButton(objectName="wizardNext")
+        self.save_button = QPushButton(objectName="wizardSave")
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.save_button.clicked.connect(self.save)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.hint, 1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.save_button)
+        body = QHBoxLayout()
+        body.addWidget(self.step_list)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+        self._set_enabled(False)
+
+    # --- starting ---------------------------------------------------------------------------
+
+    def start(self, key: ChainKey) -> None:
+        analyst = self.settings.analyst
+        self.draft = AssessmentDraft.start(self.ws, key, analyst)
+        for step in self.steps:
+            step.set_draft(self.draft)
+        self._set_enabled(True)
+        self._update_heading()
+        self.go(0)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for w in (self.step_list, self.stack, self.back_button, self.next_button, self.save_button):
+            w.setEnabled(enabled)
+        if not enabled:
+            self.heading.setText(translate("Wizard", "Choose a chain in the inventory and press Assess."))
+
+    def _update_heading(self) -> None:
+        if self.draft is None:
+            return
+        chain_id, segment = self.draft.key
+        name = self.draft.profile.get("chain_name") or chain_id
+        seg = f" · {segment}" if segment else ""
+        self.heading.setText(translate("Wizard", "Guided assessment: {name} ({id}{seg})").format(
+            name=name, id=chain_id, seg=seg))
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def current(self) -> int:
+        return self.stack.currentIndex()
+
+    def go(self, index: int) -> None:
+        if self.draft is None:
+            return
+        index = max(0, min(index, len(self.steps) - 1))
+        self.steps[self.current()].leave()
+        if index >= STEP_NAMES.index("result") and self.draft.result_stale:
+            self._score()
+        self.stack.setCurrentIndex(index)
+        self.step_list.blockSignals(True)
+        self.step_list.setCurrentRow(index)
+        self.step_list.blockSignals(False)
+        self.steps[index].enter()
+        self._update_heading()
+        self._update_buttons()
+
+    def _step_clicked(self, index: int) -> None:
+        # Jumping ahead past an unfinished decision is allowed for reading; saving checks it.
+        self.go(index)
+
+    def back(self) -> None:
+        self.go(self.current() - 1)
+
+    def next(self) -> None:
+        problem = self.steps[self.current()].problem()
+        if problem:
+            self.hint.setText(problem)
+            return
+        self.go(self.current() + 1)
+
+    def _update_buttons(self) -> None:
+        i = self.current()
+        self.back_button.setEnabled(self.draft is not None and i > 0)
+        last = i == len(self.steps) - 1
+        self.next_button.setVisible(not last)
+        self.save_button.setVisible(last)
+        problem = self.steps[i].problem() if self.draft is not None else None
+        busy = self.scoring is not None
+        self.next_button.setEnabled(self.draft is not None and not problem and not busy)
+        self.save_button.setEnabled(self.draft is not None and not problem and not busy)
+        self.hint.setText(problem or "")
+
+    # --- scoring (engine in a worker) -------------------------------------------------------
+
+    def _score(self) -> None:
+        draft = self.draft
+        assert draft is not None
+        inventory = draft.scoring_inventory(self.ws.inventory, self.ws.taxonomy)
+        taxonomy, country_risk = self.ws.taxonomy, self.ws.country_risk
+        key = draft.key
+        if self.scoring is not None:
+            self.scoring.cancel()
+        op = BackgroundOp(
+            self,
+            lambda progress, cancel: run_engine(inventory, taxonomy, country_risk, progress, cancel),
+            translate("Wizard", "Scoring {chain}").format(chain=key[0]),
+        )
+        self.scoring = op
+        self.result_step.show_busy()
+        op.on_success(lambda run: self._scored(op, draft, run))
+        op.on_failure(lambda msg: self._score_failed(op, msg))
+        op.on_cancel(lambda: self._score_failed(op, ""))
+        op.run()
+        self._update_buttons()
+
+    def _scored(self, op: BackgroundOp, draft: AssessmentDraft, run: AssessmentRun) -> None:
+        if op is not self.scoring:
+            return
+        self.scoring = None
+        draft.result = result_for_key(run, draft.key)
+        draft.result_stale = False
+        if draft.measures is None:
+            draft.measures = draft.default_measures(self.ws.taxonomy)
+        for step in self.steps:
+            step.result_ready()
+        self.steps[self.current()].enter()
+        self._update_buttons()
+
+    def _score_failed(self, op: BackgroundOp, message: str) -> None:
+        if op is not self.scoring:
+            return
+        self.scoring = None
+        self._update_buttons()
+        if message:
+            QMessageBox.warning(self, translate("Wizard", "Scoring failed"), message)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        draft = self.draft
+        if draft is None:
+            return False
+        for step in self.steps:
+            step.leave()
+            problem = step.problem()
+            if problem:
+                self.hint.setText(problem)
+                return False
+        self.ws.commit_assessment(
+            draft.row, draft.changed_profile(self.ws.inventory), draft.commands(self.ws), draft.result,
+        )
+        self.hint.setText(translate("Wizard", "Saved. Undo with Ctrl+Z."))
+        self.saved.emit(draft.key)
+        return True
+
+    # --- language ---------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        for i, name in enumerate(STEP_NAMES):
+            self.step_list.item(i).setText(step_title(name))
+        self.back_button.setText(translate("Wizard", "< Back"))
+        self.next_button.setText(translate("Wizard", "Next >"))
+        self.save_button.setText(translate("Wizard", "Save assessment"))
+        for step in self.steps:
+            step.retranslate()
+        if self.draft is None:
+            self._set_enabled(False)
+        else:
+            self._update_heading()
+            self._update_buttons()
+
+
+__all__ = ["STEP_NAMES", "AssessmentPage", "Outcome", "Status"]

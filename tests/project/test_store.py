@@ -196,3 +196,22 @@ def project_ref(chain_id: str):  # type: ignore[no-untyped-def]
     from riskdesk.core.commands import ChainRef
 
     return ChainRef(round=ROUND, chain_id=chain_id)
+
+
+def test_segmented_chain_takes_whole_chain_judgements_and_segment_values(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    from riskdesk.core.inventory import Inventory
+    from riskdesk.core.models import Chain
+
+    chains = [Chain(chain_id="IC", chain_name="集成电路", segment=s) for s in ("设计", "制造")]
+    with Project.create(tmp_path / "s.rdproj", user="a") as p:
+        p.import_inventory(Inventory.from_records(taxonomy, chains), ROUND, taxonomy)
+        p.set_note(ROUND, "IC", "整链意见")
+        p.set_value(ROUND, "IC", taxonomy.indicator_ids[0], 0.5, segment="制造")
+        with pytest.raises(ProjectError, match="per segment"):
+            p.set_value(ROUND, "IC", taxonomy.indicator_ids[0], 0.5)
+        assert p.judgement(ROUND, "IC").note == "整链意见"
+        inv = p.inventory(ROUND, taxonomy)
+        assert inv.frame.at[inv.row_of("IC", "制造"), taxonomy.indicator_ids[0]] == 0.5
+        assert math.isnan(inv.frame.at[inv.row_of("IC", "设计"), taxonomy.indicator_ids[0]])

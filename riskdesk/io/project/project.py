@@ -189,10 +189,11 @@ class Project:
         lock.acquire()
         conn: sqlite3.Connection | None = None
         try:
-            conn = connect(path)
+            conn = connect(path, wal=False)  # the backup must be the file exactly as it was
             store = SqliteStore(conn)
             old_version = schema_version(conn)
             saved = migrate(conn, path, user)
+            conn.execute("PRAGMA journal_mode = WAL")
             if saved is not None:
                 with store.transaction():
                     store.append_audit(cls._entry(
@@ -266,6 +267,11 @@ class Project:
         return self.store.get_value(ref, indicator)
 
     def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None:
+        if self.store.has_chain(ref) and not self.store.has_chain(ref, exact=True):
+            raise ProjectError(
+                f"chain {ref.chain_id} is held per segment; enter values for a segment",
+                f"产业链 {ref.chain_id} 按环节填报，请为具体环节录入指标值",
+            )
         old = self.store.get_value(ref, indicator)
         with self._audited(ref, "value", indicator, old, value):
             self.store.put_value(ref, indicator, value)

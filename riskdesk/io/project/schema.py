@@ -9,6 +9,7 @@ clear message (an older riskdesk must not half-understand a newer project).
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -72,8 +73,8 @@ CREATE TABLE judgements (
     note            TEXT,
     carried_over    INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1)),
     PRIMARY KEY (round, chain_id, segment),
-    FOREIGN KEY (round, chain_id, segment) REFERENCES chains(round, chain_id, segment)
-        ON DELETE CASCADE,
+    -- segment '' is the whole chain, which may exist only as segment rows in `chains`
+    FOREIGN KEY (round) REFERENCES rounds(name) ON DELETE CASCADE,
     -- an override requires a written reason (SPEC §3), whoever writes the row
     CHECK (override_decision IS NOT 'overridden'
            OR length(trim(coalesce(override_reason, ''))) > 0),
@@ -231,7 +232,7 @@ def _migrate_0_to_1(conn: sqlite3.Connection, user: str) -> None:
                 "INSERT INTO judgements(round, chain_id, segment, note) VALUES (?, ?, '', ?)",
                 (round_name, chain_id, text),
             )
-    for table in ("chains", "indicator_values", "notes", "settings"):
+    for table in ("notes", "indicator_values", "chains", "settings"):  # children first
         if table in v0:
             conn.execute(f"DROP TABLE v0_{table}")
     conn.execute("INSERT INTO meta(key, value) VALUES ('migrated_from', '0')")
@@ -250,8 +251,13 @@ def backup_path_for(path: Path, version: int) -> Path:
     return candidate
 
 
-def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy through SQLite's online backup (safe even with a WAL in use)."""
+def backup(conn: sqlite3.Connection, source: Path, target: Path) -> None:
+    """Copy the project before touching it: byte for byte when no write-ahead log holds pages
+    (we hold the lock, so nobody writes meanwhile), else through SQLite's online backup."""
+    wal = source.with_name(source.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        shutil.copy2(source, target)
+        return
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)
@@ -276,7 +282,7 @@ def migrate(conn: sqlite3.Connection, path: Path, user: str) -> Path | None:
     if version == SCHEMA_VERSION:
         return None
     saved = backup_path_for(path, version)
-    backup(conn, saved)
+    backup(conn, path, saved)
     while version < SCHEMA_VERSION:
         step = MIGRATIONS[version]
         conn.execute("BEGIN IMMEDIATE")

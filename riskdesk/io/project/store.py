@@ -79,7 +79,7 @@ class ProjectStore(Protocol):
     def set_round_input(self, round: str, path: str | None, sha256: str | None) -> None: ...
     def copy_round(self, from_round: str, to_round: str) -> int: ...
     def chains(self, round: str) -> list[Chain]: ...
-    def has_chain(self, ref: ChainRef) -> bool: ...
+    def has_chain(self, ref: ChainRef, *, exact: bool = False) -> bool: ...
     def put_chain(self, round: str, chain: Chain) -> None: ...
     def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None: ...
     def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None: ...
@@ -102,8 +102,9 @@ class ProjectStore(Protocol):
 
 
 
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """Open with the project's safety settings. Autocommit mode: transactions are explicit."""
+def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
+    """Open with the project's safety settings. Autocommit mode: transactions are explicit.
+    `wal=False` leaves the file's journal mode alone (before a migration's backup is taken)."""
     if read_only:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                isolation_level=None)
@@ -113,7 +114,7 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
-        if not read_only:
+        if wal and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
@@ -238,11 +239,19 @@ class SqliteStore:
         ).fetchall()
         return [Chain.model_validate_json(r[0]) for r in rows]
 
-    def has_chain(self, ref: ChainRef) -> bool:
-        row = self.conn.execute(
-            "SELECT 1 FROM chains WHERE round = ? AND chain_id = ? AND segment = ?",
-            (ref.round, ref.chain_id, _seg(ref.segment)),
-        ).fetchone()
+    def has_chain(self, ref: ChainRef, *, exact: bool = False) -> bool:
+        """The chain (or segment) is in the round. Unless `exact`, a chain held only as segment
+        rows counts as present (whole-chain judgements apply to it)."""
+        if ref.segment is None and not exact:
+            row = self.conn.execute(
+                "SELECT 1 FROM chains WHERE round = ? AND chain_id = ? LIMIT 1",
+                (ref.round, ref.chain_id),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT 1 FROM chains WHERE round = ? AND chain_id = ? AND segment = ?",
+                (ref.round, ref.chain_id, _seg(ref.segment)),
+            ).fetchone()
         return row is not None
 
     def put_chain(self, round: str, chain: Chain) -> None:

@@ -1,0 +1,280 @@
+"""`riskdesk history | diff | export` over a project file, and `store_assessment` for
+`riskdesk assess INPUT --project P.rdproj`.
+
+The three commands open the project read-only, so they work while the GUI has it open.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from riskdesk.cli.common import print_table, write_json
+from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
+from riskdesk.core.inventory import Inventory
+from riskdesk.core.models import Lang
+from riskdesk.core.results import AssessmentRun
+from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.io.project import Project, ProjectError
+from riskdesk.io.project.audit import AuditEntry
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    h = sub.add_parser(
+        "history",
+        help="show a project's audit trail and assessment history",
+        description="Print who changed what and when (old → new), and the stored assessments; "
+        "--verify checks the tamper-evident hash chain (exit 1 if it is broken).",
+    )
+    h.add_argument("project", type=Path, metavar="P.rdproj")
+    h.add_argument("--chain", metavar="ID", help="only this chain")
+    h.add_argument("--verify", action="store_true", help="verify the audit hash chain")
+    h.add_argument("--json", type=Path, metavar="OUT", help="write the history as JSON")
+    h.add_argument("--lang", choices=("zh", "en"), default="zh")
+    h.set_defaults(func=run_history)
+
+    d = sub.add_parser(
+        "diff",
+        help="compare two assessment rounds of a project",
+        description="Per chain: changed indicator values, type scores, classification and strategy "
+        "between two rounds (e.g. 2025 → 2026).",
+    )
+    d.add_argument("project", type=Path, metavar="P.rdproj")
+    d.add_argument("--from", dest="from_round", required=True, metavar="ROUND")
+    d.add_argument("--to", dest="to_round", required=True, metavar="ROUND")
+    d.add_argument("--json", type=Path, metavar="OUT", help="write the diff as JSON")
+    d.add_argument("--lang", choices=("zh", "en"), default="zh")
+    d.set_defaults(func=run_diff)
+
+    e = sub.add_parser(
+        "export",
+        help="write the PDF / Excel reports of a project's latest run",
+        description="Reports of the latest stored run of a round, with the taxonomy version that "
+        "run used and the analyst's notes.",
+    )
+    e.add_argument("project", type=Path, metavar="P.rdproj")
+    e.add_argument("--round", metavar="ROUND", help="default: the latest round with a run")
+    e.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF dossier / portfolio report")
+    e.add_argument("--xlsx", type=Path, metavar="OUT", help="write an Excel workbook")
+    e.add_argument("--chain", nargs="+", metavar="ID", help="only these chains")
+    e.add_argument("--organisation", default="", help="organisation named on the report cover")
+    e.add_argument("--author", default="", help="author named on the report cover")
+    e.add_argument("--marking", default=None, help="classification marking (default 内部资料)")
+    e.add_argument("--lang", choices=("zh", "en"), default="zh")
+    e.set_defaults(func=run_export)
+
+
+def _open(path: Path, lang: Lang, *, read_only: bool = True, user: str | None = None) -> Project:
+    if not path.exists():
+        raise CliError(f"{path}: project file not found", EXIT_USAGE)
+    try:
+        return Project.open(path, user, read_only=read_only)
+    except ProjectError as exc:
+        raise CliError(exc.message(lang), EXIT_INPUT) from None
+
+
+def _where(e: AuditEntry) -> str:
+    parts = [e.round, e.chain_id, e.segment, e.field]
+    return " ".join(p for p in parts if p)
+
+
+def _change(e: AuditEntry, width: int = 60) -> str:
+    def short(text: str | None) -> str:
+        if text is None:
+            return "—"
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    if e.old is None and e.new is None:
+        return ""
+    return f"{short(e.old)} → {short(e.new)}"
+
+
+HISTORY_HEADERS: dict[Lang, tuple[str, ...]] = {
+    "zh": ("序号", "时间 (UTC)", "操作人", "操作", "对象", "位置", "原值 → 新值"),
+    "en": ("#", "When (UTC)", "Who", "Action", "Entity", "Where", "Old → new"),
+}
+ASSESSMENT_HEADERS: dict[Lang, tuple[str, ...]] = {
+    "zh": ("运行", "轮次", "评估时间", "保存人", "环节", "主类型", "策略", "分类体系"),
+    "en": ("Run", "Round", "Assessed at", "Stored by", "Segment", "Primary", "Strategy",
+           "Taxonomy"),
+}
+
+
+def run_history(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    with _open(args.project, lang) as project:
+        entries = project.history(args.chain)
+        records = project.assessment_history(args.chain) if args.chain else []
+        verification = project.verify() if args.verify else None
+    rows = [
+        [str(e.seq), e.at[:19].replace("T", " "), e.who, e.action, e.entity, _where(e), _change(e)]
+        for e in entries
+    ]
+    print_table(HISTORY_HEADERS[lang], rows)
+    if args.chain:
+        print()
+        print_table(ASSESSMENT_HEADERS[lang], [
+            [str(r.run_id), r.round, r.assessed_at[:19], r.stored_by, r.segment or "—",
+             r.primary_type, r.strategy, r.taxonomy_sha256[:12]]
+            for r in records
+        ])
+    code = EXIT_OK
+    if verification is not None:
+        if verification.ok:
+            print(f"\n审计链完整：{verification.entries} 条记录均通过校验" if lang == "zh" else
+                  f"\naudit trail intact: all {verification.entries} entries verify")
+        else:
+            print("\n审计链校验失败：" if lang == "zh" else "\naudit trail verification FAILED:")
+            for p in verification.problems:
+                print("  " + (p.problem_zh if lang == "zh" else p.problem_en))
+            code = EXIT_INPUT
+    if args.json:
+        data: dict[str, Any] = {
+            "project": str(args.project),
+            "chain": args.chain,
+            "entries": [e.model_dump() for e in entries],
+            "assessments": [r.model_dump() for r in records],
+        }
+        if verification is not None:
+            data["verification"] = {"ok": verification.ok, **verification.model_dump()}
+        write_json(args.json, data)
+    return code
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    with _open(args.project, lang) as project:
+        try:
+            diff = project.diff(args.from_round, args.to_round)
+        except ProjectError as exc:
+            raise CliError(exc.message(lang), EXIT_USAGE) from None
+    for line in diff.lines(lang):
+        print(line)
+    if args.json:
+        write_json(args.json, diff.model_dump(mode="json"))
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    if not (args.pdf or args.xlsx):
+        raise CliError("nothing to export: give --pdf and/or --xlsx", EXIT_USAGE)
+    with _open(args.project, lang) as project:
+        round_name = args.round or _latest_round_with_run(project, lang)
+        try:
+            run = project.latest_run(round_name)
+        except ProjectError as exc:
+            raise CliError(exc.message(lang), EXIT_USAGE) from None
+        if run is None:
+            raise CliError(
+                f"轮次“{round_name}”还没有评估结果" if lang == "zh"
+                else f"round '{round_name}' has no stored assessment", EXIT_INPUT)
+        taxonomy = project.taxonomy(run.taxonomy.sha256)  # the version the run used
+        inventory = project.inventory(round_name, taxonomy)
+        notes = {
+            c.chain_id: note
+            for c in run.chains
+            if (note := project.judgement(round_name, c.chain_id, c.segment).note)
+        }
+    written = _write_reports(args, run, inventory, taxonomy, notes)
+    for path in written:
+        print(("已写入 " if lang == "zh" else "written: ") + str(path))
+    return EXIT_OK
+
+
+def _latest_round_with_run(project: Project, lang: Lang) -> str:
+    runs = project.runs()
+    if not runs:
+        raise CliError("项目中还没有评估结果" if lang == "zh"
+                       else "the project has no stored assessment yet", EXIT_INPUT)
+    return runs[-1].round
+
+
+def _write_reports(args: argparse.Namespace, run: AssessmentRun, inventory: Inventory,
+                   taxonomy: Taxonomy, notes: dict[str, str]) -> list[Path]:
+    from riskdesk.cli.common import chain_filter
+    from riskdesk.reports.options import ReportOptions
+
+    chains = [c.chain_id for c in chain_filter(run, args.chain)]
+    fields: dict[str, object] = {
+        "lang": args.lang, "chains": chains, "organisation": args.organisation,
+        "author": args.author, "notes": notes,
+    }
+    if args.marking is not None:
+        fields["marking"] = args.marking
+    options = ReportOptions.model_validate(fields)
+    written: list[Path] = []
+    try:
+        if args.pdf:
+            from riskdesk.reports.pdf import write_pdf
+
+            write_pdf(run, args.pdf, options, inventory=inventory, taxonomy=taxonomy)
+            written.append(args.pdf)
+        if args.xlsx:
+            from riskdesk.reports.xlsx import write_xlsx
+
+            write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy)
+            written.append(args.xlsx)
+    except OSError as exc:
+        raise CliError(f"{exc.filename or ''}: cannot write ({exc.strerror or exc})",
+                       EXIT_INPUT) from None
+    return written
+
+
+def default_round(inventory: Inventory, run: AssessmentRun) -> str:
+    """The round a run goes to when none is named: the inventory's most common year, else the
+    year of the run."""
+    years = [int(y) for y in inventory.frame["year"].dropna().tolist()]
+    if years:
+        return str(Counter(years).most_common(1)[0][0])
+    try:
+        return str(datetime.fromisoformat(run.assessed_at).year)
+    except ValueError:
+        return str(datetime.now(UTC).year)
+
+
+def store_assessment(
+    project_path: Path,
+    inventory: Inventory,
+    run: AssessmentRun,
+    taxonomy: Taxonomy,
+    *,
+    round_name: str | None = None,
+    user: str | None = None,
+    lang: Lang = "en",
+) -> int:
+    """Store an inventory and its run in a project (created if absent); returns the run id.
+
+    Values the analyst entered in the project are kept over re-imported ones; the run, its
+    taxonomy and every changed classification go into the audit trail.
+    """
+    round_name = round_name or default_round(inventory, run)
+    try:
+        if project_path.exists():
+            project = Project.open(project_path, user)
+        else:
+            project = Project.create(project_path, user)
+        with project:
+            project.import_inventory(inventory, round_name, taxonomy)
+            return project.save_run(run, round_name, taxonomy)
+    except ProjectError as exc:
+        raise CliError(exc.message(lang), EXIT_INPUT) from None
+
+
+def store_run(
+    project_path: Path,
+    inventory: Inventory,
+    run: AssessmentRun,
+    round: str | None,
+    *,
+    user: str | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> int:
+    """The brief's name for `store_assessment` (taxonomy defaults to the bundled one)."""
+    from riskdesk.core.taxonomy import default_taxonomy
+
+    return store_assessment(project_path, inventory, run, taxonomy or default_taxonomy(),
+                            round_name=round, user=user)

@@ -79,9 +79,14 @@ def start_session(lang: Lang | None = None, open_path: Path | None = None, demo:
         if open_path.suffix.lower() == PROJECT_SUFFIX:
             window.open_project(open_path)
         else:
-            window.import_file(open_path, preview=False)
-    elif demo if demo is not None else (settings.first_start or not settings.recent_projects()):
-        if DEMO_INVENTORY.exists():
+            window.import_file(open_path)
+    elif demo is not False:
+        # The last project if there is one; otherwise (first start) the demo, so there is work to see.
+        recent = [Path(p) for p in settings.recent_projects()]
+        last = next((p for p in recent if p.suffix.lower() == PROJECT_SUFFIX and p.is_file()), None)
+        if last is not None and not demo and window.open_project(last):
+            pass
+        elif DEMO_INVENTORY.exists():
             window.load_demo(DEMO_INVENTORY)
     settings.mark_started()
     return Session(app, window, workspace, languages)
@@ -136,7 +141,7 @@ def run_gui(
 ) -> int:
     if screenshot_path is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") if not os.environ.get("DISPLAY") else None
-    session = start_session(lang, project, demo=None if project is None else False)
+    session = start_session(lang, project, demo=True if screenshot_path is not None and project is None else None)
     if screenshot_path is not None:
         screenshot(session, screenshot_path, page)
         session.window.close()  # type: ignore[attr-defined]

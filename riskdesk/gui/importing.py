@@ -16,6 +16,7 @@ from riskdesk.core.progress import CancelFn, ProgressFn
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.gui.qt import (
     QAbstractItemView,
+    QCheckBox,
     QColor,
     QDialog,
     QDialogButtonBox,
@@ -32,22 +33,24 @@ from riskdesk.gui.qt import (
     translate,
 )
 from riskdesk.gui.worker import BackgroundOp
+from riskdesk.io.options import ImportOptions
+from riskdesk.io.preview import ImportPreview, preview_inventory
 from riskdesk.gui.workspace import Workspace
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 def read_for_gui(
-    path: Path, taxonomy: Taxonomy, progress: ProgressFn, cancel: CancelFn, isolated: bool = True
-) -> Inventory:
-    """Parse a user file in a child process, so a hostile file cannot take the window down."""
-    if isolated:
-        from riskdesk.io.isolated import read_inventory_isolated
-
-        return read_inventory_isolated(path, taxonomy, progress=progress, cancel=cancel)
-    from riskdesk.io.inventory import read_inventory
-
-    return read_inventory(path, taxonomy, progress=progress, cancel=cancel)
+    path: Path,
+    taxonomy: Taxonomy,
+    progress: ProgressFn,
+    cancel: CancelFn,
+    isolated: bool = True,
+    skip_invalid_rows: bool = False,
+) -> ImportPreview:
+    """Dry-run a file; `isolated` parses in a child process so a hostile file cannot kill the GUI."""
+    options = ImportOptions(skip_invalid_rows=skip_invalid_rows)
+    return preview_inventory(path, taxonomy, options, isolated=isolated, progress=progress, cancel=cancel)
 
 
 def issue_message(exc: BaseException, lang: Lang) -> str:
@@ -58,28 +61,33 @@ def issue_message(exc: BaseException, lang: Lang) -> str:
 
 
 class ImportPreviewDialog(QDialog):
-    """Rows read, problems with their location, assumptions; Import or Cancel."""
+    """Rows read, located problems, assumptions; nothing is stored before Import is pressed."""
 
-    def __init__(self, path: Path, inventory: Inventory, lang: Lang, parent: QWidget | None) -> None:
+    def __init__(self, preview: ImportPreview, lang: Lang, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setObjectName("importPreviewDialog")
+        path = Path(preview.file)
         self.setWindowTitle(translate("Import", "Import preview — {file}").format(file=path.name))
-        self.inventory = inventory
+        self.preview = preview
         self.jump_issue: DataIssue | None = None
-        issues = inventory.issues
-        errors = sum(i.severity == Severity.ERROR for i in issues)
-        warnings = sum(i.severity == Severity.WARNING for i in issues)
-        assumptions = sum(i.severity == Severity.ASSUMPTION for i in issues)
+        self.issues = [*preview.errors, *preview.warnings, *preview.assumptions]
         summary = QLabel(objectName="importSummary")
         summary.setWordWrap(True)
+        detected = ", ".join(
+            str(p) for p in (preview.file_kind, preview.encoding, preview.sheet) if p
+        )
         summary.setText(
             translate(
                 "Import",
-                "{rows} rows read. {errors} errors, {warnings} warnings, {assumptions} assumptions. "
+                "{ok} rows can be imported; {bad} rows have errors. {errors} errors, {warnings} "
+                "warnings, {assumptions} assumptions ({detected}; header on row {header}). "
                 "Nothing is stored until you press Import. Double-click a problem to import and go to it.",
-            ).format(rows=len(inventory), errors=errors, warnings=warnings, assumptions=assumptions)
+            ).format(ok=preview.rows_ok, bad=len(preview.rows_with_problems),
+                     errors=len(preview.errors), warnings=len(preview.warnings),
+                     assumptions=len(preview.assumptions), detected=detected,
+                     header=preview.header_row or "?")
         )
-        self.table = QTableWidget(len(issues), 3, objectName="importIssues")
+        self.table = QTableWidget(len(self.issues), 3, objectName="importIssues")
         self.table.setHorizontalHeaderLabels([
             translate("Import", "Kind"), translate("Import", "Where"), translate("Import", "Problem"),
         ])
@@ -88,10 +96,12 @@ class ImportPreviewDialog(QDialog):
             Severity.WARNING: (translate("Import", "warning"), "#fff1b8"),
             Severity.ASSUMPTION: (translate("Import", "assumption"), "#d6e9f8"),
         }
-        for r, issue in enumerate(issues):
+        for r, issue in enumerate(self.issues):
             kind, colour = kinds[issue.severity]
-            cells = [kind, issue.location(), issue.message(lang)]
-            for c, text in enumerate(cells):
+            where = issue.location()
+            if issue.value:
+                where += f" «{issue.value}»"
+            for c, text in enumerate((kind, where, issue.message(lang))):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if c == 0:
@@ -101,6 +111,12 @@ class ImportPreviewDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.resizeColumnsToContents()
         self.table.cellDoubleClicked.connect(self._jump)
+        self.skip_rows = QCheckBox(objectName="skipInvalidRows")
+        self.skip_rows.setText(translate(
+            "Import", "Leave out the {n} rows with errors (they stay listed as skipped)"
+        ).format(n=len(preview.rows_with_problems)))
+        self.skip_rows.setVisible(preview.has_errors)
+        self.skip_rows.toggled.connect(self._update)
         buttons = QDialogButtonBox(objectName="importButtons")
         self.import_button = buttons.addButton(translate("Import", "Import"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("confirmImport")
@@ -111,12 +127,20 @@ class ImportPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.skip_rows)
         layout.addWidget(buttons)
-        self.resize(860, 480)
+        self.resize(900, 500)
+        self._update()
+
+    def _update(self) -> None:
+        # Rows with errors are never dropped silently: importing them away is an explicit choice.
+        ok = not self.preview.has_errors or self.skip_rows.isChecked()
+        self.import_button.setEnabled(ok and self.preview.rows_ok > 0)
 
     def _jump(self, row: int, _column: int) -> None:
-        self.jump_issue = self.inventory.issues[row]
-        self.accept()
+        if self.import_button.isEnabled():
+            self.jump_issue = self.issues[row]
+            self.accept()
 
 
 def inventory_row_for_issue(inventory: Inventory, issue: DataIssue) -> int | None:
@@ -145,17 +169,20 @@ class ImportFlow(QObject):
         self.lang = lang_fn
         self.op: BackgroundOp | None = None
         self.dialog: ImportPreviewDialog | None = None
+        self.pending_jump: DataIssue | None = None
 
-    def start(self, path: Path, preview: bool = True, isolated: bool = True) -> BackgroundOp:
+    def start(
+        self, path: Path, preview: bool = True, isolated: bool = True, skip_invalid_rows: bool = False
+    ) -> BackgroundOp:
         taxonomy = self.ws.taxonomy
         if self.op is not None:
             self.op.cancel()
 
-        def work(progress: ProgressFn, cancel: CancelFn) -> Inventory:
-            return read_for_gui(path, taxonomy, progress, cancel, isolated)
+        def work(progress: ProgressFn, cancel: CancelFn) -> ImportPreview:
+            return read_for_gui(path, taxonomy, progress, cancel, isolated, skip_invalid_rows)
 
         op = BackgroundOp(self._parent, work, translate("Import", "Reading {file}").format(file=path.name))
-        op.on_success(lambda inv: self._read(path, inv, preview))
+        op.on_success(lambda result: self._read(path, result, preview))
         op.on_failure(lambda msg: self._failed(path, msg))
         self.op = op
         return op.run()
@@ -172,12 +199,15 @@ class ImportFlow(QObject):
             message,
         )
 
-    def _read(self, path: Path, inventory: Inventory, preview: bool) -> None:
+    def _read(self, path: Path, result: ImportPreview, preview: bool) -> None:
         self.op = None
         if not preview:
-            self._store(path, inventory, None)
+            if result.has_errors and not len(result.inventory):
+                self._failed(path, "\n".join(i.message(self.lang()) for i in result.errors[:10]))
+                return
+            self._store(path, result.inventory, None)
             return
-        dialog = ImportPreviewDialog(path, inventory, self.lang(), self._parent)
+        dialog = ImportPreviewDialog(result, self.lang(), self._parent)
         self.dialog = dialog
         dialog.finished.connect(lambda result: self._decided(path, dialog, result))
         dialog.open()
@@ -185,10 +215,17 @@ class ImportFlow(QObject):
     def _decided(self, path: Path, dialog: ImportPreviewDialog, result: int) -> None:
         self.dialog = None
         if result == QDialog.DialogCode.Accepted:
-            self._store(path, dialog.inventory, dialog.jump_issue)
+            if dialog.preview.has_errors:
+                # The analyst chose to leave the error rows out: read again with that option.
+                self.pending_jump = dialog.jump_issue
+                self.start(path, preview=False, skip_invalid_rows=True)
+            else:
+                self._store(path, dialog.preview.inventory, dialog.jump_issue)
         dialog.deleteLater()
 
     def _store(self, path: Path, inventory: Inventory, jump: DataIssue | None) -> None:
+        jump = jump or self.pending_jump
+        self.pending_jump = None
         self.ws.set_inventory(inventory, path.name)
         self.imported.emit(str(path))
         if jump is not None:

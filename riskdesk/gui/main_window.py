@@ -40,6 +40,7 @@ from riskdesk.gui.settings import AppSettings
 from riskdesk.gui.worker import BackgroundOp, wait_for_workers
 from riskdesk.gui.workspace import Workspace
 
+DEMO_PATH = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_inventory.xlsx"
 PAGES = ("inventory", "assessment", "dashboard", "taxonomy", "reports")
 
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.scoring_op: BackgroundOp | None = None
         self.importer = ImportFlow(self, workspace, self.lang)
+        workspace.lang = languages.lang
 
         self.nav = QListWidget(objectName="pageList")
         self.nav.setFixedWidth(150)
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
         if lang == self.languages.lang:
             return
         self.languages.install(lang)  # Qt sends LanguageChange to every widget
+        self.ws.lang = lang
         self.settings.language = lang
         self.retranslate()
 
@@ -316,8 +319,9 @@ class MainWindow(QMainWindow):
         self.importer.start(path, preview=preview)
 
     def _after_import(self, path: str) -> None:
-        self.settings.add_recent(path)
-        self._rebuild_recent()
+        if Path(path) != DEMO_PATH:
+            self.settings.add_recent(path)
+            self._rebuild_recent()
         try:
             project_session.store_inventory(self.ws, self.ws.inventory)
         except Exception as exc:  # noqa: BLE001 - storage problems are shown, the import is kept
@@ -400,7 +404,6 @@ class MainWindow(QMainWindow):
         self.scoring_op = op
         op.on_success(lambda run: self._scored(op, run))
         op.on_failure(lambda msg: self._failed(translate("MainWindow", "Scoring failed"), msg))
-        op.progressed.connect(lambda f, m: self.statusBar().showMessage(f"{m} {f:.0%}", 2000))
         return op.run()
 
     def _scored(self, op: BackgroundOp, run: AssessmentRun) -> None:

@@ -24,7 +24,7 @@ from riskdesk.core.commands import (
     StatusRecord,
 )
 from riskdesk.core.inventory import ChainKey, Inventory
-from riskdesk.core.models import IndicatorValue, Status
+from riskdesk.core.models import IndicatorValue, Lang, Status
 from riskdesk.core.progress import CancelFn, ProgressFn
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
@@ -97,6 +97,7 @@ class Workspace(QObject):
         self.selected: ChainKey | None = None
         self.analyst = ""
         self.round = CURRENT_ROUND
+        self.lang: Lang = "zh"  # labels of undo steps follow the UI language
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
 
@@ -257,7 +258,7 @@ class CoreUndoCommand(QUndoCommand):
     """A riskdesk.core.commands.Command as a QUndoCommand (undo lives in the core)."""
 
     def __init__(self, ws: Workspace, command: Command, parent: QUndoCommand | None = None) -> None:
-        super().__init__(command.label("zh"), parent)
+        super().__init__(command.label(ws.lang), parent)
         self._ws = ws
         self.command = command
 

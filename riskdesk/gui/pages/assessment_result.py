@@ -44,16 +44,19 @@ def result_summary_html(result: ChainResult, ws: Workspace, lang: Lang) -> str:
     if result.types:
         names = "、".join(tax.label(t, lang) for t in result.types) if lang == "zh" else \
             ", ".join(tax.label(t, lang) for t in result.types)
-        parts.append(f"<p>{e(translate('Wizard', 'Assigned types'))}: {e(names)}</p>")
+        tr_text = translate("Wizard", "Assigned types")
+        parts.append(f"<p>{e(tr_text)}: {e(names)}</p>")
     level = result.primary_level
     if level is not None:
-        parts.append(f"<p>{e(translate('Wizard', 'Risk level'))}: {e(level_label(level))} "
+        tr_text = translate("Wizard", "Risk level")
+        parts.append(f"<p>{e(tr_text)}: {e(level_label(level))} "
                      f"({fmt_score(result.primary_score)})</p>")
     exposure = translate("Wizard", "Exposure gate: {score} (evidence coverage {coverage:.0%})").format(
         score=fmt_score(result.exposure), coverage=result.exposure_coverage)
     parts.append(f"<p>{e(exposure)}</p>")
     if result.normal_dependence:
-        parts.append(f"<p><i>{e(translate('Wizard', 'A capability gap with an unexposed supply: normal dependence.'))}</i></p>")
+        tr_text = translate("Wizard", "A capability gap with an unexposed supply: normal dependence.")
+        parts.append(f"<p><i>{e(tr_text)}</i></p>")
     parts.append(f"<p>{e(result.explanation.text(lang))}</p>")
     if result.robustness is not None:
         rob = result.robustness
@@ -63,10 +66,12 @@ def result_summary_html(result: ChainResult, ws: Workspace, lang: Lang) -> str:
         parts.append(f"<p>{e(stable)}</p>")
         if rob.alternatives:
             alts = ", ".join(f"{tax.label(k, lang)} {v:.0%}" for k, v in rob.alternatives.items())
-            parts.append(f"<p>{e(translate('Wizard', 'Alternatives seen'))}: {e(alts)}</p>")
+            tr_text = translate("Wizard", "Alternatives seen")
+            parts.append(f"<p>{e(tr_text)}: {e(alts)}</p>")
     if result.data_to_collect:
         names = ", ".join(tax.label(i, lang) for i in result.data_to_collect[:6])
-        parts.append(f"<p>{e(translate('Wizard', 'Data to collect first'))}: {e(names)}</p>")
+        tr_text = translate("Wizard", "Data to collect first")
+        parts.append(f"<p>{e(tr_text)}: {e(names)}</p>")
     return "".join(parts)
 
 
@@ -219,15 +224,19 @@ class StrategyStep(WizardStep):
                 lines.append(f"<p>{e(spec.summary_zh if lang == 'zh' else spec.summary_en)}</p>")
             if result.sub_strategy:
                 sub = tax.sub_strategy_by_id[result.sub_strategy]
-                lines.append(f"<p><b>{e(translate('Wizard', 'Sub-strategy'))}:</b> {e(sub.name(lang))} — "
+                tr_text = translate("Wizard", "Sub-strategy")
+                lines.append(f"<p><b>{e(tr_text)}:</b> {e(sub.name(lang))} — "
                              f"{e(sub.summary_zh if lang == 'zh' else sub.summary_en)}</p>")
             if result.priority_mode:
-                lines.append(f"<p><b>{e(translate('Wizard', 'Priority mode'))}:</b> "
+                tr_text = translate("Wizard", "Priority mode")
+                lines.append(f"<p><b>{e(tr_text)}:</b> "
                              f"{e(tax.label(result.priority_mode, lang))}</p>")
             elif result.priority_note:
-                lines.append(f"<p><b>{e(translate('Wizard', 'Priority mode'))}:</b> {e(result.priority_note)}</p>")
+                tr_text = translate("Wizard", "Priority mode")
+                lines.append(f"<p><b>{e(tr_text)}:</b> {e(result.priority_note)}</p>")
             if not draft.accepted and draft.override_outcome is not None:
-                lines.append(f"<p><i>{e(translate('Wizard', 'Your override: {outcome}. Adjust the measures below to match it.').format(outcome=tax.label(draft.override_outcome, lang)))}</i></p>")
+                tr_text = translate("Wizard", "Your override: {outcome}. Adjust the measures below to match it.")
+                lines.append(f"<p><i>{e(tr_text.format(outcome=tax.label(draft.override_outcome, lang)))}</i></p>")
             self.strategy.setHtml("".join(lines))
         if draft.measures is None:
             draft.measures = draft.default_measures(tax)
@@ -338,9 +347,11 @@ class FinishStep(WizardStep):
                        else translate("Wizard", "overridden: {reason}").format(reason=draft.override_reason.strip()))
             lines.append(f"<p><b>{e(tax.label(outcome, lang) if outcome else '')}</b> ({e(verdict)})</p>")
         values = draft.values(tax)
-        lines.append(f"<p>{e(translate('Wizard', '{n} values entered or answered as expert judgement.').format(n=len(values)))}</p>")
+        tr_text = translate("Wizard", "{n} values entered or answered as expert judgement.")
+        lines.append(f"<p>{e(tr_text.format(n=len(values)))}</p>")
         n_measures = len(draft.measures or [])
-        lines.append(f"<p>{e(translate('Wizard', '{n} measures selected.').format(n=n_measures))}</p>")
+        tr_text = translate("Wizard", "{n} measures selected.")
+        lines.append(f"<p>{e(tr_text.format(n=n_measures))}</p>")
         if draft.note.strip():
             lines.append(f"<p>{e(draft.note.strip())}</p>")
         score = draft.result.exposure if draft.result is not None else None

@@ -101,8 +101,9 @@ class ProfileStep(WizardStep):
         self.form = QFormLayout(self)
         self._rows: list[QWidget] = [self.name, self.sector, self.segment, self.tech, self.strategic,
                                      self.generality, self.owner, self.description]
-        for widget in self._rows:
-            self.form.addRow("", widget)
+        self._labels = [QLabel() for _ in self._rows]
+        for label, widget in zip(self._labels, self._rows, strict=True):
+            self.form.addRow(label, widget)
         self.name.textEdited.connect(lambda t: self._set("chain_name", t.strip() or None))
         self.sector.textEdited.connect(lambda t: self._set("sector", t.strip() or None))
         self.owner.textEdited.connect(lambda t: self._set("owner", t.strip() or None))
@@ -151,10 +152,8 @@ class ProfileStep(WizardStep):
             translate("Wizard", "Generality (1–5)"), translate("Wizard", "Responsible office"),
             translate("Wizard", "Description"),
         ]
-        for widget, text in zip(self._rows, labels, strict=True):
-            label = self.form.labelForField(widget)
-            if isinstance(label, QLabel):
-                label.setText(text)
+        for label, text in zip(self._labels, labels, strict=True):
+            label.setText(text)
         for spin in (self.strategic, self.generality):
             spin.setSpecialValueText(translate("Wizard", "unknown"))
         super().retranslate()

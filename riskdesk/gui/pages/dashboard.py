@@ -16,10 +16,11 @@ from riskdesk.gui.inventory_model import fmt_score, level_label
 from riskdesk.gui.qt import (
     QAbstractItemView,
     QEvent,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
     Qt,
     Signal,
@@ -56,16 +57,21 @@ class DashboardPage(QWidget):
         self.top.cellClicked.connect(self._top_clicked)
         self.empty = QLabel(objectName="dashboardEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        grid = QGridLayout(self)
-        grid.addWidget(self.empty, 0, 0, 1, 2)
-        grid.addWidget(self.distribution, 1, 0)
-        grid.addWidget(self.matrix, 1, 1, 2, 1)
-        grid.addWidget(self.top_label, 2, 0)
-        grid.addWidget(self.top, 3, 0)
-        grid.addWidget(self.radar, 3, 1)
-        grid.addWidget(self.trend, 4, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self.top.horizontalHeader().setStretchLastSection(True)
+        left = QVBoxLayout()
+        left.addWidget(self.distribution, 1)
+        left.addWidget(self.top_label)
+        left.addWidget(self.top, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.matrix, 3)
+        right.addWidget(self.radar, 2)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.trend)
         self.matrix.chain_clicked.connect(self._matrix_clicked)
         workspace.results_changed.connect(self.reload)
         workspace.decisions_changed.connect(self.reload)

@@ -26,6 +26,7 @@ from riskdesk.gui.qt import (
     QPainter,
     QPersistentModelIndex,
     QPushButton,
+    QSize,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -65,6 +66,10 @@ class OutcomeBadgeDelegate(QStyledItemDelegate):
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 20, size.height())
+
 
 class InventoryPage(QWidget):
     open_assessment = Signal(object)  # ChainKey
@@ -93,6 +98,7 @@ class InventoryPage(QWidget):
 
         self.table = QTableView(objectName="inventoryTable")
         self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

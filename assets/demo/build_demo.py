@@ -64,9 +64,9 @@ CHAINS: list[dict[str, object]] = [
         "values": {
             "import_dependence": paper(0.95, "001: 95 % of R&D-design industrial software is imported"),
             "global_top3_share": paper(0.90, "003: Synopsys, Cadence and Mentor hold nearly 90 % of EDA"),
-            "core_patent_share": v(0.05),
-            "rd_intensity": v(0.02),
-            "basic_research_share": v(0.06),
+            "core_patent_share": v(0.03),
+            "rd_intensity": v(0.015),
+            "basic_research_share": v(0.05),
             "tech_gap_years": v(10),
             "supplier_count": paper(3, "003: three US firms dominate EDA"),
             "top_source_share": v(0.85),
@@ -80,12 +80,13 @@ CHAINS: list[dict[str, object]] = [
         "values": {
             "segment_market_share": paper(0.0041, "003: photoresist ≈ 1.75 bn of a 426 bn USD semiconductor market"),
             "import_dependence": v(0.90),
-            "global_top3_share": v(0.85),
-            "supplier_count": v(5),
+            "global_top3_share": v(0.90),
+            "supplier_count": v(3),
             "non_market_pressure": v(2),
             "substitutability": v(0.3),
         },
         "trade": {"JPN": 0.70, "USA": 0.10, "KOR": 0.10, "DEU": 0.10},
+        "exports": 0.5,
     },
     *[
         {

@@ -66,7 +66,8 @@ def profile_of(inventory: Inventory) -> Profile:
 
 
 def values_of(inventory: Inventory, taxonomy: Taxonomy) -> np.ndarray:
-    return inventory.frame[list(taxonomy.indicator_ids)].to_numpy(dtype=np.float64)
+    """The (chains × indicators) value matrix, column-major: the engine reads it per indicator."""
+    return np.asfortranarray(inventory.frame[list(taxonomy.indicator_ids)].to_numpy(dtype=np.float64))
 
 
 @dataclass

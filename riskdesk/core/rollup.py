@@ -42,7 +42,7 @@ class ChainGroups:
     @classmethod
     def of(cls, frame: pd.DataFrame) -> ChainGroups:
         ids = frame["chain_id"].astype(str).to_numpy()
-        segs = frame["segment"].map(lambda s: "" if s is None or pd.isna(s) else str(s)).to_numpy()
+        segs = frame["segment"].astype(object).fillna("").astype(str).str.strip().to_numpy()
         order = np.lexsort((segs.astype(str), ids.astype(str))).astype(np.int64)
         sorted_ids = ids[order]
         if len(order):
@@ -116,6 +116,19 @@ class ChainLevel:
 
 def roll_up(table: ScoreTable, groups: ChainGroups, profile: Profile, taxonomy: Taxonomy) -> ChainLevel:
     c = table.classification
+    if not groups.segmented.any():
+        # Every chain is one row: its chain-level result is the row's (max over one row, same
+        # profile), so the rows' classification is reused in group order instead of recomputed.
+        order = groups.order
+        return ChainLevel(
+            groups=groups,
+            classification=Classification(
+                **{name: getattr(c, name)[order] for name in Classification.__dataclass_fields__}
+            ),
+            dim_score=np.where(table.sufficient, table.dim_score, np.nan)[order],
+            coverage=table.coverage[order],
+            weakest_row=order,
+        )
     scores = groups.reduce_max(c.type_score)
     gap = groups.reduce_max(c.gap)
     exposure = groups.reduce_max(c.exposure)

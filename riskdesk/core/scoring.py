@@ -160,6 +160,10 @@ def dimension_scores(
     """Weighted mean of present risks per dimension, and coverage = present weight / total weight."""
     n, n_dims = risk.shape[0], len(model.dimensions)
     present = ~np.isnan(risk)
+    # One contiguous row per indicator; a missing value contributes exactly 0.0 (x + 0.0 == x).
+    # (A column-major input makes these transposes free.)
+    risk_by_indicator = np.ascontiguousarray(np.where(present, risk, 0.0).T)
+    present_by_indicator = np.ascontiguousarray(present.T, dtype=np.float64)
     score = np.full((n, n_dims), np.nan)
     coverage = np.zeros((n, n_dims))
     for d in range(n_dims):
@@ -169,8 +173,8 @@ def dimension_scores(
         for j in np.flatnonzero(model.weights[:, d] > 0):
             w = float(model.weights[j, d])
             total += w
-            num += np.where(present[:, j], risk[:, j] * w, 0.0)
-            den += np.where(present[:, j], w, 0.0)
+            num += risk_by_indicator[j] * w
+            den += present_by_indicator[j] * w
         with np.errstate(invalid="ignore", divide="ignore"):
             score[:, d] = np.where(den > 0, num / den, np.nan)
         coverage[:, d] = den / total

@@ -470,10 +470,11 @@ def _indicator_column(
 ) -> np.ndarray:
     cells = [_cell(r, m.index) for r in kept]
     parsed = parse_numeric_column(cells, ctx.text_source)
-    if raw.uncached_formulas:
+    if raw.hidden_cells:
         for i, number in enumerate(table.row_numbers):
-            if (number - 1, m.index) in raw.uncached_formulas:
-                parsed.problems.append(_formula_problem(i, cells[i]))
+            hidden = raw.hidden_cells.get((number - 1, m.index))
+            if hidden is not None:
+                parsed.problems.append(_hidden_problem(i, hidden))
     _cell_problems(parsed, m, ctx, table)
     values = parsed.values
     _resolve_percent_scale(ind, m, parsed, ctx, table)
@@ -481,8 +482,10 @@ def _indicator_column(
     return values
 
 
-def _formula_problem(i: int, cell: object) -> CellProblem:
-    return CellProblem(i, "formula_no_value", cell if cell not in (None, "") else "=…")
+def _hidden_problem(i: int, hidden: str) -> CellProblem:
+    if hidden == "=":
+        return CellProblem(i, "formula_no_value", "=…")
+    return CellProblem(i, "na_error" if hidden.upper() == "#N/A" else "excel_error", hidden)
 
 
 def _resolve_percent_scale(

@@ -134,6 +134,8 @@ def closest(name: str, candidates: Sequence[str]) -> str | None:
     """The candidate a misspelt sheet or column name most likely meant."""
     import difflib
 
-    keyed = {normalise(c): c for c in candidates}
+    keyed: dict[str, str] = {}
+    for c in candidates:
+        keyed.setdefault(normalise(c), c)
     hits = difflib.get_close_matches(normalise(name), list(keyed), n=1, cutoff=0.6)
     return keyed[hits[0]] if hits else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -207,7 +208,7 @@ def _check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
     try:
         with archive.open(info) as member:
             prolog = member.read(XML_PROLOG_BYTES)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise _reject(
             path,
             "corrupt_zip",
@@ -232,8 +233,11 @@ def _check_declared_cells(
     for info in infos:
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
-        with archive.open(info) as member:
-            head = member.read(4096)
+        try:
+            with archive.open(info) as member:
+                head = member.read(4096)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError):
+            continue  # a damaged part was already reported by the prolog check
         match = _DIMENSION.search(head)
         if match is None or match.group(3) is None:
             continue

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -31,6 +32,9 @@ _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>', re.S
 )
 _HAS_VALUE = re.compile(rb"<v>[^<]")
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S
+)
 _SHEET_TARGET = re.compile(rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship [^>]*Id="([^"]*)"[^>]*Target="([^"]*)"')
 _REL_ALT = re.compile(rb'<Relationship [^>]*Target="([^"]*)"[^>]*Id="([^"]*)"')
@@ -41,7 +45,9 @@ class RawSheet:
     name: str | None  # None for csv
     rows: list[list[Cell]]
     merged: list[MergedRange] = field(default_factory=list)
-    uncached_formulas: set[tuple[int, int]] = field(default_factory=set)  # (row0, col0)
+    # Cells calamine shows as empty although they were not: a formula saved without its result
+    # ("=") or an Excel error value ("#DIV/0!", "#N/A", …). Keyed by (row0, col0).
+    hidden_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,7 +79,7 @@ class RawBook:
         raw = RawSheet(name=name, rows=rows, merged=merged)
         part = self._formula_parts.get(name)
         if part is not None:
-            raw.uncached_formulas = _uncached_formulas(self.path, part)
+            raw.hidden_cells = _hidden_cells(self.path, part)
         return raw
 
 
@@ -133,7 +139,7 @@ def _sheet_parts(path: Path) -> dict[str, str]:
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml")
             rels = archive.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
         return {}
     targets = dict(_REL.findall(rels))
     targets.update({rid: target for target, rid in _REL_ALT.findall(rels)})
@@ -159,23 +165,29 @@ def _xml_unescape(text: str) -> str:
     )
 
 
-def _uncached_formulas(path: Path, part: str) -> set[tuple[int, int]]:
-    found: set[tuple[int, int]] = set()
+def _hidden_cells(path: Path, part: str) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             data = archive.read(part)
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
         return found
-    if b"<f" not in data:
-        return found
-    for match in _FORMULA_CELL.finditer(data):
-        if _HAS_VALUE.search(match.group(0)):
-            continue
-        col = 0
-        for ch in match.group(1).decode():
-            col = col * 26 + ord(ch) - 64
-        found.add((int(match.group(2)) - 1, col - 1))
+    if b"<f" in data:
+        for match in _FORMULA_CELL.finditer(data):
+            if not _HAS_VALUE.search(match.group(0)):
+                found[_position(match.group(1), match.group(2))] = "="
+    if b't="e"' in data:
+        for match in _ERROR_CELL.finditer(data):
+            text = match.group(3).decode("utf-8", "replace")
+            found[_position(match.group(1), match.group(2))] = text
     return found
+
+
+def _position(letters: bytes, digits: bytes) -> tuple[int, int]:
+    col = 0
+    for ch in letters.decode():
+        col = col * 26 + ord(ch) - 64
+    return int(digits) - 1, col - 1
 
 
 # --- csv ------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def read_inventory_table(
     checkpoint(cancel)
     if options.skip_invalid_rows and table.error_rows:
         _skip_rows(table, ctx)
-    inv.issues = ctx.issues
+    table.inventory.issues = ctx.issues
     report(progress, 1.0, "done")
     return table
 

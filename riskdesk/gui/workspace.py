@@ -254,28 +254,31 @@ class Workspace(QObject):
         self.results_changed.emit()
 
 
-class CoreUndoCommand(QUndoCommand):
-    """A riskdesk.core.commands.Command as a QUndoCommand (undo lives in the core)."""
+class _Step:
+    """One reversible part of a commit (kept as plain Python: Qt child commands defined in Python
+    would need their wrappers kept alive by hand, and a lost wrapper crashes the process)."""
 
-    def __init__(self, ws: Workspace, command: Command, parent: QUndoCommand | None = None) -> None:
-        super().__init__(command.label(ws.lang), parent)
+    def redo(self) -> None:
+        raise NotImplementedError
+
+    def undo(self) -> None:
+        raise NotImplementedError
+
+
+class _CoreStep(_Step):
+    def __init__(self, ws: Workspace, command: Command) -> None:
         self._ws = ws
         self.command = command
 
     def redo(self) -> None:
         self.command.do(self._ws)
-        if self.parent() is None:
-            self._ws.notify()
 
     def undo(self) -> None:
         self.command.undo(self._ws)
-        if self.parent() is None:
-            self._ws.notify()
 
 
-class _ProfileEdit(QUndoCommand):
-    def __init__(self, ws: Workspace, row: int, profile: dict[str, object], parent: QUndoCommand) -> None:
-        super().__init__(parent)
+class _ProfileEdit(_Step):
+    def __init__(self, ws: Workspace, row: int, profile: dict[str, object]) -> None:
         self._ws = ws
         self._row = row
         self._new = dict(profile)
@@ -292,11 +295,10 @@ class _ProfileEdit(QUndoCommand):
         self._apply(self._old)
 
 
-class _ResultSwap(QUndoCommand):
+class _ResultSwap(_Step):
     """The wizard scores one chain; its fresh result replaces the one in the run."""
 
-    def __init__(self, ws: Workspace, result: ChainResult, parent: QUndoCommand) -> None:
-        super().__init__(parent)
+    def __init__(self, ws: Workspace, result: ChainResult) -> None:
         self._ws = ws
         self._new = result
         self._old = result_for_key(ws.run, (result.chain_id, result.segment))
@@ -309,7 +311,26 @@ class _ResultSwap(QUndoCommand):
             _replace_result(self._ws, self._old)
 
 
+class CoreUndoCommand(QUndoCommand):
+    """A riskdesk.core.commands.Command as a QUndoCommand (undo lives in the core)."""
+
+    def __init__(self, ws: Workspace, command: Command) -> None:
+        super().__init__(command.label(ws.lang))
+        self._ws = ws
+        self._step = _CoreStep(ws, command)
+
+    def redo(self) -> None:
+        self._step.redo()
+        self._ws.notify()
+
+    def undo(self) -> None:
+        self._step.undo()
+        self._ws.notify()
+
+
 class AssessmentCommit(QUndoCommand):
+    """Saving the wizard — profile, values, answers, judgement and result — as one undo step."""
+
     def __init__(
         self,
         ws: Workspace,
@@ -321,19 +342,21 @@ class AssessmentCommit(QUndoCommand):
         chain_id = ws.inventory.key(row)[0]
         super().__init__(translate("Undo", "assessment of {chain}").format(chain=chain_id))
         self._ws = ws
+        self._steps: list[_Step] = []
         if profile:
-            _ProfileEdit(ws, row, profile, self)
-        for command in commands:
-            CoreUndoCommand(ws, command, self)
+            self._steps.append(_ProfileEdit(ws, row, profile))
+        self._steps += [_CoreStep(ws, command) for command in commands]
         if result is not None:
-            _ResultSwap(ws, result, self)
+            self._steps.append(_ResultSwap(ws, result))
 
     def redo(self) -> None:
-        super().redo()
+        for step in self._steps:
+            step.redo()
         self._ws.notify()
 
     def undo(self) -> None:
-        super().undo()
+        for step in reversed(self._steps):
+            step.undo()
         self._ws.notify()
 
 

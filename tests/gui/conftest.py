@@ -1,0 +1,63 @@
+"""GUI test set-up: offscreen Qt before any QApplication, settings in tmp_path, no leftover threads."""
+
+from __future__ import annotations
+
+import os
+
+# Without a display Qt aborts the whole process; this must happen before QApplication exists.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import multiprocessing
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from riskdesk.gui.app import DEMO_INVENTORY, Session, start_session  # noqa: E402
+from riskdesk.gui.worker import active_ops, thread_pool, wait_for_workers  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings, autosave and profiles go to tmp_path, never the developer's real config."""
+    monkeypatch.setenv("RISKDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RISKDESK_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left(qapp: object) -> Iterator[None]:
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    assert wait_for_workers(10_000), "a worker is still running after the test"
+    assert thread_pool().activeThreadCount() == 0
+    assert active_ops() == 0, "a background operation never reported back"
+    leftover = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+    assert not leftover, f"threads left running: {[t.name for t in leftover]}"
+    children = multiprocessing.active_children()
+    assert not children, f"child processes left running: {children}"
+
+
+def settle_ops(qtbot: object, timeout: int = 30_000) -> None:
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=timeout)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def session(qtbot: object) -> Iterator[Session]:
+    """The main window in English with the demo imported and scored."""
+    assert DEMO_INVENTORY.exists()
+    s = start_session("en", demo=True)
+    window = s.window
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: s.workspace.run is not None, timeout=30_000)  # type: ignore[attr-defined]
+    settle_ops(qtbot)
+    yield s
+    window.close()  # type: ignore[attr-defined]
+    settle_ops(qtbot)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -32,7 +32,9 @@ from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 TARGETS = {"score_100k_s": 1.0, "speedup": 50.0, "robustness_1k_s": 5.0, "peak_rss_mib": 1024.0}
 
 
-def synthetic_inventory(taxonomy: Taxonomy, n: int, seed: int = 7, present: float = 0.7) -> Inventory:
+def synthetic_inventory(
+    taxonomy: Taxonomy, n: int, seed: int = 7, present: float = 0.7
+) -> Inventory:
     """n chains with random values spread around each indicator's anchors; ~30 % missing."""
     rng = np.random.default_rng(seed)
     frame = Inventory.empty_frame(taxonomy, n)
@@ -88,21 +90,25 @@ def identical(table: Any, reference: list[Any]) -> bool:
         got = tuple(None if np.isnan(x) else float(x) for x in c.type_score[k])
         if got != ref.type_scores:
             return False
-        if OUTCOME_ORDER[c.outcome[k]].value != ref.outcome or STRATEGY_ORDER[c.strategy[k]] != ref.strategy:
+        if (
+            OUTCOME_ORDER[c.outcome[k]].value != ref.outcome
+            or STRATEGY_ORDER[c.strategy[k]] != ref.strategy
+        ):
             return False
     return True
 
 
 def peak_rss_child(rows: int) -> float:
+    here = str(Path(__file__).parent)
     code = (
-        "import resource, sys; sys.path.insert(0, %r)\n"
+        f"import resource, sys; sys.path.insert(0, {here!r})\n"
         "from bench_engine import synthetic_inventory\n"
         "from riskdesk.core.assess import Portfolio\n"
         "from riskdesk.core.taxonomy import default_taxonomy\n"
-        "t = default_taxonomy(); inv = synthetic_inventory(t, %d)\n"
+        f"t = default_taxonomy(); inv = synthetic_inventory(t, {rows})\n"
         "p = Portfolio(inv, t); r = p.chain_result(0)\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    ) % (str(Path(__file__).parent), rows)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024  # Linux reports KiB
 
@@ -131,7 +137,7 @@ def main() -> int:
     rss = peak_rss_child(rows)
 
     results = {
-        "machine": f"{platform.machine()} {platform.python_version()} cpus={len(__import__('os').sched_getaffinity(0))}",
+        "machine": f"{platform.machine()} {platform.python_version()} cpus={os.cpu_count()}",
         "rows": rows,
         "score_classify_strategy_s": round(t_vec, 4),
         "row_by_row_s": round(t_ref, 3),

@@ -15,7 +15,12 @@ from riskdesk.io.inventory import read_inventory
 EXPECTED = {
     "AERO-ENG": (Outcome.MISSING, "lock_in", "gradient_cultivation", "domestic_substitution"),
     "EDA-SW": (Outcome.MISSING, "basic_research", "gradient_cultivation", "domestic_substitution"),
-    "PHOTORESIST": (Outcome.MISSING, "uneconomic_entry", "gradient_cultivation", "asymmetric_advantage"),
+    "PHOTORESIST": (
+        Outcome.MISSING,
+        "uneconomic_entry",
+        "gradient_cultivation",
+        "asymmetric_advantage",
+    ),
     "IC": (Outcome.MISSING, None, "gradient_cultivation", "domestic_substitution"),
     "AUTO-CHIP": (Outcome.RESPONSE, "own_capacity", "reconstruction", "domestic_substitution"),
     "5G-RAN": (Outcome.DESTROYED, "route_switch", "defence", None),
@@ -23,7 +28,12 @@ EXPECTED = {
     "TEXTILE": (Outcome.DESTROYED, "transfer", "defence", None),
     "PHONE-ASSY": (Outcome.DESTROYED, "transfer", "defence", None),
     "EV-BATTERY": (Outcome.MONITOR, None, "monitor", None),
-    "BIO-ENZYME": (Outcome.MISSING, "basic_research", "gradient_cultivation", "domestic_substitution"),
+    "BIO-ENZYME": (
+        Outcome.MISSING,
+        "basic_research",
+        "gradient_cultivation",
+        "domestic_substitution",
+    ),
     "CRIT-MIN": (Outcome.RESPONSE, "own_capacity", "reconstruction", "asymmetric_advantage"),
     "PEN-TIP": (Outcome.NORMAL_DEPENDENCE, None, "monitor", None),
 }

@@ -19,8 +19,6 @@ PROFILE = ("chain_id", "chain_name", "segment", "sector", "tech_category", "stra
            "generality", "description", "owner", "year")  # fmt: skip
 
 # (value, evidence, illustrative). Evidence without a paper is an illustrative estimate.
-P = "paper"
-I = "illustrative"
 
 
 def v(value: float, evidence: str = "", illustrative: bool = True) -> tuple[float, str, bool]:
@@ -40,14 +38,21 @@ EXPOSED = {  # a supply under export controls from high-risk partners, hard to s
 
 CHAINS: list[dict[str, object]] = [
     {
-        "chain_id": "AERO-ENG", "chain_name": "航空发动机", "sector": "航空装备",
-        "tech_category": "core", "strategic_value": 5, "generality": 4, "owner": "装备一处",
+        "chain_id": "AERO-ENG",
+        "chain_name": "航空发动机",
+        "sector": "航空装备",
+        "tech_category": "core",
+        "strategic_value": 5,
+        "generality": 4,
+        "owner": "装备一处",
         "description": "003：分工导致的能力锁定的典型案例。",
         "values": {
             "import_dependence": v(0.85),
             "tc_index": v(-0.62),
             "rca_index": v(0.35),
-            "gvc_forward": paper(0.136, "001: China's forward GVC participation 0.136 (economy-wide proxy)"),
+            "gvc_forward": paper(
+                0.136, "001: China's forward GVC participation 0.136 (economy-wide proxy)"
+            ),
             "gvc_backward": v(0.32),
             "tech_gap_years": v(12),
             "supplier_count": v(3),
@@ -58,12 +63,21 @@ CHAINS: list[dict[str, object]] = [
         },
     },
     {
-        "chain_id": "EDA-SW", "chain_name": "工业软件与EDA", "sector": "软件和信息技术服务",
-        "tech_category": "core", "strategic_value": 5, "generality": 5, "owner": "软件处",
+        "chain_id": "EDA-SW",
+        "chain_name": "工业软件与EDA",
+        "sector": "软件和信息技术服务",
+        "tech_category": "core",
+        "strategic_value": 5,
+        "generality": 5,
+        "owner": "软件处",
         "description": "003：基础研究与原始创新能力不足的典型案例。",
         "values": {
-            "import_dependence": paper(0.95, "001: 95 % of R&D-design industrial software is imported"),
-            "global_top3_share": paper(0.90, "003: Synopsys, Cadence and Mentor hold nearly 90 % of EDA"),
+            "import_dependence": paper(
+                0.95, "001: 95 % of R&D-design industrial software is imported"
+            ),
+            "global_top3_share": paper(
+                0.90, "003: Synopsys, Cadence and Mentor hold nearly 90 % of EDA"
+            ),
             "core_patent_share": v(0.03),
             "rd_intensity": v(0.015),
             "basic_research_share": v(0.05),
@@ -74,11 +88,18 @@ CHAINS: list[dict[str, object]] = [
         },
     },
     {
-        "chain_id": "PHOTORESIST", "chain_name": "半导体光刻胶", "sector": "电子化学品",
-        "tech_category": "foundational", "strategic_value": 4, "generality": 3, "owner": "原材料处",
+        "chain_id": "PHOTORESIST",
+        "chain_name": "半导体光刻胶",
+        "sector": "电子化学品",
+        "tech_category": "foundational",
+        "strategic_value": 4,
+        "generality": 3,
+        "owner": "原材料处",
         "description": "003：进入不经济的典型案例（光刻胶约占半导体市场 0.4%）。",
         "values": {
-            "segment_market_share": paper(0.0041, "003: photoresist ≈ 1.75 bn of a 426 bn USD semiconductor market"),
+            "segment_market_share": paper(
+                0.0041, "003: photoresist ≈ 1.75 bn of a 426 bn USD semiconductor market"
+            ),
             "import_dependence": v(0.90),
             "global_top3_share": v(0.90),
             "supplier_count": v(3),
@@ -90,34 +111,78 @@ CHAINS: list[dict[str, object]] = [
     },
     *[
         {
-            "chain_id": "IC", "chain_name": "集成电路", "segment": seg, "sector": "电子信息",
-            "tech_category": "core", "strategic_value": 5, "generality": 5, "owner": "电子信息处",
+            "chain_id": "IC",
+            "chain_name": "集成电路",
+            "segment": seg,
+            "sector": "电子信息",
+            "tech_category": "core",
+            "strategic_value": 5,
+            "generality": 5,
+            "owner": "电子信息处",
             "description": f"001：芯片产业链分环节风险指数 {index}。",
             "values": vals,
         }
         for seg, index, vals in (
-            ("设计", "58.8", {
-                "import_dependence": v(0.85), "core_patent_share": v(0.06), "rd_intensity": v(0.03),
-                "tech_gap_years": v(8), "basic_research_share": v(0.06), **EXPOSED,
-            }),
-            ("制造", "44.1", {
-                "import_dependence": v(0.75), "tc_index": v(-0.45), "rca_index": v(0.6),
-                "gvc_backward": v(0.35), "core_patent_share": v(0.12), "tech_gap_years": v(5),
-                "rd_intensity": v(0.04), "basic_research_share": v(0.08), **EXPOSED,
-            }),
-            ("封装测试", "16.5", {
-                "import_dependence": v(0.25), "tc_index": v(0.25), "rca_index": v(1.4),
-                "gvc_forward": v(0.25), "gvc_backward": v(0.2), "core_patent_share": v(0.28),
-                "tech_gap_years": v(1), "rd_intensity": v(0.05), "basic_research_share": v(0.12),
-                "risk_weighted_hhi": v(0.06), "geo_risk_share": v(0.15),
-                "non_market_pressure": v(1), "substitutability": v(0.7),
-            }),
+            (
+                "设计",
+                "58.8",
+                {
+                    "import_dependence": v(0.85),
+                    "core_patent_share": v(0.06),
+                    "rd_intensity": v(0.03),
+                    "tech_gap_years": v(8),
+                    "basic_research_share": v(0.06),
+                    **EXPOSED,
+                },
+            ),
+            (
+                "制造",
+                "44.1",
+                {
+                    "import_dependence": v(0.75),
+                    "tc_index": v(-0.45),
+                    "rca_index": v(0.6),
+                    "gvc_backward": v(0.35),
+                    "core_patent_share": v(0.12),
+                    "tech_gap_years": v(5),
+                    "rd_intensity": v(0.04),
+                    "basic_research_share": v(0.08),
+                    **EXPOSED,
+                },
+            ),
+            (
+                "封装测试",
+                "16.5",
+                {
+                    "import_dependence": v(0.25),
+                    "tc_index": v(0.25),
+                    "rca_index": v(1.4),
+                    "gvc_forward": v(0.25),
+                    "gvc_backward": v(0.2),
+                    "core_patent_share": v(0.28),
+                    "tech_gap_years": v(1),
+                    "rd_intensity": v(0.05),
+                    "basic_research_share": v(0.12),
+                    "risk_weighted_hhi": v(0.06),
+                    "geo_risk_share": v(0.15),
+                    "non_market_pressure": v(1),
+                    "substitutability": v(0.7),
+                },
+            ),
         )
     ],
     {
-        "chain_id": "AUTO-CHIP", "chain_name": "车规级芯片", "sector": "汽车",
-        "tech_category": "core", "strategic_value": 5, "generality": 4, "owner": "汽车处",
-        "description": "004：汽车芯片对外依存度约 90%；003：芯片短缺导致整车厂停产，是产业链自身配套能力无法响应的案例。",
+        "chain_id": "AUTO-CHIP",
+        "chain_name": "车规级芯片",
+        "sector": "汽车",
+        "tech_category": "core",
+        "strategic_value": 5,
+        "generality": 4,
+        "owner": "汽车处",
+        "description": (
+            "004：汽车芯片对外依存度约 90%；"
+            "003：芯片短缺导致整车厂停产，是产业链自身配套能力无法响应的案例。"
+        ),
         "values": {
             "import_dependence": paper(0.90, "004: auto-chip foreign dependence ≈ 90 %"),
             "tc_index": v(-0.70),
@@ -134,19 +199,33 @@ CHAINS: list[dict[str, object]] = [
         },
     },
     {
-        "chain_id": "5G-RAN", "chain_name": "5G无线接入网", "sector": "通信设备",
-        "tech_category": "emerging", "strategic_value": 5, "generality": 5, "owner": "通信处",
+        "chain_id": "5G-RAN",
+        "chain_name": "5G无线接入网",
+        "sector": "通信设备",
+        "tech_category": "emerging",
+        "strategic_value": 5,
+        "generality": 5,
+        "owner": "通信处",
         "description": "003：O-RAN 等非市场推动的技术路线转换。",
         "values": {
             "alt_route_adoption": v(0.45),
             "sep_share": v(0.28),
-            "non_market_pressure": paper(3, "001/004: entity listing of Chinese telecom-equipment firms"),
-            "key_market_share_change": paper(-0.13, "001: market-share falls of −0.13 to −0.31 in key markets"),
+            "non_market_pressure": paper(
+                3, "001/004: entity listing of Chinese telecom-equipment firms"
+            ),
+            "key_market_share_change": paper(
+                -0.13, "001: market-share falls of −0.13 to −0.31 in key markets"
+            ),
         },
     },
     {
-        "chain_id": "OPTICAL", "chain_name": "光通信设备", "sector": "通信设备",
-        "tech_category": "core", "strategic_value": 4, "generality": 4, "owner": "通信处",
+        "chain_id": "OPTICAL",
+        "chain_name": "光通信设备",
+        "sector": "通信设备",
+        "tech_category": "core",
+        "strategic_value": 4,
+        "generality": 4,
+        "owner": "通信处",
         "description": "003：开源光网络推动的技术路线转换。",
         "values": {
             "alt_route_adoption": v(0.40),
@@ -155,8 +234,13 @@ CHAINS: list[dict[str, object]] = [
         },
     },
     {
-        "chain_id": "TEXTILE", "chain_name": "纺织服装", "sector": "轻纺",
-        "tech_category": "mature", "strategic_value": 2, "generality": 3, "owner": "消费品处",
+        "chain_id": "TEXTILE",
+        "chain_name": "纺织服装",
+        "sector": "轻纺",
+        "tech_category": "mature",
+        "strategic_value": 2,
+        "generality": 3,
+        "owner": "消费品处",
         "description": "004：产业外迁导致就业大幅下降。RCA 序列取 000 表2“劳动密集型和资源密集型制造业”作代理。",
         "values": {
             "employment_change": paper(-0.402, "004: employment 7.508 M (2013) → 4.492 M (2023)"),
@@ -165,13 +249,20 @@ CHAINS: list[dict[str, object]] = [
             "key_market_share_change": v(-0.10),
             "relocation_intent": v(0.06),
         },
-        "series": {"rca_index": [2.33, 2.33, 2.28, 2.23, 2.16, 2.05, 2.16],
-                   "tc_index": [0.81, 0.79, 0.78, 0.78, 0.79, 0.78, 0.82]},
+        "series": {
+            "rca_index": [2.33, 2.33, 2.28, 2.23, 2.16, 2.05, 2.16],
+            "tc_index": [0.81, 0.79, 0.78, 0.78, 0.79, 0.78, 0.82],
+        },
         "series_evidence": "000 表1/表2：劳动密集型和资源密集型制造业 2016–2022",
     },
     {
-        "chain_id": "PHONE-ASSY", "chain_name": "手机整机组装", "sector": "消费电子",
-        "tech_category": "mature", "strategic_value": 3, "generality": 3, "owner": "电子信息处",
+        "chain_id": "PHONE-ASSY",
+        "chain_name": "手机整机组装",
+        "sector": "消费电子",
+        "tech_category": "mature",
+        "strategic_value": 3,
+        "generality": 3,
+        "owner": "电子信息处",
         "description": "003/004：整机组装连同配套供应商向东南亚、南亚转移。",
         "values": {
             "relocation_intent": v(0.12),
@@ -179,12 +270,19 @@ CHAINS: list[dict[str, object]] = [
             "key_market_share_change": v(-0.10),
             "firm_count_change": v(-0.08),
             "employment_change": v(-0.15),
-            "single_source_share": paper(0.55, "004: single-source procurement by lead brands (share illustrative)"),
+            "single_source_share": paper(
+                0.55, "004: single-source procurement by lead brands (share illustrative)"
+            ),
         },
     },
     {
-        "chain_id": "EV-BATTERY", "chain_name": "新能源汽车动力电池", "sector": "汽车",
-        "tech_category": "emerging", "strategic_value": 4, "generality": 4, "owner": "汽车处",
+        "chain_id": "EV-BATTERY",
+        "chain_name": "新能源汽车动力电池",
+        "sector": "汽车",
+        "tech_category": "emerging",
+        "strategic_value": 4,
+        "generality": 4,
+        "owner": "汽车处",
         "description": "004：2023 年装车量 387.7 GWh，全球前十企业中我国占六席，市场份额超过 60%。",
         "values": {
             "import_dependence": v(0.08),
@@ -204,12 +302,19 @@ CHAINS: list[dict[str, object]] = [
         "exports": 25.0,
     },
     {
-        "chain_id": "BIO-ENZYME", "chain_name": "生物制造（工业酶制剂与菌种）", "sector": "生物制造",
-        "tech_category": "core", "strategic_value": 4, "generality": 4, "owner": "生物医药处",
+        "chain_id": "BIO-ENZYME",
+        "chain_name": "生物制造（工业酶制剂与菌种）",
+        "sector": "生物制造",
+        "tech_category": "core",
+        "strategic_value": 4,
+        "generality": 4,
+        "owner": "生物医药处",
         "description": "001：酶制剂、工业核心菌种对外依存度超过 70%；专利授权前 20 的机构中我国仅 1 家。",
         "values": {
             "import_dependence": paper(0.72, "001: enzymes and core strains > 70 % imported"),
-            "core_patent_share": paper(0.05, "001: 1 of the top-20 patent holders is Chinese (proxy 1/20)"),
+            "core_patent_share": paper(
+                0.05, "001: 1 of the top-20 patent holders is Chinese (proxy 1/20)"
+            ),
             "basic_research_share": v(0.06),
             "tech_gap_years": v(6),
             "rd_intensity": v(0.02),
@@ -220,8 +325,13 @@ CHAINS: list[dict[str, object]] = [
         },
     },
     {
-        "chain_id": "CRIT-MIN", "chain_name": "关键矿产（钴、锂、镍）", "sector": "有色金属",
-        "tech_category": "foundational", "strategic_value": 5, "generality": 5, "owner": "原材料处",
+        "chain_id": "CRIT-MIN",
+        "chain_name": "关键矿产（钴、锂、镍）",
+        "sector": "有色金属",
+        "tech_category": "foundational",
+        "strategic_value": 5,
+        "generality": 5,
+        "owner": "原材料处",
         "description": "004：关键矿产供应暴露上升；建议以战略储备和多元化提升韧性。",
         "values": {
             "import_dependence": v(0.70),
@@ -238,11 +348,18 @@ CHAINS: list[dict[str, object]] = [
         "exports": 3.0,
     },
     {
-        "chain_id": "PEN-TIP", "chain_name": "圆珠笔笔尖钢", "sector": "特殊钢",
-        "tech_category": "foundational", "strategic_value": 1, "generality": 2, "owner": "原材料处",
+        "chain_id": "PEN-TIP",
+        "chain_name": "圆珠笔笔尖钢",
+        "sector": "特殊钢",
+        "tech_category": "foundational",
+        "strategic_value": 1,
+        "generality": 2,
+        "owner": "原材料处",
         "description": "002：“真假卡脖子”案例——市场极小、来源可靠，依赖不构成安全问题。",
         "values": {
-            "import_dependence": paper(0.90, "002 case 1: pen-tip steel long imported (share illustrative)"),
+            "import_dependence": paper(
+                0.90, "002 case 1: pen-tip steel long imported (share illustrative)"
+            ),
             "segment_market_share": v(0.001),
             "global_top3_share": v(0.90),
             "supplier_count": v(3),
@@ -304,14 +421,23 @@ def build(path: Path = OUT) -> Path:
         for ind, (_, evidence, illustrative) in values.items():
             note = evidence or "riskdesk demo estimate, not a published figure"
             sources.append(
-                [chain["chain_id"], chain.get("segment"), ind, note, 2024, "yes" if illustrative else "no"]
+                [
+                    chain["chain_id"],
+                    chain.get("segment"),
+                    ind,
+                    note,
+                    2024,
+                    "yes" if illustrative else "no",
+                ]
             )
         if "trade" in chain:
             for ind in TRADE_DERIVED:
                 note = "computed from the demo's illustrative trade table"
                 sources.append([chain["chain_id"], None, ind, note, 2023, "yes"])
         if "series" in chain:
-            sources.append([chain["chain_id"], None, "rca_trend", chain["series_evidence"], 2022, "no"])
+            sources.append(
+                [chain["chain_id"], None, "rca_trend", chain["series_evidence"], 2022, "no"]
+            )
     series = wb.create_sheet("timeseries")
     series.append(["chain_id", "segment", "indicator", "year", "value"])
     for chain in CHAINS:

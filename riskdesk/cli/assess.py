@@ -34,10 +34,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("input", type=Path, metavar="INPUT", help="inventory workbook or csv")
     add_taxonomy_options(p)
     add_output_options(p)
-    p.add_argument("--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest")
-    p.add_argument("--no-robustness", action="store_true", help="skip the weight-perturbation check")
-    p.add_argument("--project", type=Path, metavar="P.rdproj", help="store the run in a project file")
-    p.add_argument("--round", default=None, metavar="ROUND", help="assessment round (default: the year)")
+    p.add_argument(
+        "--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest"
+    )
+    p.add_argument(
+        "--no-robustness", action="store_true", help="skip the weight-perturbation check"
+    )
+    p.add_argument(
+        "--project", type=Path, metavar="P.rdproj", help="store the run in a project file"
+    )
+    p.add_argument(
+        "--round", default=None, metavar="ROUND", help="assessment round (default: the year)"
+    )
     p.set_defaults(func=run_assess)
 
 
@@ -52,7 +60,12 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
 
 
 def load_inventory(
-    path: Path, taxonomy: Taxonomy, *, skip_invalid_rows: bool, lang: Lang, progress: ProgressFn | None
+    path: Path,
+    taxonomy: Taxonomy,
+    *,
+    skip_invalid_rows: bool,
+    lang: Lang,
+    progress: ProgressFn | None,
 ) -> Inventory:
     """Read an input file; errors are printed with their location and end the command."""
     from riskdesk.io.inventory import read_inventory
@@ -65,7 +78,10 @@ def load_inventory(
         raise CliError(f"{path}: is a directory, not a spreadsheet", EXIT_USAGE)
     try:
         inventory = read_inventory(
-            path, taxonomy, options=ImportOptions(skip_invalid_rows=skip_invalid_rows), progress=progress
+            path,
+            taxonomy,
+            options=ImportOptions(skip_invalid_rows=skip_invalid_rows),
+            progress=progress,
         )
     except InventoryReadError as exc:
         raise CliError(exc.message(lang), EXIT_INPUT) from None
@@ -74,9 +90,13 @@ def load_inventory(
         for issue in errors[:50]:
             print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
         if len(errors) > 50:
-            print(f"  … {len(errors) - 50} more (riskdesk validate lists them all)", file=sys.stderr)
+            print(
+                f"  … {len(errors) - 50} more (riskdesk validate lists them all)", file=sys.stderr
+            )
         if lang == "zh":
-            msg = f"输入文件有 {len(errors)} 个错误；请修正，或使用 --skip-invalid-rows 跳过出错的行"
+            msg = (
+                f"输入文件有 {len(errors)} 个错误；请修正，或使用 --skip-invalid-rows 跳过出错的行"
+            )
         else:
             msg = f"the input has {len(errors)} error(s); fix them or pass --skip-invalid-rows"
         raise CliError(msg, EXIT_INPUT)
@@ -131,7 +151,9 @@ def write_outputs(
                        progress=sub_progress(progress, 0.5 if args.pdf else 0.0, 1.0))  # fmt: skip
             written.append(args.xlsx)
     except OSError as exc:
-        raise CliError(f"{exc.filename or ''}: cannot write ({exc.strerror or exc})", EXIT_INPUT) from None
+        raise CliError(
+            f"{exc.filename or ''}: cannot write ({exc.strerror or exc})", EXIT_INPUT
+        ) from None
     return written
 
 

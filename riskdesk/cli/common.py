@@ -20,12 +20,21 @@ from riskdesk.core.trade import CountryRiskError, CountryRiskList
 
 
 def add_taxonomy_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--taxonomy", type=Path, metavar="DIR", help="use a modified taxonomy directory")
     parser.add_argument(
-        "--country-risk", type=Path, metavar="FILE", help="country risk list (csv ISO3,rating or TOML)"
+        "--taxonomy", type=Path, metavar="DIR", help="use a modified taxonomy directory"
     )
-    parser.add_argument("--country", default="CHN", metavar="ISO3", help="assessed country (default CHN)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="output language (default zh)")
+    parser.add_argument(
+        "--country-risk",
+        type=Path,
+        metavar="FILE",
+        help="country risk list (csv ISO3,rating or TOML)",
+    )
+    parser.add_argument(
+        "--country", default="CHN", metavar="ISO3", help="assessed country (default CHN)"
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="output language (default zh)"
+    )
 
 
 def load_taxonomy_arg(directory: Path | None) -> Taxonomy:
@@ -40,7 +49,9 @@ def load_taxonomy_arg(directory: Path | None) -> Taxonomy:
 def load_country_risk(path: Path | None, taxonomy: Taxonomy) -> CountryRiskList:
     scoring = taxonomy.scoring
     if path is None:
-        return CountryRiskList(unrated=scoring.unrated_country_risk, high_risk=scoring.high_risk_country)
+        return CountryRiskList(
+            unrated=scoring.unrated_country_risk, high_risk=scoring.high_risk_country
+        )
     if not path.exists():
         raise CliError(f"{path}: country risk list not found", EXIT_USAGE)
     try:
@@ -71,7 +82,9 @@ def clip(text: str, width: int) -> str:
     return out + "…"
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO | None = None) -> None:
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO | None = None
+) -> None:
     stream = stream or sys.stdout
     widths = [display_width(h) for h in headers]
     for row in rows:

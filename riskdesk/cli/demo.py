@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--out", type=Path, default=Path("riskdesk-demo"), metavar="DIR",
                    help="output folder (default ./riskdesk-demo)")  # fmt: skip
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    p.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="report language (default zh)"
+    )
     p.add_argument("--no-gui", action="store_true", help="do not open the desktop application")
     p.set_defaults(func=run_demo)
 
@@ -46,7 +48,11 @@ def run_demo(args: argparse.Namespace) -> int:
     country_risk = load_country_risk(DEMO_COUNTRY_RISK, taxonomy)
     progress = text_progress(True)
     inventory = load_inventory(
-        DEMO_INVENTORY, taxonomy, skip_invalid_rows=False, lang=lang, progress=sub_progress(progress, 0, 0.2)
+        DEMO_INVENTORY,
+        taxonomy,
+        skip_invalid_rows=False,
+        lang=lang,
+        progress=sub_progress(progress, 0, 0.2),
     )
     run = assess_inventory(
         inventory, taxonomy, country_risk=country_risk, progress=sub_progress(progress, 0.2, 0.4)
@@ -67,7 +73,7 @@ def run_demo(args: argparse.Namespace) -> int:
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path.resolve()))
     if not args.no_gui and has_display():
-        from riskdesk.cli.gui import launch_gui
+        from riskdesk.cli import gui
 
-        return launch_gui(project=None, lang=lang)
+        return gui.handle(argparse.Namespace(project=None, screenshot=None, lang=lang, page=None))
     return EXIT_OK

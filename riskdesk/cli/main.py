@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("riskdesk: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+    except Exception as exc:
         if args.debug:
             traceback.print_exc()
         else:

@@ -67,7 +67,9 @@ def profile_of(inventory: Inventory) -> Profile:
 
 def values_of(inventory: Inventory, taxonomy: Taxonomy) -> np.ndarray:
     """The (chains × indicators) value matrix, column-major: the engine reads it per indicator."""
-    return np.asfortranarray(inventory.frame[list(taxonomy.indicator_ids)].to_numpy(dtype=np.float64))
+    return np.asfortranarray(
+        inventory.frame[list(taxonomy.indicator_ids)].to_numpy(dtype=np.float64)
+    )
 
 
 @dataclass
@@ -115,7 +117,9 @@ class Portfolio:
                 report(progress, k / draws, "robustness")
             model = self.model.perturbed(rng, spread)
             table = score_values(self.values, self.profile, self.taxonomy, model)
-            outcome = roll_up(table, self.groups, self.profile, self.taxonomy).classification.outcome
+            outcome = roll_up(
+                table, self.groups, self.profile, self.taxonomy
+            ).classification.outcome
             same += outcome == baseline
             seen[np.arange(len(outcome)), outcome] += 1
         alternatives = [
@@ -178,9 +182,11 @@ class Portfolio:
         )
 
     def results(self, chain_ids: list[str] | None = None) -> list[ChainResult]:
-        groups = self.groups.in_input_order() if chain_ids is None else [
-            self.group_index(c) for c in chain_ids
-        ]
+        groups = (
+            self.groups.in_input_order()
+            if chain_ids is None
+            else [self.group_index(c) for c in chain_ids]
+        )
         return [self.chain_result(g) for g in groups]
 
     def _chain_dimensions(self, group: int) -> dict[str, DimensionScore]:
@@ -238,7 +244,6 @@ class Portfolio:
     def _row_result(self, row: int) -> ChainResult:
         inv, t, table = self.inventory, self.taxonomy, self.table
         chain = inv.chain(row)
-        min_cov = t.scoring.min_coverage
         dimensions = {
             dim: DimensionScore(
                 score=None if np.isnan(table.dim_score[row, d]) else float(table.dim_score[row, d]),
@@ -279,7 +284,7 @@ class Portfolio:
             explanation=explanation,
             indicators=indicators,
             data_to_collect=data_to_collect(t, self.model, self.values[row]),
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
 
     def _drivers(self, row: int) -> tuple[dict[RiskType, list[Driver]], dict[str, str | None]]:
@@ -366,7 +371,12 @@ class Portfolio:
             wanted = data_to_collect(t, self.model, self.values[row])[:5]
             names = lst.join(t.indicator_by_id[i].name(lang) for i in wanted)
             parts.append(
-                frame(lang, "insufficient", coverage=fmt_percent(t.scoring.min_coverage), indicators=names)
+                frame(
+                    lang,
+                    "insufficient",
+                    coverage=fmt_percent(t.scoring.min_coverage),
+                    indicators=names,
+                )
             )
         for k, rt in enumerate(TYPE_ORDER):
             ds = drivers.get(rt)
@@ -419,9 +429,17 @@ class Portfolio:
         if np.isnan(e):
             g = damping.base + damping.slope * damping.unknown_exposure
             return frame(
-                lang, "exposure_unknown", assumed=fmt_score(damping.unknown_exposure), g=fmt_score(g)
+                lang,
+                "exposure_unknown",
+                assumed=fmt_score(damping.unknown_exposure),
+                g=fmt_score(g),
             )
-        return frame(lang, "exposure_known", exposure=fmt_score(e), g=fmt_score(damping.base + damping.slope * e))
+        return frame(
+            lang,
+            "exposure_known",
+            exposure=fmt_score(e),
+            g=fmt_score(damping.base + damping.slope * e),
+        )
 
     def to_run(self, *, country: str = "CHN") -> AssessmentRun:
         return AssessmentRun(
@@ -444,15 +462,22 @@ def recommended_measures(
     targets: list[str] = []
     outcome = OUTCOME_ORDER[int(c.outcome[i])]
     assigned = sorted(
-        (k for k in range(len(TYPE_ORDER)) if c.assigned[i, k]), key=lambda k: (-c.type_score[i, k], k)
+        (k for k in range(len(TYPE_ORDER)) if c.assigned[i, k]),
+        key=lambda k: (-c.type_score[i, k], k),
     )
     for k in assigned:
         spec = taxonomy.type_by_id[TYPE_ORDER[k]]
         dims = sorted(
-            (d for d in spec.dimensions if dimensions[d].sufficient and dimensions[d].score is not None),
+            (
+                d
+                for d in spec.dimensions
+                if dimensions[d].sufficient and dimensions[d].score is not None
+            ),
             key=lambda d: -(dimensions[d].score or 0.0),
         )
-        targets += [d for n, d in enumerate(dims) if n == 0 or (dimensions[d].score or 0) >= threshold]
+        targets += [
+            d for n, d in enumerate(dims) if n == 0 or (dimensions[d].score or 0) >= threshold
+        ]
     if c.sub_strategy[i] != NONE:
         targets.append(SUB_STRATEGY_ORDER[int(c.sub_strategy[i])])
     if c.priority[i] != NONE:
@@ -485,8 +510,7 @@ def fill_trade_indicators(
     inventory: Inventory, taxonomy: Taxonomy, *, country: str, country_risk: CountryRiskList | None
 ) -> None:
     """Compute trade indicators and rca_trend into missing cells, with provenance and issues."""
-    frame_ = inventory.frame
-    ids = frame_["chain_id"].astype(str).to_numpy()
+    ids = inventory.frame["chain_id"].astype(str).to_numpy()
     if inventory.trade is not None and len(inventory.trade):
         file = inventory.source.path if inventory.source else None
         computed = compute_trade_indicators(
@@ -497,7 +521,7 @@ def fill_trade_indicators(
             if ind not in taxonomy.indicator_by_id or cv.value is None:
                 continue
             for row in np.flatnonzero(ids == product):
-                if np.isnan(frame_.at[row, ind]):
+                if inventory.number(int(row), ind) is None:
                     _fill(inventory, int(row), ind, cv.value, cv.provenance, cv.year)
         for (product, ind), points in computed.series.items():
             for row in np.flatnonzero(ids == product):
@@ -508,24 +532,28 @@ def fill_trade_indicators(
             continue
         slope = ls_slope(points)
         try:
-            row = inventory.row_of(chain_id, segment)
+            trend_row = inventory.row_of(chain_id, segment)
         except KeyError:
             continue
-        if slope is not None and np.isnan(frame_.at[row, "rca_trend"]):
+        if slope is not None and inventory.number(trend_row, "rca_trend") is None:
             prov = Provenance(
                 kind="computed",
                 computed_from=f"RCA series {points[0].year}–{points[-1].year}",
                 method="least-squares slope of RCA per year",
             )
-            _fill(inventory, row, "rca_trend", slope, prov, points[-1].year)
+            _fill(inventory, trend_row, "rca_trend", slope, prov, points[-1].year)
 
 
-def _fill(inventory: Inventory, row: int, indicator: str, value: float, prov: Provenance, year: int) -> None:
+def _fill(
+    inventory: Inventory, row: int, indicator: str, value: float, prov: Provenance, year: int
+) -> None:
     """Put a computed value into a missing cell, keeping an evidence note the file gave for it."""
     key = (*inventory.key(row), indicator)
     note = inventory.cell_provenance.get(key)
     if note is not None and (note.evidence or note.illustrative):
-        prov = prov.model_copy(update={"evidence": note.evidence, "illustrative": note.illustrative})
+        prov = prov.model_copy(
+            update={"evidence": note.evidence, "illustrative": note.illustrative}
+        )
     inventory.set_value(row, indicator, value, prov)
     inventory.cell_years[key] = year
 
@@ -569,7 +597,8 @@ def assess_portfolio(
     """Vectorised assessment (no per-chain objects yet), with robustness when asked."""
     if country_risk is None:
         country_risk = CountryRiskList(
-            unrated=taxonomy.scoring.unrated_country_risk, high_risk=taxonomy.scoring.high_risk_country
+            unrated=taxonomy.scoring.unrated_country_risk,
+            high_risk=taxonomy.scoring.high_risk_country,
         )
     report(progress, 0.0, "trade indicators")
     fill_trade_indicators(inventory, taxonomy, country=country, country_risk=country_risk)

@@ -213,15 +213,21 @@ class SetOverride(_Replace[Override | None]):
     def label(self, lang: Lang = "zh") -> str:
         new = self.new
         if new is None:
-            return f"撤回分类决定（{self.ref.chain_id}）" if lang == "zh" else (
-                f"withdraw classification decision ({self.ref.chain_id})"
+            return (
+                f"撤回分类决定（{self.ref.chain_id}）"
+                if lang == "zh"
+                else (f"withdraw classification decision ({self.ref.chain_id})")
             )
         if new.decision == "accepted":
-            return f"接受分类（{self.ref.chain_id}）" if lang == "zh" else (
-                f"accept classification ({self.ref.chain_id})"
+            return (
+                f"接受分类（{self.ref.chain_id}）"
+                if lang == "zh"
+                else (f"accept classification ({self.ref.chain_id})")
             )
-        return f"改判分类为 {new.outcome}（{self.ref.chain_id}）" if lang == "zh" else (
-            f"override classification to {new.outcome} ({self.ref.chain_id})"
+        return (
+            f"改判分类为 {new.outcome}（{self.ref.chain_id}）"
+            if lang == "zh"
+            else (f"override classification to {new.outcome} ({self.ref.chain_id})")
         )
 
 

@@ -88,11 +88,8 @@ class Inventory:
         for i, chain in enumerate(chain_list):
             row_of[(chain.chain_id, chain.segment)] = i
             for name, value in chain.model_dump().items():
-                if value is None:
-                    continue
-                if isinstance(value, TechCategory):
-                    value = value.value
-                frame.at[i, name] = value
+                if value is not None:
+                    frame.at[i, name] = value.value if isinstance(value, TechCategory) else value
         inv = cls(frame=frame, source=source)
         for chain_id, segment, iv in values:
             row = row_of.get((chain_id, segment))
@@ -109,9 +106,19 @@ class Inventory:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def cell(self, row: int, column: str) -> object:
+        """One cell of the frame (profile text, a number or NaN)."""
+        value: object = self.frame.at[row, column]
+        return value
+
+    def number(self, row: int, column: str) -> float | None:
+        """A numeric cell, None when missing."""
+        value = self.cell(row, column)
+        return None if _blank(value) else float(str(value))
+
     def key(self, row: int) -> ChainKey:
-        seg = self.frame.at[row, "segment"]
-        return (str(self.frame.at[row, "chain_id"]), None if _blank(seg) else str(seg))
+        seg = self.cell(row, "segment")
+        return (str(self.cell(row, "chain_id")), None if _blank(seg) else str(seg))
 
     def keys(self) -> list[ChainKey]:
         return [self.key(i) for i in range(len(self.frame))]
@@ -128,15 +135,15 @@ class Inventory:
     def chain(self, row: int) -> Chain:
         data: dict[str, object] = {}
         for name in PROFILE_FIELDS:
-            value = self.frame.at[row, name]
+            value = self.cell(row, name)
             if _blank(value):
                 continue
-            data[name] = int(value) if name in NUMERIC_PROFILE else str(value)
+            data[name] = int(float(str(value))) if name in NUMERIC_PROFILE else str(value)
         return Chain.model_validate(data)
 
     def provenance(self, row: int, indicator: str) -> Provenance | None:
         """Provenance of one cell, or None when the value is missing."""
-        if pd.isna(self.frame.at[row, indicator]):
+        if _blank(self.cell(row, indicator)):
             return None
         chain_id, segment = self.key(row)
         explicit = self.cell_provenance.get((chain_id, segment, indicator))
@@ -154,20 +161,20 @@ class Inventory:
         year = self.cell_years.get((chain_id, segment, indicator))
         if year is not None:
             return year
-        row_year = self.frame.at[row, "year"]
-        return None if _blank(row_year) else int(row_year)
+        row_year = self.cell(row, "year")
+        return None if _blank(row_year) else int(float(str(row_year)))
 
     def indicator_values(self, row: int, taxonomy: Taxonomy) -> list[IndicatorValue]:
         out = []
         for ind in taxonomy.indicators:
-            raw = self.frame.at[row, ind.id]
+            raw = self.number(row, ind.id)
             prov = self.provenance(row, ind.id)
-            if prov is None:
+            if prov is None or raw is None:
                 continue
             out.append(
                 IndicatorValue(
                     indicator=ind.id,
-                    value=float(raw),
+                    value=raw,
                     unit=ind.unit,
                     year=self.year(row, ind.id),
                     provenance=prov,

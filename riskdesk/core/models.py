@@ -78,13 +78,16 @@ class Provenance(BaseModel):
     file: str | None = None
     sheet: str | None = None
     cell: str | None = Field(default=None, description="A1-style address in the source sheet")
-    computed_from: str | None = Field(default=None, description="what a computed value is derived from")
+    computed_from: str | None = Field(
+        default=None, description="what a computed value is derived from"
+    )
     method: str | None = Field(default=None, description="formula or rule used")
     expert: str | None = Field(default=None, description="who gave an expert judgement")
     at: datetime | None = None
     evidence: str | None = Field(default=None, description="evidence note or citation")
     illustrative: bool = Field(
-        default=False, description="the figure fills a gap for demonstration; not a published figure"
+        default=False,
+        description="the figure fills a gap for demonstration; not a published figure",
     )
 
     def describe(self, lang: Lang = "zh") -> str:
@@ -145,7 +148,9 @@ class DataIssue(BaseModel):
     message_en: str
     file: str | None = None
     sheet: str | None = None
-    row: int | None = Field(default=None, description="1-based row number as the spreadsheet shows it")
+    row: int | None = Field(
+        default=None, description="1-based row number as the spreadsheet shows it"
+    )
     column: str | None = Field(default=None, description="header text or column letter")
     value: str | None = None
 
@@ -171,7 +176,9 @@ class InputSource(BaseModel):
     encoding: str | None = None
 
     @classmethod
-    def of_file(cls, path: Path, sheet: str | None = None, encoding: str | None = None) -> InputSource:
+    def of_file(
+        cls, path: Path, sheet: str | None = None, encoding: str | None = None
+    ) -> InputSource:
         return cls(path=str(path), sha256=file_sha256(path), sheet=sheet, encoding=encoding)
 
 

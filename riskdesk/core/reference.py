@@ -38,7 +38,9 @@ class RowOutcome:
     coverage: dict[str, float]
 
 
-def assess_row(values: dict[str, float | None], profile: dict[str, object], taxonomy: Taxonomy) -> RowOutcome:
+def assess_row(
+    values: dict[str, float | None], profile: dict[str, object], taxonomy: Taxonomy
+) -> RowOutcome:
     rules = taxonomy.scoring
     risk: dict[str, float] = {}
     for ind in taxonomy.indicators:
@@ -104,7 +106,9 @@ def assess_row(values: dict[str, float | None], profile: dict[str, object], taxo
         if s is not None and s >= rules.assign_threshold and not (rt == RiskType.MISSING and normal)
     ]
     if assigned:
-        best = max(assigned, key=lambda rt: (scores[list(RiskType).index(rt)], -list(RiskType).index(rt)))
+        best = max(
+            assigned, key=lambda rt: (scores[list(RiskType).index(rt)], -list(RiskType).index(rt))
+        )
         outcome = Outcome(best.value)
         strategy = taxonomy.type_by_id[best].strategy
     else:
@@ -121,9 +125,9 @@ def assess_row(values: dict[str, float | None], profile: dict[str, object], taxo
     if RiskType.MISSING in assigned:
         mode = _priority(values, profile, taxonomy)
         tech = profile.get("tech_category")
-        for s in taxonomy.sub_strategies:
-            if tech in {t.value for t in s.tech_categories}:
-                sub = s.id
+        for sub_spec in taxonomy.sub_strategies:
+            if tech in {t.value for t in sub_spec.tech_categories}:
+                sub = sub_spec.id
         if (
             sub is None
             and tech == TechCategory.MATURE.value
@@ -160,7 +164,9 @@ def _level(score: float | None, taxonomy: Taxonomy) -> str | None:
     return "critical"
 
 
-def _priority(values: dict[str, float | None], profile: dict[str, object], taxonomy: Taxonomy) -> str | None:
+def _priority(
+    values: dict[str, float | None], profile: dict[str, object], taxonomy: Taxonomy
+) -> str | None:
     failed = unknown = False
     for cond in taxonomy.priority_rule.conditions:
         raw = values.get(cond.field) if cond.field == "supplier_count" else profile.get(cond.field)

@@ -53,7 +53,9 @@ class Explanation(BaseModel):
 
 
 class RobustnessResult(BaseModel):
-    primary_stability: float = Field(ge=0, le=1, description="share of weight draws keeping the primary")
+    primary_stability: float = Field(
+        ge=0, le=1, description="share of weight draws keeping the primary"
+    )
     draws: int
     spread: float = 0.25
     alternatives: dict[str, float] = Field(
@@ -75,7 +77,8 @@ class ChainResult(BaseModel):
     types: list[RiskType] = Field(description="assigned types, highest score first")
     tie: bool = Field(default=False, description="the primary was chosen by tie-break order")
     normal_dependence: bool = Field(
-        default=False, description="the capability gap met an unexposed supply (002's false chokepoint)"
+        default=False,
+        description="the capability gap met an unexposed supply (002's false chokepoint)",
     )
     type_scores: dict[RiskType, float | None]
     risk_levels: dict[RiskType, RiskLevel | None]
@@ -84,10 +87,16 @@ class ChainResult(BaseModel):
     exposure: float | None
     exposure_coverage: float = 0.0
     strategy: Literal["gradient_cultivation", "defence", "reconstruction", "monitor"]
-    sub_strategy: Literal["leadership", "domestic_substitution", "asymmetric_advantage"] | None = None
+    sub_strategy: Literal["leadership", "domestic_substitution", "asymmetric_advantage"] | None = (
+        None
+    )
     priority_mode: Literal["government_led", "market_led"] | None = None
-    priority_note: str | None = Field(default=None, description="why the priority mode is undetermined")
-    measures: list[str] = Field(default_factory=list, description="recommended measure ids, in order")
+    priority_note: str | None = Field(
+        default=None, description="why the priority mode is undetermined"
+    )
+    measures: list[str] = Field(
+        default_factory=list, description="recommended measure ids, in order"
+    )
     explanation: Explanation
     indicators: dict[str, IndicatorResult]
     robustness: RobustnessResult | None = None
@@ -103,15 +112,19 @@ class ChainResult(BaseModel):
 
     @property
     def primary_level(self) -> RiskLevel | None:
-        if self.primary_type in tuple(RiskType):
-            return self.risk_levels.get(RiskType(self.primary_type))
-        return None
+        risk_type = self.primary_risk_type
+        return None if risk_type is None else self.risk_levels.get(risk_type)
 
     @property
     def primary_score(self) -> float | None:
-        if self.primary_type in tuple(RiskType):
-            return self.type_scores.get(RiskType(self.primary_type))
-        return None
+        risk_type = self.primary_risk_type
+        return None if risk_type is None else self.type_scores.get(risk_type)
+
+    @property
+    def primary_risk_type(self) -> RiskType | None:
+        """The primary type when it is one of the three capability types."""
+        values = {t.value for t in RiskType}
+        return RiskType(self.primary_type.value) if self.primary_type.value in values else None
 
     @property
     def evidence_coverage(self) -> float:

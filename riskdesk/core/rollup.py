@@ -45,14 +45,17 @@ class ChainGroups:
         segs = frame["segment"].astype(object).fillna("").astype(str).str.strip().to_numpy()
         order = np.lexsort((segs.astype(str), ids.astype(str))).astype(np.int64)
         sorted_ids = ids[order]
-        if len(order):
-            change = np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1]))
-        else:
-            change = np.zeros(0, dtype=bool)
+        change = (
+            np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1]))
+            if len(order)
+            else np.zeros(0, dtype=bool)
+        )
         starts = np.flatnonzero(change).astype(np.int64)
         sizes = np.diff(np.append(starts, len(order))).astype(np.int64)
         has_segment = segs[order] != ""
-        segmented = (sizes > 1) | np.logical_or.reduceat(has_segment, starts) if len(starts) else sizes > 1
+        segmented = (
+            (sizes > 1) | np.logical_or.reduceat(has_segment, starts) if len(starts) else sizes > 1
+        )
         return cls(
             chain_ids=[str(x) for x in sorted_ids[starts]],
             order=order,
@@ -65,12 +68,16 @@ class ChainGroups:
         """Per-group maximum ignoring NaN (NaN when the whole group is NaN)."""
         if not len(self.starts):
             return np.zeros((0, *values.shape[1:]))
-        return np.asarray(np.fmax.reduceat(values[self.order], self.starts, axis=0), dtype=np.float64)
+        return np.asarray(
+            np.fmax.reduceat(values[self.order], self.starts, axis=0), dtype=np.float64
+        )
 
     def reduce_min(self, values: FloatArray) -> FloatArray:
         if not len(self.starts):
             return np.zeros((0, *values.shape[1:]))
-        return np.asarray(np.fmin.reduceat(values[self.order], self.starts, axis=0), dtype=np.float64)
+        return np.asarray(
+            np.fmin.reduceat(values[self.order], self.starts, axis=0), dtype=np.float64
+        )
 
     def in_input_order(self) -> list[int]:
         """Group numbers ordered by each chain's first row in the input (how the analyst sees it)."""
@@ -96,10 +103,7 @@ class ChainGroups:
     def first_given(self, values: np.ndarray) -> np.ndarray:
         """Per group, the first non-missing value in (chain_id, segment) order."""
         ordered = values[self.order]
-        if ordered.dtype.kind == "f":
-            given = ~np.isnan(ordered)
-        else:
-            given = ordered != NONE
+        given = ~np.isnan(ordered) if ordered.dtype.kind == "f" else ordered != NONE
         return ordered[self.first_position(given)]
 
 
@@ -114,7 +118,9 @@ class ChainLevel:
     weakest_row: IntArray  # row index of the weakest segment (the chain's own row if unsegmented)
 
 
-def roll_up(table: ScoreTable, groups: ChainGroups, profile: Profile, taxonomy: Taxonomy) -> ChainLevel:
+def roll_up(
+    table: ScoreTable, groups: ChainGroups, profile: Profile, taxonomy: Taxonomy
+) -> ChainLevel:
     c = table.classification
     if not groups.segmented.any():
         # Every chain is one row: its chain-level result is the row's (max over one row, same
@@ -136,7 +142,9 @@ def roll_up(table: ScoreTable, groups: ChainGroups, profile: Profile, taxonomy: 
     dim_score = groups.reduce_max(effective)
     coverage = groups.reduce_max(table.coverage)
     n_cap = len(taxonomy.capability_dimensions)
-    any_sufficient = groups.reduce_max(table.sufficient[:, :n_cap].astype(np.float64)).max(axis=1) > 0
+    any_sufficient = (
+        groups.reduce_max(table.sufficient[:, :n_cap].astype(np.float64)).max(axis=1) > 0
+    )
     chain_profile = Profile(
         tech_category=groups.first_given(profile.tech_category),
         generality=groups.first_given(profile.generality),

@@ -70,9 +70,11 @@ class RoundDiff(BaseModel):
         """A plain-text rendering for the console, one chain per block."""
         zh = lang == "zh"
         out = [
-            (f"轮次比较 {self.from_round} → {self.to_round}：{len(self.changed)} 条产业链有变化"
-             if zh else
-             f"Round {self.from_round} → {self.to_round}: {len(self.changed)} chain(s) changed")
+            (
+                f"轮次比较 {self.from_round} → {self.to_round}：{len(self.changed)} 条产业链有变化"
+                if zh
+                else f"Round {self.from_round} → {self.to_round}: {len(self.changed)} chain(s) changed"
+            )
         ]
         for c in self.changed:
             name = c.chain_id + (f" / {c.segment}" if c.segment else "")
@@ -83,11 +85,15 @@ class RoundDiff(BaseModel):
                 "unchanged": ("未变", "unchanged"),
             }[c.change]
             out.append(f"* {name}: {head[0] if zh else head[1]}")
-            for assessed, round_name in zip(c.assessed, (self.from_round, self.to_round),
-                                            strict=True):
+            for assessed, round_name in zip(
+                c.assessed, (self.from_round, self.to_round), strict=True
+            ):
                 if not assessed and c.change == "changed":
-                    out.append(f"    {round_name} 轮无评估结果" if zh else
-                               f"    no stored result in round {round_name}")
+                    out.append(
+                        f"    {round_name} 轮无评估结果"
+                        if zh
+                        else f"    no stored result in round {round_name}"
+                    )
             if c.classification is not None:
                 label = "分类" if zh else "classification"
                 out.append(f"    {label}: {_s(c.classification.old)} → {_s(c.classification.new)}")
@@ -143,8 +149,9 @@ def diff_chain(
             if not _same(old_score, new_score):
                 score_changes.append(ScoreChange(type=t, old=old_score, new=new_score))
         if result_a.primary_type != result_b.primary_type:
-            classification = FieldChange(old=result_a.primary_type.value,
-                                         new=result_b.primary_type.value)
+            classification = FieldChange(
+                old=result_a.primary_type.value, new=result_b.primary_type.value
+            )
         if result_a.strategy != result_b.strategy:
             strategy = FieldChange(old=result_a.strategy, new=result_b.strategy)
     if values_a is None:

@@ -33,7 +33,7 @@ NONE = -1
 # weights like 0.35 + 0.15 is not lost to rounding.
 COVERAGE_EPS = 1e-9
 
-_OPS: dict[str, Callable[[object, object], object]] = {
+_OPS: dict[str, Callable[[FloatArray, float], object]] = {
     ">=": operator.ge,
     "<=": operator.le,
     ">": operator.gt,
@@ -59,7 +59,9 @@ class WeightModel:
         inds = taxonomy.indicators
         weights = np.array([[i.weights.get(d, 0.0) for d in dims] for i in inds], dtype=np.float64)
         dim_weights = {
-            t.id: np.array([t.dimension_weights.get(d, 1.0) for d in t.dimensions], dtype=np.float64)
+            t.id: np.array(
+                [t.dimension_weights.get(d, 1.0) for d in t.dimensions], dtype=np.float64
+            )
             for t in taxonomy.types
         }
         return cls(
@@ -103,7 +105,10 @@ class Profile:
     ) -> Profile:
         lookup = {t.value: k for k, t in enumerate(TECH_ORDER)}
         tech = np.array(
-            [lookup.get(str(v), NONE) if isinstance(v, str) else NONE for v in np.asarray(tech_category)],
+            [
+                lookup.get(str(v), NONE) if isinstance(v, str) else NONE
+                for v in np.asarray(tech_category)
+            ],
             dtype=np.int64,
         )
         return cls(
@@ -154,9 +159,7 @@ def risk_scores(values: FloatArray, model: WeightModel) -> FloatArray:
         return np.clip(r, 0.0, 1.0)
 
 
-def dimension_scores(
-    risk: FloatArray, model: WeightModel
-) -> tuple[FloatArray, FloatArray]:
+def dimension_scores(risk: FloatArray, model: WeightModel) -> tuple[FloatArray, FloatArray]:
     """Weighted mean of present risks per dimension, and coverage = present weight / total weight."""
     n, n_dims = risk.shape[0], len(model.dimensions)
     present = ~np.isnan(risk)
@@ -314,7 +317,9 @@ def classify(
     for sub in taxonomy.sub_strategies:
         for tech in sub.tech_categories:
             by_tech[TECH_ORDER.index(tech)] = SUB_STRATEGY_ORDER.index(sub.id)
-    sub_strategy = by_tech[np.where(profile.tech_category == NONE, len(TECH_ORDER), profile.tech_category)]
+    sub_strategy = by_tech[
+        np.where(profile.tech_category == NONE, len(TECH_ORDER), profile.tech_category)
+    ]
     if taxonomy.priority_rule.mature_substitution_when_government_led:
         mature = profile.tech_category == TECH_ORDER.index(TechCategory.MATURE)
         gov = priority == PRIORITY_ORDER.index("government_led")
@@ -353,7 +358,7 @@ def score_values(
     scores, gap, exposure, driving = type_scores(effective, model, taxonomy)
     n_cap = len(taxonomy.capability_dimensions)
     classification = classify(
-        scores, gap, exposure, sufficient[:, :n_cap].any(axis=1), profile, taxonomy
+        scores, gap, exposure, np.asarray(sufficient[:, :n_cap].any(axis=1)), profile, taxonomy
     )
     return ScoreTable(
         risk=risk,

@@ -136,7 +136,9 @@ class OutcomeSpec(Bilingual):
 class Indicator(Bilingual):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     unit: str
-    kind: Literal["share", "share_delta", "rate", "ratio", "index", "count", "level", "days", "years"]
+    kind: Literal[
+        "share", "share_delta", "rate", "ratio", "index", "count", "level", "days", "years"
+    ]
     safe: float
     critical: float
     valid_min: float | None = None
@@ -153,9 +155,9 @@ class Indicator(Bilingual):
             raise ValueError(f"{self.id}: safe and critical anchors must differ")
         if any(w < 0 for w in self.weights.values()):
             raise ValueError(f"{self.id}: weights must not be negative")
-        if self.valid_min is not None and self.valid_max is not None:
-            if self.valid_min >= self.valid_max:
-                raise ValueError(f"{self.id}: valid_min must be below valid_max")
+        bounded = self.valid_min is not None and self.valid_max is not None
+        if bounded and self.valid_min >= self.valid_max:  # type: ignore[operator]
+            raise ValueError(f"{self.id}: valid_min must be below valid_max")
         return self
 
     @property
@@ -204,7 +206,9 @@ class PriorityRule(_Strict):
 
 class Measure(_Strict):
     id: str
-    applies_to: str = Field(description="a dimension id, a sub-strategy id, a priority mode or 'monitor'")
+    applies_to: str = Field(
+        description="a dimension id, a sub-strategy id, a priority mode or 'monitor'"
+    )
     title_zh: str
     title_en: str
     text_zh: str
@@ -272,7 +276,9 @@ class Taxonomy(_Strict):
             )
         type_ids = [t.id for t in self.types]
         if sorted(type_ids) != sorted(RiskType):
-            problems.append(f"types must be exactly {', '.join(RiskType)}; found {', '.join(type_ids)}")
+            problems.append(
+                f"types must be exactly {', '.join(RiskType)}; found {', '.join(type_ids)}"
+            )
         dim_ids = {d.id for d in self.dimensions}
         if EXPOSURE not in dim_ids:
             problems.append("a dimension with id 'exposure' (the exposure gate) is required")
@@ -443,7 +449,9 @@ def default_taxonomy() -> Taxonomy:
     return _DEFAULT
 
 
-def indicator_weight_table(taxonomy: Taxonomy, dimensions: Iterable[str]) -> dict[str, dict[str, float]]:
+def indicator_weight_table(
+    taxonomy: Taxonomy, dimensions: Iterable[str]
+) -> dict[str, dict[str, float]]:
     """dimension -> {indicator: weight} for the given dimensions (positive weights only)."""
     return {
         d: {i.id: i.weights[d] for i in taxonomy.indicators if i.weights.get(d, 0) > 0}

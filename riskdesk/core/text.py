@@ -14,7 +14,12 @@ from riskdesk.core.taxonomy import Indicator
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 LEVEL_LABELS: dict[Lang, dict[RiskLevel, str]] = {
-    "zh": {RiskLevel.LOW: "低", RiskLevel.MEDIUM: "中", RiskLevel.HIGH: "高", RiskLevel.CRITICAL: "极高"},
+    "zh": {
+        RiskLevel.LOW: "低",
+        RiskLevel.MEDIUM: "中",
+        RiskLevel.HIGH: "高",
+        RiskLevel.CRITICAL: "极高",
+    },
     "en": {
         RiskLevel.LOW: "low",
         RiskLevel.MEDIUM: "medium",

@@ -202,9 +202,12 @@ def compute_trade_indicators(
     out = TradeIndicators()
     # sum duplicates, then index by (product, reporter, partner, year, flow)
     totals = t.groupby(["product", "reporter", "partner", "year", "flow"], sort=True)["value"].sum()
-    lookup: dict[tuple[str, str, str, int, str], float] = {
-        (str(k[0]), str(k[1]), str(k[2]), int(k[3]), str(k[4])): float(v) for k, v in totals.items()
-    }
+    lookup: dict[tuple[str, str, str, int, str], float] = {}
+    for key, value in totals.items():
+        parts: tuple[object, ...] = tuple(key)  # type: ignore[arg-type]
+        lookup[(str(parts[0]), str(parts[1]), str(parts[2]), int(str(parts[3])), str(parts[4]))] = (
+            float(value)
+        )
 
     def get(product: str, reporter: str, partner_: str, year: int, flow: str) -> float | None:
         return lookup.get((product, reporter, partner_, year, flow))
@@ -223,12 +226,17 @@ def compute_trade_indicators(
                 method=method,
             )
 
-            def flow_total(flow: str, product_: str = product, year_: int = year) -> float | None:
+            def flow_total(
+                flow: str, product_: str = product, year_: int = year, rows_: pd.DataFrame = rows
+            ) -> float | None:
+                """The WLD row when given, else the sum over partners."""
                 value = get(product_, country, WORLD, year_, flow)
                 if value is not None:
                     return value
-                part = rows[(rows["year"] == year_) & (rows["flow"] == flow) & (rows["partner"] != WORLD)]
-                return float(part["value"].sum()) if len(part) else None
+                by_partner = rows_[
+                    (rows_["year"] == year_) & (rows_["flow"] == flow) & (rows_["partner"] != WORLD)
+                ]
+                return float(by_partner["value"].sum()) if len(by_partner) else None
 
             x, m = flow_total("export"), flow_total("import")
             results: dict[str, tuple[float | None, str | None, str]] = {}
@@ -277,10 +285,15 @@ def compute_trade_indicators(
 def _concentration(
     rows: pd.DataFrame, year: int, total_imports: float | None, risk: CountryRiskList
 ) -> dict[str, tuple[float | None, str | None, str]]:
-    part = rows[(rows["year"] == year) & (rows["flow"] == "import") & (rows["partner"] != WORLD)]
-    part = part.groupby("partner", sort=True)["value"].sum()
+    mask = (rows["year"] == year) & (rows["flow"] == "import") & (rows["partner"] != WORLD)
+    part = rows[mask].groupby("partner", sort=True)["value"].sum()
     names = ("source_hhi", "top_source_share", "risk_weighted_hhi", "geo_risk_share")
-    formulas = ("HHI = Σ s_p²", "max s_p", "Σ s_p² · ρ_p", "Σ s_p over partners with ρ_p ≥ high-risk")
+    formulas = (
+        "HHI = Σ s_p²",
+        "max s_p",
+        "Σ s_p² · ρ_p",
+        "Σ s_p over partners with ρ_p ≥ high-risk",
+    )
     if part.empty:
         return {}
     if (part < 0).any():
@@ -321,7 +334,9 @@ def _bilateral(
     return out
 
 
-def _missing_issue(product: str, indicator: str, year: int, reason: str | None, file: str | None) -> DataIssue:
+def _missing_issue(
+    product: str, indicator: str, year: int, reason: str | None, file: str | None
+) -> DataIssue:
     why = reason or "not computable"
     return DataIssue(
         severity=Severity.WARNING,

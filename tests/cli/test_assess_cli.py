@@ -56,14 +56,18 @@ def test_assess_prints_a_summary_and_writes_the_documented_json(small_csv, tmp_p
     assert required <= set(a1)
     assert a1["primary_type"] in OUTCOMES and set(a1["type_scores"]) == TYPES
     assert a1["primary_type"] == "missing" and a1["types"] == ["missing"]
-    assert a1["strategy"] == "gradient_cultivation" and a1["sub_strategy"] == "domestic_substitution"
+    assert (
+        a1["strategy"] == "gradient_cultivation" and a1["sub_strategy"] == "domestic_substitution"
+    )
     assert set(a1["explanation"]) >= {"zh", "en", "drivers"}
     assert set(a1["dimension_scores"]["lock_in"]) == {"score", "coverage", "sufficient"}
     assert a1["indicators"]["import_dependence"] == {
         **a1["indicators"]["import_dependence"], "value": 0.9, "risk": 1.0,
     }  # fmt: skip
     assert a1["indicators"]["rd_intensity"]["value"] is None  # missing is null, never 0
-    assert set(a1["robustness"]) >= {"primary_stability", "draws"} and a1["robustness"]["draws"] == 300
+    assert (
+        set(a1["robustness"]) >= {"primary_stability", "draws"} and a1["robustness"]["draws"] == 300
+    )
     assert b2["primary_type"] == "insufficient_evidence" and b2["strategy"] == "monitor"
     assert b2["type_scores"] == {"missing": None, "destroyed": None, "response": None}
 
@@ -71,7 +75,11 @@ def test_assess_prints_a_summary_and_writes_the_documented_json(small_csv, tmp_p
 def test_english_summary(small_csv, capsys):
     assert main(["assess", str(small_csv), "--lang", "en", "--no-robustness"]) == 0
     out = capsys.readouterr().out
-    assert "Capability missing" in out and "Insufficient evidence" in out and "Gradient cultivation" in out
+    assert (
+        "Capability missing" in out
+        and "Insufficient evidence" in out
+        and "Gradient cultivation" in out
+    )
 
 
 def test_segment_rows_give_one_entry_per_chain_with_segments(tmp_path):
@@ -86,7 +94,9 @@ def test_segment_rows_give_one_entry_per_chain_with_segments(tmp_path):
     (chain,) = json.loads(out.read_text(encoding="utf-8"))["chains"]
     assert chain["weakest_segment"] == "设计"
     assert [s["segment"] for s in chain["segments"]] == ["封装测试", "设计"]
-    assert chain["type_scores"]["response"] == max(s["type_scores"]["response"] for s in chain["segments"])
+    assert chain["type_scores"]["response"] == max(
+        s["type_scores"]["response"] for s in chain["segments"]
+    )
 
 
 def test_usage_errors_exit_2_with_one_sentence(tmp_path, capsys):

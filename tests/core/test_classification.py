@@ -51,15 +51,27 @@ def test_low_coverage_dimension_is_shown_but_does_not_classify(make_inventory, t
 
 
 def test_missing_type_is_damped_by_exposure(make_inventory, taxonomy):
-    gap_row = {"import_dependence": 0.90, "tc_index": -0.6, "rca_index": 0.5}  # lock_in = 1.0, cov .70
+    gap_row = {
+        "import_dependence": 0.90,
+        "tc_index": -0.6,
+        "rca_index": 0.5,
+    }  # lock_in = 1.0, cov .70
     exposed = _one(
-        make_inventory, taxonomy, **gap_row, risk_weighted_hhi=0.30, geo_risk_share=0.60,
+        make_inventory,
+        taxonomy,
+        **gap_row,
+        risk_weighted_hhi=0.30,
+        geo_risk_share=0.60,
         non_market_pressure=3,
     )
     assert exposed.exposure == pytest.approx(1.0)
     assert exposed.type_scores[RiskType.MISSING] == pytest.approx(1.0)  # g(1) = 1
     half = _one(
-        make_inventory, taxonomy, **gap_row, risk_weighted_hhi=0.175, geo_risk_share=0.35,
+        make_inventory,
+        taxonomy,
+        **gap_row,
+        risk_weighted_hhi=0.175,
+        geo_risk_share=0.35,
         non_market_pressure=1.5,
     )
     assert half.exposure == pytest.approx(0.5)
@@ -76,8 +88,15 @@ def test_unknown_exposure_uses_the_neutral_assumption_not_zero_or_full(make_inve
 
 def test_gap_with_safe_supply_is_normal_dependence(make_inventory, taxonomy):
     r = _one(
-        make_inventory, taxonomy, import_dependence=0.90, tc_index=-0.6, rca_index=0.5,
-        risk_weighted_hhi=0.05, geo_risk_share=0.05, non_market_pressure=0, substitutability=0.8,
+        make_inventory,
+        taxonomy,
+        import_dependence=0.90,
+        tc_index=-0.6,
+        rca_index=0.5,
+        risk_weighted_hhi=0.05,
+        geo_risk_share=0.05,
+        non_market_pressure=0,
+        substitutability=0.8,
     )
     assert r.normal_dependence
     assert r.primary_type == Outcome.NORMAL_DEPENDENCE
@@ -89,8 +108,14 @@ def test_gap_with_safe_supply_is_normal_dependence(make_inventory, taxonomy):
 
 
 def test_no_type_above_threshold_is_monitor(make_inventory, taxonomy):
-    r = _one(make_inventory, taxonomy, early_warning=3, coordination=2, security_review=3,
-             policy_response_days=40)
+    r = _one(
+        make_inventory,
+        taxonomy,
+        early_warning=3,
+        coordination=2,
+        security_review=3,
+        policy_response_days=40,
+    )
     assert r.type_scores[RiskType.RESPONSE] is not None
     assert r.type_scores[RiskType.RESPONSE] < 0.5
     assert r.primary_type == Outcome.MONITOR
@@ -100,9 +125,14 @@ def test_no_type_above_threshold_is_monitor(make_inventory, taxonomy):
 def test_multi_label_primary_is_highest_and_ties_follow_type_order(make_inventory, taxonomy):
     row = {
         # destroyed via route_switch = 1.0
-        "alt_route_adoption": 0.5, "sep_share": 0.05, "non_market_pressure": 3,
+        "alt_route_adoption": 0.5,
+        "sep_share": 0.05,
+        "non_market_pressure": 3,
         # response via management_system = 1.0
-        "early_warning": 0, "coordination": 0, "security_review": 0, "policy_response_days": 200,
+        "early_warning": 0,
+        "coordination": 0,
+        "security_review": 0,
+        "policy_response_days": 200,
     }
     r = _one(make_inventory, taxonomy, **row)
     assert set(r.types) == {RiskType.DESTROYED, RiskType.RESPONSE}
@@ -125,12 +155,22 @@ def test_multi_label_primary_is_highest_and_ties_follow_type_order(make_inventor
         ("core", None, 5, 2, "domestic_substitution", None),  # generality unknown: undetermined
     ],
 )
-def test_sub_strategy_and_priority_rule(make_inventory, taxonomy, tech, generality, strategic,
-                                        suppliers, sub, mode):
+def test_sub_strategy_and_priority_rule(
+    make_inventory, taxonomy, tech, generality, strategic, suppliers, sub, mode
+):
     r = _one(
-        make_inventory, taxonomy, import_dependence=0.9, tc_index=-0.6, rca_index=0.5,
-        risk_weighted_hhi=0.3, geo_risk_share=0.6, non_market_pressure=3,
-        tech_category=tech, generality=generality, strategic_value=strategic, supplier_count=suppliers,
+        make_inventory,
+        taxonomy,
+        import_dependence=0.9,
+        tc_index=-0.6,
+        rca_index=0.5,
+        risk_weighted_hhi=0.3,
+        geo_risk_share=0.6,
+        non_market_pressure=3,
+        tech_category=tech,
+        generality=generality,
+        strategic_value=strategic,
+        supplier_count=suppliers,
     )
     assert r.primary_type == Outcome.MISSING
     assert r.strategy == "gradient_cultivation"
@@ -142,13 +182,22 @@ def test_sub_strategy_and_priority_rule(make_inventory, taxonomy, tech, generali
 
 def test_explanation_names_driving_dimension_and_top_three_contributions(make_inventory, taxonomy):
     r = _one(
-        make_inventory, taxonomy, ttr_tts_ratio=2.5, inventory_days=7, qualified_alt_suppliers=0,
-        single_source_share=0.5, logistics_concentration=0.5,
+        make_inventory,
+        taxonomy,
+        ttr_tts_ratio=2.5,
+        inventory_days=7,
+        qualified_alt_suppliers=0,
+        single_source_share=0.5,
+        logistics_concentration=0.5,
     )
     assert r.primary_type == Outcome.RESPONSE
     drivers = [d for d in r.explanation.drivers if d.type == RiskType.RESPONSE]
     assert len(drivers) == 3
-    assert [d.indicator for d in drivers] == ["ttr_tts_ratio", "inventory_days", "qualified_alt_suppliers"]
+    assert [d.indicator for d in drivers] == [
+        "ttr_tts_ratio",
+        "inventory_days",
+        "qualified_alt_suppliers",
+    ]
     # contribution = weight × r / Σ present weights: .25 × 1 / (.25+.15+.15+.15+.10)
     assert drivers[0].contribution == pytest.approx(0.25 / 0.80)
     assert "TTR/TTS" in r.explanation.zh or "恢复时间" in r.explanation.zh
@@ -160,12 +209,30 @@ def test_segments_roll_up_to_max_and_name_the_weakest(make_inventory, taxonomy):
     # 001's chip chain: design riskier than manufacturing, packaging & test the safest
     common = {"chain_id": "chip", "chain_name": "集成电路", "tech_category": "core"}
     rows = [
-        {**common, "segment": "封装测试", "early_warning": 2, "coordination": 2, "security_review": 2,
-         "policy_response_days": 60},
-        {**common, "segment": "设计", "early_warning": 0, "coordination": 1, "security_review": 0,
-         "policy_response_days": 150},
-        {**common, "segment": "制造", "early_warning": 1, "coordination": 1, "security_review": 1,
-         "policy_response_days": 120},
+        {
+            **common,
+            "segment": "封装测试",
+            "early_warning": 2,
+            "coordination": 2,
+            "security_review": 2,
+            "policy_response_days": 60,
+        },
+        {
+            **common,
+            "segment": "设计",
+            "early_warning": 0,
+            "coordination": 1,
+            "security_review": 0,
+            "policy_response_days": 150,
+        },
+        {
+            **common,
+            "segment": "制造",
+            "early_warning": 1,
+            "coordination": 1,
+            "security_review": 1,
+            "policy_response_days": 120,
+        },
     ]
     run = assess_inventory(make_inventory(rows), taxonomy, robustness=False)
     (chain,) = run.chains
@@ -179,11 +246,23 @@ def test_segments_roll_up_to_max_and_name_the_weakest(make_inventory, taxonomy):
 
 def test_robustness_is_seeded_and_flags_borderline_cases(make_inventory, taxonomy):
     rows = [
-        {"chain_id": "solid", "chain_name": "s", "early_warning": 0, "coordination": 0,
-         "security_review": 0, "policy_response_days": 180},
+        {
+            "chain_id": "solid",
+            "chain_name": "s",
+            "early_warning": 0,
+            "coordination": 0,
+            "security_review": 0,
+            "policy_response_days": 180,
+        },
         # response exactly near the threshold: weights moving by ±25 % flip it
-        {"chain_id": "edge", "chain_name": "e", "early_warning": 0, "coordination": 3,
-         "security_review": 3, "policy_response_days": 180},
+        {
+            "chain_id": "edge",
+            "chain_name": "e",
+            "early_warning": 0,
+            "coordination": 3,
+            "security_review": 3,
+            "policy_response_days": 180,
+        },
     ]
     portfolio = Portfolio(make_inventory(rows), taxonomy)
     a = portfolio.measure_robustness(draws=200)

@@ -20,7 +20,9 @@ def _value(ind_id: str) -> st.SearchStrategy[float | None]:
     ind = TAX.indicator_by_id[ind_id]
     lo, hi = sorted((ind.safe, ind.critical))
     pad = (hi - lo) * 0.3
-    return st.one_of(st.none(), st.floats(lo - pad, hi + pad, allow_nan=False, allow_infinity=False))
+    return st.one_of(
+        st.none(), st.floats(lo - pad, hi + pad, allow_nan=False, allow_infinity=False)
+    )
 
 
 row_strategy = st.fixed_dictionaries(
@@ -80,7 +82,9 @@ def test_a_chain_result_ignores_other_rows_and_their_order(make_inventory, rows,
     for new_pos, old_pos in enumerate(perm):
         alone = _table(inv.subset([old_pos]))
         for table, pos in ((shuffled, new_pos), (alone, 0)):
-            assert _same(table.classification.type_score[pos], full.classification.type_score[old_pos])
+            assert _same(
+                table.classification.type_score[pos], full.classification.type_score[old_pos]
+            )
             assert _same(table.dim_score[pos], full.dim_score[old_pos])
             assert table.classification.outcome[pos] == full.classification.outcome[old_pos]
             assert table.classification.strategy[pos] == full.classification.strategy[old_pos]
@@ -91,7 +95,10 @@ def test_a_chain_result_ignores_other_rows_and_their_order(make_inventory, rows,
 def test_same_input_same_taxonomy_same_result_bit_for_bit(make_inventory, rows):
     a = _table(_frame(rows, make_inventory))
     b = _table(_frame(rows, make_inventory))
-    for x, y in ((a.dim_score, b.dim_score), (a.classification.type_score, b.classification.type_score)):
+    for x, y in (
+        (a.dim_score, b.dim_score),
+        (a.classification.type_score, b.classification.type_score),
+    ):
         assert x.tobytes() == y.tobytes()
     assert a.classification.outcome.tobytes() == b.classification.outcome.tobytes()
 

@@ -10,15 +10,45 @@ import pytest
 from riskdesk.core.assess import assess_inventory
 from riskdesk.core.taxonomy import DEFAULT_TAXONOMY_DIR, TaxonomyError, load_taxonomy
 
-SPEC_INDICATORS = (
-    "import_dependence top_source_share source_hhi risk_weighted_hhi geo_risk_share substitutability "
-    "non_market_pressure supplier_count tc_index rca_index gvc_forward gvc_backward rd_intensity "
-    "basic_research_share core_patent_share tech_gap_years segment_market_share global_top3_share "
-    "capacity_share_change employment_change firm_count_change key_market_share_change "
-    "relocation_intent rca_trend alt_route_adoption sep_share ttr_tts_ratio inventory_days "
-    "qualified_alt_suppliers single_source_share logistics_concentration disruptions_3y "
-    "supplier_db_coverage early_warning coordination security_review policy_response_days"
-).split()
+SPEC_INDICATORS = [
+    "import_dependence",
+    "top_source_share",
+    "source_hhi",
+    "risk_weighted_hhi",
+    "geo_risk_share",
+    "substitutability",
+    "non_market_pressure",
+    "supplier_count",
+    "tc_index",
+    "rca_index",
+    "gvc_forward",
+    "gvc_backward",
+    "rd_intensity",
+    "basic_research_share",
+    "core_patent_share",
+    "tech_gap_years",
+    "segment_market_share",
+    "global_top3_share",
+    "capacity_share_change",
+    "employment_change",
+    "firm_count_change",
+    "key_market_share_change",
+    "relocation_intent",
+    "rca_trend",
+    "alt_route_adoption",
+    "sep_share",
+    "ttr_tts_ratio",
+    "inventory_days",
+    "qualified_alt_suppliers",
+    "single_source_share",
+    "logistics_concentration",
+    "disruptions_3y",
+    "supplier_db_coverage",
+    "early_warning",
+    "coordination",
+    "security_review",
+    "policy_response_days",
+]
 
 
 @pytest.fixture
@@ -64,8 +94,12 @@ def test_a_modified_copy_changes_the_result(copy_dir, make_inventory):
     strict = load_taxonomy(copy_dir)
     row = {"chain_id": "x", "chain_name": "x", "early_warning": 1, "coordination": 1,
            "security_review": 1, "policy_response_days": 120}  # fmt: skip
-    default_result = assess_inventory(make_inventory([row]), load_taxonomy(), robustness=False).chains[0]
-    strict_result = assess_inventory(make_inventory([row], strict), strict, robustness=False).chains[0]
+    default_result = assess_inventory(
+        make_inventory([row]), load_taxonomy(), robustness=False
+    ).chains[0]
+    strict_result = assess_inventory(
+        make_inventory([row], strict), strict, robustness=False
+    ).chains[0]
     assert default_result.primary_type == "response"
     assert strict_result.primary_type == "monitor"
 
@@ -73,12 +107,21 @@ def test_a_modified_copy_changes_the_result(copy_dir, make_inventory):
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("indicators.toml", "critical = 0.9\n", "critical = 0.3\n", "safe and critical anchors must differ"),
+        (
+            "indicators.toml",
+            "critical = 0.9\n",
+            "critical = 0.3\n",
+            "safe and critical anchors must differ",
+        ),
         ("indicators.toml", "lock_in = 0.35", "lock_inn = 0.35", "unknown dimension 'lock_inn'"),
         ("taxonomy.toml", "low = 0.30", "low = 0.80", "level thresholds must rise"),
-        ("taxonomy.toml", "min_coverage = 0.5", "min_coverage = \"half\"", "scoring.min_coverage"),
-        ("strategies.toml", 'id = "leadership"\nstrategy = "gradient_cultivation"',
-         'id = "leadership"\nstrategy = "gradient"', "sub_strategies.0.strategy"),
+        ("taxonomy.toml", "min_coverage = 0.5", 'min_coverage = "half"', "scoring.min_coverage"),
+        (
+            "strategies.toml",
+            'id = "leadership"\nstrategy = "gradient_cultivation"',
+            'id = "leadership"\nstrategy = "gradient"',
+            "sub_strategies.0.strategy",
+        ),
         ("taxonomy.toml", "base = 0.4", "base = 0.7", "base + slope must not exceed 1"),
     ],
 )
@@ -96,10 +139,10 @@ def test_invalid_copy_is_refused_with_file_and_key_path(copy_dir, file, old, new
 
 def test_broken_toml_and_missing_files_are_named(copy_dir, tmp_path):
     (copy_dir / "indicators.toml").write_text("[[indicators]\nid = ", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="indicators.toml: not valid TOML"):
+    with pytest.raises(TaxonomyError, match=r"indicators\.toml: not valid TOML"):
         load_taxonomy(copy_dir)
     (copy_dir / "strategies.toml").unlink()
-    with pytest.raises(TaxonomyError, match="strategies.toml: file missing"):
+    with pytest.raises(TaxonomyError, match=r"strategies\.toml: file missing"):
         load_taxonomy(copy_dir)
     with pytest.raises(TaxonomyError, match="not found"):
         load_taxonomy(tmp_path / "nowhere")

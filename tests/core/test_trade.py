@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from riskdesk.core.inventory import SeriesPoint
 from riskdesk.core.trade import (
     CountryRiskError,
     CountryRiskList,
@@ -15,7 +16,6 @@ from riskdesk.core.trade import (
     rca_index,
     tc_index,
 )
-from riskdesk.core.inventory import SeriesPoint
 
 
 def _table(rows):
@@ -62,7 +62,9 @@ def test_source_concentration_uses_partner_shares_and_the_risk_list():
     risk = CountryRiskList(ratings={"USA": 0.9, "DEU": 0.1})  # JPN unrated → 0.3
     out = compute_trade_indicators(_table(BASE), country="CHN", risk=risk)
     shares = {"JPN": 0.5, "USA": 0.3, "DEU": 0.2}
-    assert out.latest[("j", "source_hhi")].value == pytest.approx(sum(s * s for s in shares.values()))
+    assert out.latest[("j", "source_hhi")].value == pytest.approx(
+        sum(s * s for s in shares.values())
+    )
     assert out.latest[("j", "top_source_share")].value == pytest.approx(0.5)
     assert out.latest[("j", "risk_weighted_hhi")].value == pytest.approx(
         0.25 * 0.3 + 0.09 * 0.9 + 0.04 * 0.1
@@ -125,13 +127,19 @@ def test_rca_matches_an_independent_implementation():
     long = pd.DataFrame(
         [{"year": 2022, "loc": c, "prod": p, "val": v} for (c, p), v in data.items()]
     )
-    theirs = ecomplexity.ecomplexity(long, {"time": "year", "loc": "loc", "prod": "prod", "val": "val"})
+    theirs = ecomplexity.ecomplexity(
+        long, {"time": "year", "loc": "loc", "prod": "prod", "val": "val"}
+    )
     rows = []
     for p in "abc":
-        rows.append((p, "WLD", "WLD", 2022, "export", sum(v for (c, q), v in data.items() if q == p)))
+        rows.append(
+            (p, "WLD", "WLD", 2022, "export", sum(v for (c, q), v in data.items() if q == p))
+        )
         rows.append((p, "CHN", "WLD", 2022, "export", data[("CHN", p)]))
     rows.append(("TOTAL", "WLD", "WLD", 2022, "export", sum(data.values())))
-    rows.append(("TOTAL", "CHN", "WLD", 2022, "export", sum(v for (c, _), v in data.items() if c == "CHN")))
+    rows.append(
+        ("TOTAL", "CHN", "WLD", 2022, "export", sum(v for (c, _), v in data.items() if c == "CHN"))
+    )
     ours = compute_trade_indicators(_table(rows), country="CHN")
     for p in "abc":
         expected = float(theirs[(theirs["loc"] == "CHN") & (theirs["prod"] == p)]["rca"].iloc[0])

@@ -145,7 +145,7 @@ def write_outputs(
                       progress=sub_progress(progress, 0.0, 0.5 if args.xlsx else 1.0))  # fmt: skip
             written.append(args.pdf)
         if args.xlsx:
-            from riskdesk.reports.excel import write_xlsx
+            from riskdesk.reports.xlsx import write_xlsx
 
             write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy,
                        progress=sub_progress(progress, 0.5 if args.pdf else 0.0, 1.0))  # fmt: skip

@@ -85,6 +85,8 @@ class ChainsTable:
 
 
 def _text(cell: object) -> str | None:
+    if cell.__class__ is str:
+        return cell.strip() or None
     if cell is None:
         return None
     if isinstance(cell, float):
@@ -244,6 +246,25 @@ def _cell(row: list[object], c: int) -> object:
     return row[c] if c < len(row) else None
 
 
+class RowBlock:
+    """The kept data rows, read column-wise (transposed once, at C speed)."""
+
+    def __init__(self, rows: list[list[object]]) -> None:
+        self.n = len(rows)
+        width = max((len(r) for r in rows), default=0)
+        if any(len(r) != width for r in rows):
+            rows = [r + [None] * (width - len(r)) for r in rows]
+        self._columns: list[tuple[object, ...]] = list(zip(*rows, strict=True)) if rows else []
+
+    def __len__(self) -> int:
+        return self.n
+
+    def cells(self, index: int) -> list[object]:
+        if index < len(self._columns):
+            return list(self._columns[index])
+        return [None] * self.n
+
+
 def _read_rows(
     raw: RawSheet,
     *,
@@ -306,6 +327,7 @@ def _read_rows(
         row_numbers.append(number)
     checkpoint(cancel)
     n = len(kept)
+    block = RowBlock(kept)
     table = ChainsTable(
         Inventory(frame=Inventory.empty_frame(taxonomy, 0)), header0 + 1, row_numbers=row_numbers
     )
@@ -322,14 +344,14 @@ def _read_rows(
     for f in TEXT_FIELDS:
         m = columns.get(f)
         data[f] = np.array(
-            [None] * n if m is None else [_text(_cell(r, m.index)) for r in kept], dtype=object
+            [None] * n if m is None else [_text(c) for c in block.cells(m.index)], dtype=object
         )
-    data["tech_category"] = _tech_categories(kept, columns.get("tech_category"), ctx, table)
+    data["tech_category"] = _tech_categories(block, columns.get("tech_category"), ctx, table)
     for f in ("strategic_value", "generality", "year"):
-        data[f] = _integer_field(f, kept, columns.get(f), ctx, table)
+        data[f] = _integer_field(f, block, columns.get(f), ctx, table)
     indicators = [(ind, columns[ind.id]) for ind in taxonomy.indicators if ind.id in columns]
     for k, (ind, m) in enumerate(indicators):
-        data[ind.id] = _indicator_column(ind, kept=kept, m=m, raw=raw, ctx=ctx, table=table)
+        data[ind.id] = _indicator_column(ind, block=block, m=m, raw=raw, ctx=ctx, table=table)
         if k % 4 == 3:
             checkpoint(cancel)
             report(progress, (k + 1) / max(len(indicators), 1), "indicators")
@@ -345,7 +367,7 @@ def _read_rows(
     ids, segs = data["chain_id"], data["segment"]
     for i in range(n):
         inv.source_rows[(ids[i], segs[i])] = row_numbers[i]  # type: ignore[index]
-    _ttr_tts(inv, columns, kept, ctx, table)
+    _ttr_tts(inv, columns, block, ctx, table)
     inv.extra_columns = list(ctx.extra_columns)
     return table
 
@@ -367,17 +389,21 @@ def _col(m: HeaderMatch) -> str:
 
 
 def _tech_categories(
-    kept: list[list[object]], m: HeaderMatch | None, ctx: ChainsContext, table: ChainsTable
+    block: RowBlock, m: HeaderMatch | None, ctx: ChainsContext, table: ChainsTable
 ) -> np.ndarray:
-    out = np.array([None] * len(kept), dtype=object)
+    out = np.array([None] * len(block), dtype=object)
     if m is None:
         return out
     lookup = tech_category_lookup(ctx.taxonomy)
-    for i, row in enumerate(kept):
-        text = _text(_cell(row, m.index))
+    memo: dict[str, str | None] = {}
+    for i, cell in enumerate(block.cells(m.index)):
+        text = _text(cell)
         if text is None:
             continue
-        category = lookup.get(normalise(text))
+        if text not in memo:
+            found = lookup.get(normalise(text))
+            memo[text] = None if found is None else found.value
+        category = memo[text]
         if category is None:
             choices = (
                 "emerging 新兴技术 / core 核心技术 / "
@@ -394,20 +420,21 @@ def _tech_categories(
             )
             table.error_rows.add(_where(table, i))
             continue
-        out[i] = category.value
+        out[i] = category
     return out
 
 
 def _integer_field(
     name: str,
-    kept: list[list[object]],
+    block: RowBlock,
     m: HeaderMatch | None,
     ctx: ChainsContext,
     table: ChainsTable,
 ) -> np.ndarray:
     if m is None:
-        return np.full(len(kept), np.nan)
-    parsed = parse_numeric_column([_cell(r, m.index) for r in kept], ctx.text_source)
+        return np.full(len(block), np.nan)
+    cells = block.cells(m.index)
+    parsed = parse_numeric_column(cells, ctx.text_source)
     _cell_problems(parsed, m, ctx, table)
     low, high = YEAR_RANGE if name == "year" else LEVEL_RANGE
     values = parsed.values
@@ -421,7 +448,7 @@ def _integer_field(
                 f"{name} must be a whole number from {low} to {high}, not {v:g}",
                 row=_where(table, int(i)),
                 column=_col(m),
-                value=_cell(kept[int(i)], m.index),
+                value=cells[int(i)],
             )
             table.error_rows.add(_where(table, int(i)))
             values[i] = np.nan
@@ -462,13 +489,13 @@ def _cell_problems(
 def _indicator_column(
     ind: Indicator,
     *,
-    kept: list[list[object]],
+    block: RowBlock,
     m: HeaderMatch,
     raw: RawSheet,
     ctx: ChainsContext,
     table: ChainsTable,
 ) -> np.ndarray:
-    cells = [_cell(r, m.index) for r in kept]
+    cells = block.cells(m.index)
     parsed = parse_numeric_column(cells, ctx.text_source)
     if raw.hidden_cells:
         for i, number in enumerate(table.row_numbers):
@@ -592,20 +619,20 @@ def _range_check(
 def _ttr_tts(
     inv: Inventory,
     columns: dict[str, HeaderMatch],
-    kept: list[list[object]],
+    block: RowBlock,
     ctx: ChainsContext,
     table: ChainsTable,
 ) -> None:
     ttr_m, tts_m = columns.get("ttr_days"), columns.get("tts_days")
     if ttr_m is None or tts_m is None:
         return
-    ttr = parse_numeric_column([_cell(r, ttr_m.index) for r in kept], ctx.text_source)
-    tts = parse_numeric_column([_cell(r, tts_m.index) for r in kept], ctx.text_source)
+    ttr = parse_numeric_column(block.cells(ttr_m.index), ctx.text_source)
+    tts = parse_numeric_column(block.cells(tts_m.index), ctx.text_source)
     _cell_problems(ttr, ttr_m, ctx, table)
     _cell_problems(tts, tts_m, ctx, table)
     given = inv.frame["ttr_tts_ratio"].to_numpy()
     computed = 0
-    for i in range(len(kept)):
+    for i in range(len(block)):
         a, b = ttr.values[i], tts.values[i]
         if np.isnan(a) or np.isnan(b) or not np.isnan(given[i]):
             continue

@@ -83,8 +83,12 @@ class ParsedColumn:
 
 def parse_numeric_column(cells: list[object], text_is_normal: bool = False) -> ParsedColumn:
     """Parse one column; `text_is_normal` for csv, where every number arrives as text."""
-    kinds = {type(c) for c in cells}
-    if kinds <= {float, int, str} and not _has_real_text(cells, kinds):
+    kinds = set(map(type, cells))
+    if kinds <= {float, int}:
+        values = np.array(cells, dtype=float)
+        if not np.isinf(values).any():
+            return ParsedColumn(values)
+    elif kinds <= {float, int, str} and not _has_real_text(cells, kinds):
         # Fast path (the common case): numbers and empty cells only.
         values = np.array([c if c.__class__ is not str else np.nan for c in cells], dtype=float)
         if not np.isinf(values).any():

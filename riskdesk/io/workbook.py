@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -66,20 +67,24 @@ class RawBook:
             return self._csv_sheet
         assert self._workbook is not None
         assert name is not None
-        try:
-            sheet = self._workbook.get_sheet_by_name(name)
-            if sheet.height * max(sheet.width, 1) > options.max_cells:
-                raise too_many_cells(self.path, name, sheet.height * sheet.width, options)
-            rows = cast(Rows, sheet.to_python(skip_empty_area=False))
-            merged = list(sheet.merged_cell_ranges or [])
-        except calamine.PasswordError:
-            raise encrypted_error(self.path) from None
-        except calamine.CalamineError as exc:
-            raise _unreadable(self.path, name, exc) from None
-        raw = RawSheet(name=name, rows=rows, merged=merged)
         part = self._formula_parts.get(name)
-        if part is not None:
-            raw.hidden_cells = _hidden_cells(self.path, part)
+        # The scan for hidden cells inflates the sheet's XML; zlib releases the GIL, so it runs
+        # beside calamine's parse instead of after it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hidden = pool.submit(_hidden_cells, self.path, part) if part is not None else None
+            try:
+                sheet = self._workbook.get_sheet_by_name(name)
+                if sheet.height * max(sheet.width, 1) > options.max_cells:
+                    raise too_many_cells(self.path, name, sheet.height * sheet.width, options)
+                rows = cast(Rows, sheet.to_python(skip_empty_area=False))
+                merged = list(sheet.merged_cell_ranges or [])
+            except calamine.PasswordError:
+                raise encrypted_error(self.path) from None
+            except calamine.CalamineError as exc:
+                raise _unreadable(self.path, name, exc) from None
+            raw = RawSheet(name=name, rows=rows, merged=merged)
+            if hidden is not None:
+                raw.hidden_cells = hidden.result()
         return raw
 
 

@@ -100,20 +100,21 @@ def risk_matrix_figure(
         rule = taxonomy.scoring.normal_dependence
         ax.axvline(rule.gap_min, color=GRID, linestyle="--", linewidth=0.9)
         ax.axhline(rule.exposure_max, color=GRID, linestyle="--", linewidth=0.9)
+        # Captions sit at the inner corner of their quadrant, where points are rarest.
         ax.text(
-            0.99,
-            0.02,
+            rule.gap_min + 0.01,
+            0.01,
             taxonomy.label("normal_dependence", lang),
-            ha="right",
+            ha="left",
             va="bottom",
             fontsize=7.5,
             color="#1e8449",
         )
         ax.text(
-            0.99,
-            0.98,
+            rule.gap_min + 0.01,
+            1.0,
             "卡脖子风险区" if lang == "zh" else "chokepoint zone",
-            ha="right",
+            ha="left",
             va="top",
             fontsize=7.5,
             color="#b03a2e",

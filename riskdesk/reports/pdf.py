@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from riskdesk.charts import distribution_figure, render_png, risk_matrix_figure
 from riskdesk.core.inventory import Inventory
@@ -139,8 +139,10 @@ class PortfolioPdf(ReportPdf):
             # Reached during layout: the remaining 70 % of the work.
             out.append(ProgressMark(0.3 + 0.65 * i / n, chain.chain_name))
             report(story_progress, i / n, chain.chain_name)
+        if not rich and section.used_measures:
+            out.append(PageBreak())
+            out += section.measure_catalogue(0)
         out += methodology(self, self.chains)
-        out.append(Spacer(1, 1))
         return out
 
 

@@ -42,6 +42,10 @@ RULE = colors.HexColor("#9aa7b4")
 MUTED = colors.HexColor("#5d6d7e")
 
 
+CELL_SIZE = 8.0
+INK = colors.HexColor("#1c2833")
+
+
 class Styles:
     """Paragraph styles in the one CJK face; heading weight comes from size and colour."""
 
@@ -53,7 +57,7 @@ class Styles:
             fontSize=9.5,
             leading=14,
             wordWrap=wrap,
-            textColor=colors.HexColor("#1c2833"),
+            textColor=INK,
             spaceAfter=4,
         )
         self.body = base
@@ -108,6 +112,21 @@ class Styles:
             alignment=TA_CENTER,
             textColor=MARKING_RED,
         )
+
+
+class CellText:
+    """Text for a table cell, laid out by `ReportPdf.table` as a string or a Paragraph."""
+
+    __slots__ = ("style", "text")
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        self.text = text
+        self.style = style
+
+
+def _text_width(text: str, size: float) -> float:
+    """Upper estimate of the rendered width: CJK glyphs one em, others at most 0.62 em."""
+    return sum(size if ord(ch) > 0x2E7F else 0.62 * size for ch in text)
 
 
 class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
@@ -211,9 +230,38 @@ class ReportPdf:
         return Heading(text, style, level, key)
 
     def table(self, data: list[list[Any]], **kwargs: Any) -> Table:
-        """A table whose cell font is the CJK face (reportlab's default would be Helvetica)."""
-        table = Table(data, **kwargs)
-        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font.pdf_name)]))
+        """A table in the CJK face; `CellText` cells become plain strings when they fit their
+        column (a Paragraph per cell would dominate a 1,000-chain build) and Paragraphs when
+        they must wrap."""
+        widths = kwargs.get("colWidths")
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.font.pdf_name),
+            ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+            ("LEADING", (0, 0), (-1, -1), CELL_SIZE * 1.3),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ]
+        rows = []
+        for r, row in enumerate(data):
+            out = []
+            for c, cell in enumerate(row):
+                if isinstance(cell, CellText):
+                    width = widths[c] - 7 if widths is not None else 0.0
+                    if (
+                        "\n" not in cell.text
+                        and _text_width(cell.text, cell.style.fontSize) <= width
+                    ):
+                        out.append(cell.text)
+                        if cell.style.fontSize != CELL_SIZE:
+                            commands.append(("FONTSIZE", (c, r), (c, r), cell.style.fontSize))
+                        if cell.style.textColor.hexval() != INK.hexval():
+                            commands.append(("TEXTCOLOR", (c, r), (c, r), cell.style.textColor))
+                    else:
+                        out.append(Paragraph(_escape(cell.text), cell.style))
+                else:
+                    out.append(cell)
+            rows.append(out)
+        table = Table(rows, **kwargs)
+        table.setStyle(TableStyle(commands))
         return table
 
     def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:

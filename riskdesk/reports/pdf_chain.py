@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, TableStyle
 
@@ -23,7 +24,7 @@ from riskdesk.core.models import Lang
 from riskdesk.core.results import ChainResult, IndicatorResult
 from riskdesk.core.taxonomy import Indicator, Taxonomy
 from riskdesk.reports.drawings import ScoreBars
-from riskdesk.reports.pdf_base import BODY_W, NAVY, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, NAVY, CellText, ReportPdf, _escape
 from riskdesk.reports.templates import ReportText
 
 HEADER_BG = NAVY
@@ -85,14 +86,15 @@ class ChainSection:
         self.st = pdf.styles
         self.inventory = inventory
         self.measure_by_id = {m.id: m for m in self.tax.measures}
+        self.used_measures: list[str] = []
 
     # --- small helpers -------------------------------------------------------------------------
 
-    def p(self, text: str, style: object = None) -> Paragraph:
-        return Paragraph(_escape(text), style or self.st.cell)
+    def p(self, text: str, style: ParagraphStyle | None = None) -> CellText:
+        return CellText(text, style or self.st.cell)
 
-    def head(self, labels: Sequence[str]) -> list[Paragraph]:
-        return [Paragraph(_escape(x), self.st.cell_head) for x in labels]
+    def head(self, labels: Sequence[str]) -> list[CellText]:
+        return [CellText(x, self.st.cell_head) for x in labels]
 
     def outcome_label(self, r: ChainResult) -> str:
         return self.tax.label(r.primary_type, self.lang)
@@ -154,7 +156,7 @@ class ChainSection:
         out += self.indicator_table(r, level + 1, key)
         out += self.segments(r, level + 1, key)
         out += self.trends(r, level + 1, key)
-        out += self.strategy(r, level + 1, key)
+        out += self.strategy(r, level + 1, key, full_measures=rich)
         out += self.notes_and_signoff(r, level + 1, key)
         return out
 
@@ -273,7 +275,7 @@ class ChainSection:
             if res.illustrative:
                 value += " " + ILLUSTRATIVE_MARK
                 any_illustrative = True
-            source = res.source or (t.label("missing") if res.value is None else "")
+            source = res.source if res.value is not None else t.label("not_applicable")
             rows.append(
                 [
                     self.p(ind.name(self.lang)),
@@ -399,7 +401,9 @@ class ChainSection:
             _image(render_png(fig, dpi=160), BODY_W * 0.9),
         ]
 
-    def strategy(self, r: ChainResult, level: int, key: str) -> list[Flowable]:
+    def strategy(
+        self, r: ChainResult, level: int, key: str, *, full_measures: bool = True
+    ) -> list[Flowable]:
         t = self.text
         out: list[Flowable] = [self.pdf.heading(t.h("strategy"), level, f"{key}-strat")]
         spec = self.tax.strategy_by_id.get(r.strategy)
@@ -446,6 +450,19 @@ class ChainSection:
         out.append(self.pdf.heading(t.h("measures"), level + 1, f"{key}-measures"))
         if not r.measures:
             out.append(self.pdf.para(t.say("no_measures")))
+        for mid in r.measures:
+            if mid not in self.used_measures:
+                self.used_measures.append(mid)
+        if r.measures and not full_measures:
+            # Large selections: titles here, each measure's text once in the catalogue.
+            rows = [
+                [self.p(f"{n}. {self._measure_title(mid)}")]
+                for n, mid in enumerate(r.measures, start=1)
+            ]
+            table = self.pdf.table(rows, colWidths=[BODY_W])
+            table.setStyle(table_style(header_rows=0, rows=len(rows)))
+            out += [table, self.pdf.para(t.say("measures_in_catalogue"), self.st.note)]
+            return out
         for n, mid in enumerate(r.measures, start=1):
             m = self.measure_by_id.get(mid)
             if m is None:
@@ -460,6 +477,29 @@ class ChainSection:
                 Paragraph(
                     f'<font color="#1b3a5c">{n}. {_escape(m.title(self.lang))}</font>'
                     f" {_escape(m.text(self.lang))}{_escape(src)}",
+                    self.st.body,
+                )
+            )
+        return out
+
+    def _measure_title(self, mid: str) -> str:
+        m = self.measure_by_id.get(mid)
+        return m.title(self.lang) if m is not None else mid
+
+    def measure_catalogue(self, level: int) -> list[Flowable]:
+        """Every measure recommended in the report, with its full text, once."""
+        out: list[Flowable] = [
+            self.pdf.heading(self.text.h("measure_catalogue"), level, "measures")
+        ]
+        for mid in self.used_measures:
+            m = self.measure_by_id.get(mid)
+            if m is None:
+                continue
+            src = f" ({m.source})" if m.source else ""
+            out.append(
+                Paragraph(
+                    f'<font color="#1b3a5c">{_escape(m.title(self.lang))}</font> '
+                    f"{_escape(m.text(self.lang))}{_escape(src)}",
                     self.st.body,
                 )
             )

@@ -130,14 +130,14 @@ def make_result(
     if assigned:
         dim = driving[primary]
         drivers += [
-                    Driver(
-                        type=RiskType(primary),
-                        dimension=dim,
-                        indicator=ind.id,
-                        value=values[ind.id],
-                        risk=ind.risk(values[ind.id]),
-                        contribution=ind.weights[dim] * ind.risk(values[ind.id]),
-                    )
+            Driver(
+                type=RiskType(primary),
+                dimension=dim,
+                indicator=ind.id,
+                value=values[ind.id],
+                risk=ind.risk(values[ind.id]),
+                contribution=ind.weights[dim] * ind.risk(values[ind.id]),
+            )
             for ind in tax.indicators
             if dim and ind.weights.get(dim, 0) > 0 and ind.id in values
         ]

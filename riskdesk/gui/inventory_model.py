@@ -151,7 +151,7 @@ class InventoryTableModel(QAbstractTableModel):
         frame = inventory.frame
         n = len(frame)
         self._n = n
-        self.keys = inventory.keys() if n else []
+        self.keys = fast_keys(inventory)
         self._titles = [column_title(c.id, taxonomy, lang) for c in COLUMNS]
         text = {name: _text_column(frame[name].to_numpy(dtype=object)) for name in
                 ("chain_id", "chain_name", "segment", "sector")}
@@ -279,6 +279,13 @@ class InventoryTableModel(QAbstractTableModel):
 
     def statuses(self) -> list[str]:
         return [str(s) for s in self._sort_keys[COLUMNS.index(Column("status"))].tolist()]
+
+
+def fast_keys(inventory: Inventory) -> list[ChainKey]:
+    """(chain_id, segment) per row from whole columns (Inventory.keys() reads cell by cell)."""
+    ids = _text_column(inventory.frame["chain_id"].to_numpy(dtype=object))
+    segments = _text_column(inventory.frame["segment"].to_numpy(dtype=object))
+    return [(i, s.strip() or None) for i, s in zip(ids, segments, strict=True)]
 
 
 def _text_column(values: np.ndarray) -> list[str]:

@@ -284,8 +284,8 @@ class MainWindow(QMainWindow):
     def _assess_current(self) -> None:
         keys = self.inventory_page.selected_keys()
         key = keys[0] if keys else self.ws.selected
-        if key is None and self.ws.inventory.keys():
-            key = self.ws.inventory.keys()[0]
+        if key is None and len(self.ws.inventory):
+            key = self.ws.inventory.key(0)
         if key is not None:
             self.open_assessment(key)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.results import AssessmentRun
+from riskdesk.gui.inventory_model import fast_keys
 from riskdesk.gui.workspace import Workspace
 from riskdesk.io.project import Project
 
@@ -27,7 +28,7 @@ def open_project(ws: Workspace, path: Path) -> Project:
     detach(ws)
     ws.round = round_name
     ws.set_inventory(inventory, path.name)
-    ws.judgements = {key: project.judgement(round_name, key[0], key[1]) for key in inventory.keys()} if rounds else {}
+    ws.judgements = {key: project.judgement(round_name, key[0], key[1]) for key in fast_keys(inventory)} if rounds else {}
     run = project.latest_run(round_name) if rounds else None
     ws.attach_store(project)
     ws.set_run(run)

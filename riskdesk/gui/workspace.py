@@ -107,7 +107,9 @@ class Workspace(QObject):
         self.inventory = inventory
         self.source_label = label
         self.run = None
-        keys = set(inventory.keys())
+        from riskdesk.gui.inventory_model import fast_keys
+
+        keys = set(fast_keys(inventory))
         self.judgements = {k: j for k, j in self.judgements.items() if k in keys}
         self.selected = None
         self.undo_stack.clear()

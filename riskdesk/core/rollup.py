@@ -31,9 +31,13 @@ from riskdesk.core.taxonomy import Taxonomy
 
 @dataclass(frozen=True)
 class ChainGroups:
-    """Rows grouped by chain_id: `order` sorts rows by (chain_id, segment), `starts` opens groups."""
+    """Rows grouped by chain_id, groups in order of first appearance in the input.
 
-    chain_ids: list[str]  # one per group, sorted
+    `order` lists the rows group by group (segments by name within a group), `starts` opens each
+    group. Which rows a group holds, and their order inside it, depend only on the rows' content.
+    """
+
+    chain_ids: list[str]  # one per group
     order: IntArray
     starts: IntArray
     sizes: IntArray
@@ -41,23 +45,33 @@ class ChainGroups:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> ChainGroups:
-        ids = frame["chain_id"].astype(str).to_numpy()
-        segs = frame["segment"].astype(object).fillna("").astype(str).str.strip().to_numpy()
-        order = np.lexsort((segs.astype(str), ids.astype(str))).astype(np.int64)
-        sorted_ids = ids[order]
+        codes, uniques = pd.factorize(frame["chain_id"].astype(str))
+        segment = frame["segment"]
+        if segment.isna().all():
+            segs = np.full(len(frame), "", dtype=object)
+        else:
+            segs = segment.astype(object).fillna("").astype(str).str.strip().to_numpy()
+        has_segment = segs != ""
+        if has_segment.any():
+            _, seg_rank = np.unique(segs.astype(str), return_inverse=True)
+            order = np.lexsort((seg_rank, codes)).astype(np.int64)
+        else:
+            order = np.argsort(codes, kind="stable").astype(np.int64)
+        sorted_codes = codes[order]
         change = (
-            np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1]))
+            np.concatenate(([True], sorted_codes[1:] != sorted_codes[:-1]))
             if len(order)
             else np.zeros(0, dtype=bool)
         )
         starts = np.flatnonzero(change).astype(np.int64)
         sizes = np.diff(np.append(starts, len(order))).astype(np.int64)
-        has_segment = segs[order] != ""
         segmented = (
-            (sizes > 1) | np.logical_or.reduceat(has_segment, starts) if len(starts) else sizes > 1
+            (sizes > 1) | np.logical_or.reduceat(has_segment[order], starts)
+            if len(starts)
+            else sizes > 1
         )
         return cls(
-            chain_ids=[str(x) for x in sorted_ids[starts]],
+            chain_ids=[str(x) for x in uniques],
             order=order,
             starts=starts,
             sizes=sizes,
@@ -80,11 +94,8 @@ class ChainGroups:
         )
 
     def in_input_order(self) -> list[int]:
-        """Group numbers ordered by each chain's first row in the input (how the analyst sees it)."""
-        if not len(self.starts):
-            return []
-        first_row = np.minimum.reduceat(self.order, self.starts)
-        return [int(g) for g in np.argsort(first_row, kind="stable")]
+        """Group numbers in the order the analyst sees the chains (first appearance)."""
+        return list(range(len(self.starts)))
 
     def group_of_sorted(self) -> IntArray:
         """Group number of each position in `order`."""

@@ -46,6 +46,9 @@ class ChainsContext:
     text_source: bool  # csv: numbers arrive as text, which is normal there
     issues: list[DataIssue] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    # Re-import of riskdesk's own workbook: columns fixed by its layout, derived columns to skip.
+    forced_columns: dict[int, str] = field(default_factory=dict)
+    derived_marker: str | None = None
 
     def add(
         self,
@@ -124,6 +127,15 @@ def read_chains_sheet(
         )
         return empty
     header0, matches = found
+    if ctx.forced_columns:
+        header_cells = rows[header0]
+        matches = [m for m in matches if m.index not in ctx.forced_columns]
+        matches += [
+            HeaderMatch(i, f, str(header_cells[i]).strip(), None)
+            for i, f in ctx.forced_columns.items()
+            if i < len(header_cells)
+        ]
+        matches.sort(key=lambda m: m.index)
     if header0 > 0:
         ctx.add(
             Severity.ASSUMPTION,
@@ -181,6 +193,8 @@ def _map_columns(
     for c, cell in enumerate(header):
         text = _text(cell)
         if text is None or c in matched or any(m.index == c for m in matches):
+            continue
+        if ctx.derived_marker is not None and ctx.derived_marker in text:
             continue
         extras.append((c, text))
     if extras:

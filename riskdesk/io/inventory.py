@@ -20,6 +20,7 @@ from riskdesk.io.chains import ChainsContext, ChainsTable, read_chains_sheet
 from riskdesk.io.headers import closest, find_header_row, inventory_vocabulary, normalise
 from riskdesk.io.issues import InventoryReadError, issue
 from riskdesk.io.options import ImportOptions
+from riskdesk.io.reimport import complete_from_export, export_sheets, prepare_context
 from riskdesk.io.safety import inspect_file
 from riskdesk.io.sheets import SHEET_ALIASES, read_sources, read_timeseries, read_trade
 from riskdesk.io.workbook import RawBook, open_book
@@ -59,7 +60,8 @@ def read_inventory_table(
     book = open_book(path, facts, options)
     checkpoint(cancel)
     file = str(path)
-    sheet_name = _chains_sheet(book, taxonomy, options)
+    export = _riskdesk_export(book, options)
+    sheet_name = export[0] if export else _chains_sheet(book, taxonomy, options)
     ctx = ChainsContext(
         file=file,
         sheet=sheet_name,
@@ -68,11 +70,16 @@ def read_inventory_table(
         text_source=facts.kind == "csv",
         issues=list(book.issues),
     )
-    _note_sheet_choice(book, sheet_name, options, ctx)
+    if export:
+        prepare_context(ctx)
+    else:
+        _note_sheet_choice(book, sheet_name, options, ctx)
     raw = book.sheet(sheet_name, options)
     checkpoint(cancel)
     report(progress, 0.5, "reading rows")
     table = read_chains_sheet(raw, ctx, sub_progress(progress, 0.5, 0.9), cancel)
+    if export:
+        complete_from_export(table, book.sheet(export[1], options), ctx)
     inv = table.inventory
     table.file_kind = facts.kind
     inv.source = InputSource.of_file(path, sheet=sheet_name, encoding=book.encoding)
@@ -85,13 +92,23 @@ def read_inventory_table(
             value=book.encoding,
         )
     report(progress, 0.9, "optional sheets")
-    _optional_sheets(book, inv, ctx, sheet_name, options)
+    if not export:
+        _optional_sheets(book, inv, ctx, sheet_name, options)
     checkpoint(cancel)
     if options.skip_invalid_rows and table.error_rows:
         _skip_rows(table, ctx)
     table.inventory.issues = ctx.issues
     report(progress, 1.0, "done")
     return table
+
+
+def _riskdesk_export(book: RawBook, options: ImportOptions) -> tuple[str, str] | None:
+    if book.kind == "csv" or options.sheet is not None:
+        return None
+    chains = {normalise(a) for a in SHEET_ALIASES["chains"]}
+    if any(normalise(n) in chains for n in book.sheet_names):
+        return None
+    return export_sheets(book, options)
 
 
 def _chains_sheet(book: RawBook, taxonomy: Taxonomy, options: ImportOptions) -> str | None:

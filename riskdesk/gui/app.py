@@ -39,7 +39,9 @@ def ensure_platform() -> None:
     """Without a display Qt aborts the process; fall back to offscreen before QApplication exists."""
     if os.environ.get("QT_QPA_PLATFORM"):
         return
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
@@ -54,7 +56,9 @@ def application() -> QApplication:
     return app
 
 
-def start_session(lang: Lang | None = None, open_path: Path | None = None, demo: bool | None = None) -> Session:
+def start_session(
+    lang: Lang | None = None, open_path: Path | None = None, demo: bool | None = None
+) -> Session:
     """Build the window (shown by the caller) and start loading what it should open."""
     app = application()
     family = install_cjk_font(app)
@@ -114,7 +118,9 @@ def settle(app: QApplication, timeout_s: float = 60.0) -> None:
         time.sleep(0.01)
 
 
-def screenshot(session: Session, path: Path, page: str | None = None, size: tuple[int, int] = (1360, 860)) -> Path:
+def screenshot(
+    session: Session, path: Path, page: str | None = None, size: tuple[int, int] = (1360, 860)
+) -> Path:
     window = session.window
     window.resize(*size)  # type: ignore[attr-defined]
     window.show()  # type: ignore[attr-defined]
@@ -140,8 +146,12 @@ def run_gui(
     page: str | None = None,
 ) -> int:
     if screenshot_path is not None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") if not os.environ.get("DISPLAY") else None
-    session = start_session(lang, project, demo=True if screenshot_path is not None and project is None else None)
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") if not os.environ.get(
+            "DISPLAY"
+        ) else None
+    session = start_session(
+        lang, project, demo=True if screenshot_path is not None and project is None else None
+    )
     if screenshot_path is not None:
         screenshot(session, screenshot_path, page)
         session.window.close()  # type: ignore[attr-defined]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.backend_bases import MouseEvent
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 
 from riskdesk.core.inventory import ChainKey
@@ -18,7 +18,9 @@ FigureFactory = Callable[[], Figure]
 class ChartView(QWidget):
     """Shows one Figure; swapping in a new Figure replaces the canvas (figures are immutable here)."""
 
-    def __init__(self, object_name: str, min_height: int = 220, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, object_name: str, min_height: int = 220, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setMinimumHeight(min_height)
@@ -57,7 +59,8 @@ class RiskMatrixView(ChartView):
     def set_points(self, results: Sequence[ChainResult]) -> None:
         self.points = [
             ((r.chain_id, r.segment), float(r.gap), float(r.exposure))
-            for r in results if r.gap is not None and r.exposure is not None
+            for r in results
+            if r.gap is not None and r.exposure is not None
         ]
 
     def _connect(self, canvas: FigureCanvasQTAgg) -> None:

@@ -9,6 +9,7 @@ core's command objects for the undo stack and the project store.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -30,7 +31,13 @@ from riskdesk.core.taxonomy import Question, Taxonomy
 from riskdesk.gui.workspace import Workspace
 
 EDITABLE_PROFILE = (
-    "chain_name", "sector", "tech_category", "strategic_value", "generality", "owner", "description",
+    "chain_name",
+    "sector",
+    "tech_category",
+    "strategic_value",
+    "generality",
+    "owner",
+    "description",
 )
 
 
@@ -91,8 +98,11 @@ class AssessmentDraft:
 
     def expert_provenance(self, evidence: str, method: str | None = None) -> Provenance:
         return Provenance(
-            kind="expert", expert=self.analyst or None, at=datetime.now(UTC),
-            evidence=evidence.strip() or None, method=method,
+            kind="expert",
+            expert=self.analyst or None,
+            at=datetime.now(UTC),
+            evidence=evidence.strip() or None,
+            method=method,
         )
 
     def values(self, taxonomy: Taxonomy) -> dict[str, IndicatorValue | None]:
@@ -100,9 +110,16 @@ class AssessmentDraft:
         out: dict[str, IndicatorValue | None] = {}
         for indicator, entered in self.entered.items():
             unit = taxonomy.indicator_by_id[indicator].unit
-            out[indicator] = None if entered.value is None else IndicatorValue(
-                indicator=indicator, value=entered.value, unit=unit, year=entered.year,
-                provenance=self.expert_provenance(entered.evidence),
+            out[indicator] = (
+                None
+                if entered.value is None
+                else IndicatorValue(
+                    indicator=indicator,
+                    value=entered.value,
+                    unit=unit,
+                    year=entered.year,
+                    provenance=self.expert_provenance(entered.evidence),
+                )
             )
         by_id = {q.id: q for q in taxonomy.questions}
         for qid, answer in self.answers.items():
@@ -110,7 +127,8 @@ class AssessmentDraft:
             if question is None or answer.level is None or question.indicator in self.entered:
                 continue
             out[question.indicator] = IndicatorValue(
-                indicator=question.indicator, value=answer.level,
+                indicator=question.indicator,
+                value=answer.level,
                 unit=taxonomy.indicator_by_id[question.indicator].unit,
                 provenance=self.expert_provenance(answer.evidence, f"question:{qid}"),
             )
@@ -124,7 +142,12 @@ class AssessmentDraft:
         for column, value in self.profile.items():
             one.frame.at[0, column] = value
         for indicator, iv in self.values(taxonomy).items():
-            one.set_value(0, indicator, None if iv is None else iv.value, None if iv is None else iv.provenance)
+            one.set_value(
+                0,
+                indicator,
+                None if iv is None else iv.value,
+                None if iv is None else iv.provenance,
+            )
         return one
 
     # --- the analyst's decision ---------------------------------------------------------------
@@ -144,11 +167,16 @@ class AssessmentDraft:
             return None
         now = datetime.now(UTC)
         if self.accepted:
-            return Override(decision="accepted", outcome=self.result.primary_type, by=self.analyst, at=now)
+            return Override(
+                decision="accepted", outcome=self.result.primary_type, by=self.analyst, at=now
+            )
         assert self.override_outcome is not None
         return Override(
-            decision="overridden", outcome=self.override_outcome, reason=self.override_reason.strip(),
-            by=self.analyst, at=now,
+            decision="overridden",
+            outcome=self.override_outcome,
+            reason=self.override_reason.strip(),
+            by=self.analyst,
+            at=now,
         )
 
     def default_measures(self, taxonomy: Taxonomy) -> list[SelectedMeasure]:
@@ -167,7 +195,9 @@ class AssessmentDraft:
         commands.append(SetMeasures(ref, self.measures))
         commands.append(SetNote(ref, self.note.strip() or None))
         commands.append(
-            SetStatus(ref, StatusRecord(status=self.status, by=self.analyst or None, at=datetime.now(UTC)))
+            SetStatus(
+                ref, StatusRecord(status=self.status, by=self.analyst or None, at=datetime.now(UTC))
+            )
         )
         return commands
 
@@ -183,9 +213,14 @@ class AssessmentDraft:
 
 def _same(a: object, b: object) -> bool:
     def norm(v: object) -> object:
-        if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+        if (
+            v is None
+            or (isinstance(v, float) and math.isnan(v))
+            or (isinstance(v, str) and not v.strip())
+        ):
             return None
         return v
+
     return norm(a) == norm(b)
 
 

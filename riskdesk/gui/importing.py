@@ -30,12 +30,13 @@ from riskdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.worker import BackgroundOp
+from riskdesk.gui.workspace import Workspace
 from riskdesk.io.options import ImportOptions
 from riskdesk.io.preview import ImportPreview, preview_inventory
-from riskdesk.gui.workspace import Workspace
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -50,7 +51,9 @@ def read_for_gui(
 ) -> ImportPreview:
     """Dry-run a file; `isolated` parses in a child process so a hostile file cannot kill the GUI."""
     options = ImportOptions(skip_invalid_rows=skip_invalid_rows)
-    return preview_inventory(path, taxonomy, options, isolated=isolated, progress=progress, cancel=cancel)
+    return preview_inventory(
+        path, taxonomy, options, isolated=isolated, progress=progress, cancel=cancel
+    )
 
 
 def issue_message(exc: BaseException, lang: Lang) -> str:
@@ -71,7 +74,7 @@ class ImportPreviewDialog(QDialog):
         self.preview = preview
         self.jump_issue: DataIssue | None = None
         self.issues = [*preview.errors, *preview.warnings, *preview.assumptions]
-        summary = QLabel(objectName="importSummary")
+        summary = named(QLabel(), "importSummary")
         summary.setWordWrap(True)
         detected = ", ".join(
             str(p) for p in (preview.file_kind, preview.encoding, preview.sheet) if p
@@ -82,15 +85,24 @@ class ImportPreviewDialog(QDialog):
                 "{ok} rows can be imported; {bad} rows have errors. {errors} errors, {warnings} "
                 "warnings, {assumptions} assumptions ({detected}; header on row {header}). "
                 "Nothing is stored until you press Import. Double-click a problem to import and go to it.",
-            ).format(ok=preview.rows_ok, bad=len(preview.rows_with_problems),
-                     errors=len(preview.errors), warnings=len(preview.warnings),
-                     assumptions=len(preview.assumptions), detected=detected,
-                     header=preview.header_row or "?")
+            ).format(
+                ok=preview.rows_ok,
+                bad=len(preview.rows_with_problems),
+                errors=len(preview.errors),
+                warnings=len(preview.warnings),
+                assumptions=len(preview.assumptions),
+                detected=detected,
+                header=preview.header_row or "?",
+            )
         )
         self.table = QTableWidget(len(self.issues), 3, objectName="importIssues")
-        self.table.setHorizontalHeaderLabels([
-            translate("Import", "Kind"), translate("Import", "Where"), translate("Import", "Problem"),
-        ])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("Import", "Kind"),
+                translate("Import", "Where"),
+                translate("Import", "Problem"),
+            ]
+        )
         kinds = {
             Severity.ERROR: (translate("Import", "error"), "#f4a3a3"),
             Severity.WARNING: (translate("Import", "warning"), "#fff1b8"),
@@ -111,16 +123,22 @@ class ImportPreviewDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.resizeColumnsToContents()
         self.table.cellDoubleClicked.connect(self._jump)
-        self.skip_rows = QCheckBox(objectName="skipInvalidRows")
-        self.skip_rows.setText(translate(
-            "Import", "Leave out the {n} rows with errors (they stay listed as skipped)"
-        ).format(n=len(preview.rows_with_problems)))
+        self.skip_rows = named(QCheckBox(), "skipInvalidRows")
+        self.skip_rows.setText(
+            translate(
+                "Import", "Leave out the {n} rows with errors (they stay listed as skipped)"
+            ).format(n=len(preview.rows_with_problems))
+        )
         self.skip_rows.setVisible(preview.has_errors)
         self.skip_rows.toggled.connect(self._update)
-        buttons = QDialogButtonBox(objectName="importButtons")
-        self.import_button = buttons.addButton(translate("Import", "Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons = named(QDialogButtonBox(), "importButtons")
+        self.import_button = buttons.addButton(
+            translate("Import", "Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.import_button.setObjectName("confirmImport")
-        cancel = buttons.addButton(translate("Import", "Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = buttons.addButton(
+            translate("Import", "Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         cancel.setObjectName("cancelImport")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -172,7 +190,11 @@ class ImportFlow(QObject):
         self.pending_jump: DataIssue | None = None
 
     def start(
-        self, path: Path, preview: bool = True, isolated: bool = True, skip_invalid_rows: bool = False
+        self,
+        path: Path,
+        preview: bool = True,
+        isolated: bool = True,
+        skip_invalid_rows: bool = False,
     ) -> BackgroundOp:
         taxonomy = self.ws.taxonomy
         if self.op is not None:
@@ -181,7 +203,9 @@ class ImportFlow(QObject):
         def work(progress: ProgressFn, cancel: CancelFn) -> ImportPreview:
             return read_for_gui(path, taxonomy, progress, cancel, isolated, skip_invalid_rows)
 
-        op = BackgroundOp(self._parent, work, translate("Import", "Reading {file}").format(file=path.name))
+        op = BackgroundOp(
+            self._parent, work, translate("Import", "Reading {file}").format(file=path.name)
+        )
         op.on_success(lambda result: self._read(path, result, preview))
         op.on_failure(lambda msg: self._failed(path, msg))
         self.op = op

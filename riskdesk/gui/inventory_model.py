@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from riskdesk.core.commands import Judgement
 from riskdesk.core.inventory import ChainKey, Inventory
 from riskdesk.core.models import Lang, Outcome, RiskLevel, RiskType, Status
 from riskdesk.core.results import AssessmentRun
@@ -27,7 +28,6 @@ from riskdesk.gui.qt import (
     Qt,
     translate,
 )
-from riskdesk.core.commands import Judgement
 from riskdesk.gui.workspace import result_for_key
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # inventory row number
@@ -153,10 +153,18 @@ class InventoryTableModel(QAbstractTableModel):
         self._n = n
         self.keys = fast_keys(inventory)
         self._titles = [column_title(c.id, taxonomy, lang) for c in COLUMNS]
-        text = {name: _text_column(frame[name].to_numpy(dtype=object)) for name in
-                ("chain_id", "chain_name", "segment", "sector")}
-        tech = [tech_label(v, lang) if v else "" for v in _text_column(frame["tech_category"].to_numpy(dtype=object))]
-        scores = {t: np.full(n, np.nan) for t in ("missing", "destroyed", "response", "exposure", "robustness")}
+        text = {
+            name: _text_column(frame[name].to_numpy(dtype=object))
+            for name in ("chain_id", "chain_name", "segment", "sector")
+        }
+        tech = [
+            tech_label(v, lang) if v else ""
+            for v in _text_column(frame["tech_category"].to_numpy(dtype=object))
+        ]
+        scores = {
+            t: np.full(n, np.nan)
+            for t in ("missing", "destroyed", "response", "exposure", "robustness")
+        }
         outcome = [""] * n
         level = [""] * n
         if run is not None:
@@ -195,7 +203,10 @@ class InventoryTableModel(QAbstractTableModel):
         columns["outcome"] = (outcome_text, np.array([outcome_rank.get(o, -1) for o in outcome]))
         columns["level"] = (level_text, np.array([level_rank.get(v, -1) for v in level]))
         for name, arr in scores.items():
-            columns[name] = ([fmt_score(v) for v in arr.tolist()], np.where(np.isnan(arr), -1.0, arr))
+            columns[name] = (
+                [fmt_score(v) for v in arr.tolist()],
+                np.where(np.isnan(arr), -1.0, arr),
+            )
         columns["status"] = (status_text, np.array(status, dtype=object))
         self._display = [columns[c.id][0] for c in COLUMNS]
         self._sort_keys = [columns[c.id][1] for c in COLUMNS]
@@ -210,12 +221,16 @@ class InventoryTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._titles[section] if section < len(self._titles) else None
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if not index.isValid():
             return None
         row = int(self._order[index.row()])
@@ -338,7 +353,9 @@ class InventoryFilterProxy(QSortFilterProxyModel):
         self._mask = None if mask.all() else mask
         self.endFilterChange()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         if self._mask is None:
             return True
         model = self.source()

@@ -34,6 +34,7 @@ from riskdesk.gui.qt import (
     QStackedWidget,
     QToolBar,
     QWidget,
+    named,
     translate,
 )
 from riskdesk.gui.settings import AppSettings
@@ -72,9 +73,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportFlow(self, workspace, self.lang)
         workspace.lang = languages.lang
 
-        self.nav = QListWidget(objectName="pageList")
+        self.nav = named(QListWidget(), "pageList")
         self.nav.setFixedWidth(150)
-        self.stack = QStackedWidget(objectName="pageStack")
+        self.stack = named(QStackedWidget(), "pageStack")
         self.inventory_page = InventoryPage(workspace, self.lang)
         self.assessment_page = AssessmentPage(workspace, self.lang, settings)
         self.dashboard_page = DashboardPage(workspace, self.lang)
@@ -98,8 +99,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.source_label = QLabel(objectName="sourceLabel")
-        self.taxonomy_label = QLabel(objectName="taxonomyLabel")
+        self.source_label = named(QLabel(), "sourceLabel")
+        self.taxonomy_label = named(QLabel(), "taxonomyLabel")
         self.statusBar().addWidget(self.source_label, 1)
         self.statusBar().addPermanentWidget(self.taxonomy_label)
 
@@ -110,8 +111,11 @@ class MainWindow(QMainWindow):
         self.taxonomy_page.rescore_requested.connect(self.rescore)
         self.importer.imported.connect(self._after_import)
         self.importer.jump_requested.connect(self._jump_to_problem)
-        self.assessment_page.saved.connect(lambda _key: self.statusBar().showMessage(
-            translate("MainWindow", "Assessment saved."), 4000))
+        self.assessment_page.saved.connect(
+            lambda _key: self.statusBar().showMessage(
+                translate("MainWindow", "Assessment saved."), 4000
+            )
+        )
         workspace.inventory_changed.connect(self._update_status)
         workspace.results_changed.connect(self._update_status)
         workspace.taxonomy_changed.connect(self._update_status)
@@ -155,8 +159,9 @@ class MainWindow(QMainWindow):
         self.act_about = self._action("actionAbout", None, self._about)
         self.page_actions = []
         for i, name in enumerate(PAGES):
-            act = self._action(f"actionPage_{name}", f"Ctrl+{i + 1}",
-                               lambda _=False, n=name: self.show_page(n))
+            act = self._action(
+                f"actionPage_{name}", f"Ctrl+{i + 1}", lambda _=False, n=name: self.show_page(n)
+            )
             self.page_actions.append(act)
 
         bar = self.menuBar()
@@ -188,9 +193,15 @@ class MainWindow(QMainWindow):
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_about)
 
-        self.toolbar = QToolBar(objectName="mainToolbar")
+        self.toolbar = named(QToolBar(), "mainToolbar")
         self.toolbar.setIconSize(QSize(16, 16))
-        for act in (self.act_open, self.act_import, self.act_assess, self.act_rescore, self.act_export):
+        for act in (
+            self.act_open,
+            self.act_import,
+            self.act_assess,
+            self.act_rescore,
+            self.act_export,
+        ):
             self.toolbar.addAction(act)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_undo)
@@ -232,7 +243,9 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(translate("MainWindow", "riskdesk — industrial chain security assessment"))
+        self.setWindowTitle(
+            translate("MainWindow", "riskdesk — industrial chain security assessment")
+        )
         for i, name in enumerate(PAGES):
             self.nav.item(i).setText(page_title(name))
             self.page_actions[i].setText(page_title(name))
@@ -297,21 +310,33 @@ class MainWindow(QMainWindow):
         ws = self.ws
         n = len(ws.inventory)
         source = ws.source_label or translate("MainWindow", "no file")
-        scored = translate("MainWindow", "scored") if ws.run else translate("MainWindow", "not scored")
+        scored = (
+            translate("MainWindow", "scored") if ws.run else translate("MainWindow", "not scored")
+        )
         self.source_label.setText(
-            translate("MainWindow", "{source} · {n} rows · {scored}").format(source=source, n=n, scored=scored)
+            translate("MainWindow", "{source} · {n} rows · {scored}").format(
+                source=source, n=n, scored=scored
+            )
         )
         name = ws.taxonomy_profile or ws.taxonomy.name
         self.taxonomy_label.setText(
-            translate("MainWindow", "Taxonomy {name} · {sha}").format(name=name, sha=ws.taxonomy.sha256[:12])
+            translate("MainWindow", "Taxonomy {name} · {sha}").format(
+                name=name, sha=ws.taxonomy.sha256[:12]
+            )
         )
 
     # --- import and scoring -----------------------------------------------------------------
 
     def import_dialog(self) -> None:
-        filters = translate("MainWindow", "Spreadsheets") + " (" + " ".join(
-            f"*{s}" for s in SPREADSHEET_SUFFIXES) + ")"
-        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Import spreadsheet"), "", filters)
+        filters = (
+            translate("MainWindow", "Spreadsheets")
+            + " ("
+            + " ".join(f"*{s}" for s in SPREADSHEET_SUFFIXES)
+            + ")"
+        )
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Import spreadsheet"), "", filters
+        )
         if path:
             self.import_file(Path(path))
 
@@ -324,7 +349,7 @@ class MainWindow(QMainWindow):
             self._rebuild_recent()
         try:
             project_session.store_inventory(self.ws, self.ws.inventory)
-        except Exception as exc:  # noqa: BLE001 - storage problems are shown, the import is kept
+        except Exception as exc:
             QMessageBox.warning(self, translate("MainWindow", "Project not updated"), str(exc))
         self.show_page("inventory")
         self.rescore()
@@ -346,15 +371,18 @@ class MainWindow(QMainWindow):
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, translate("MainWindow", "Open project"), "",
-            translate("MainWindow", "riskdesk projects") + " (*.rdproj)")
+            self,
+            translate("MainWindow", "Open project"),
+            "",
+            translate("MainWindow", "riskdesk projects") + " (*.rdproj)",
+        )
         if path:
             self.open_project(Path(path))
 
     def open_project(self, path: Path) -> bool:
         try:
             project = project_session.open_project(self.ws, path)
-        except Exception as exc:  # noqa: BLE001 - a project that will not open is reported, never fatal
+        except Exception as exc:
             message = getattr(exc, "message", None)
             text = message(self.lang()) if callable(message) else str(exc)
             QMessageBox.warning(self, translate("MainWindow", "Cannot open the project"), text)
@@ -362,22 +390,27 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(str(path))
         self._rebuild_recent()
         if project.recovery is not None:
-            QMessageBox.information(self, translate("MainWindow", "Recovered"), project.recovery.message(self.lang()))
+            QMessageBox.information(
+                self, translate("MainWindow", "Recovered"), project.recovery.message(self.lang())
+            )
         if self.ws.run is None:
             self.rescore()
         return True
 
     def save_project_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, translate("MainWindow", "Save project as"), "",
-            translate("MainWindow", "riskdesk projects") + " (*.rdproj)")
+            self,
+            translate("MainWindow", "Save project as"),
+            "",
+            translate("MainWindow", "riskdesk projects") + " (*.rdproj)",
+        )
         if path:
             self.save_project_as(Path(path if path.endswith(".rdproj") else path + ".rdproj"))
 
     def save_project_as(self, path: Path) -> bool:
         try:
             project_session.save_project_as(self.ws, path)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             message = getattr(exc, "message", None)
             text = message(self.lang()) if callable(message) else str(exc)
             QMessageBox.warning(self, translate("MainWindow", "Cannot save the project"), text)
@@ -413,7 +446,7 @@ class MainWindow(QMainWindow):
         self.ws.set_run(run)
         try:
             project_session.save_run(self.ws, run)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.statusBar().showMessage(str(exc), 8000)
 
     def _failed(self, title: str, message: str) -> None:
@@ -426,8 +459,11 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             translate("MainWindow", "About riskdesk"),
-            translate("MainWindow", "riskdesk {version}: industrial-chain security assessment by "
-                      "capability type (Li Wei & He Jun).").format(version=__version__),
+            translate(
+                "MainWindow",
+                "riskdesk {version}: industrial-chain security assessment by "
+                "capability type (Li Wei & He Jun).",
+            ).format(version=__version__),
         )
 
     # --- drag and drop ----------------------------------------------------------------------

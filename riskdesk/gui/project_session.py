@@ -23,12 +23,19 @@ def open_project(ws: Workspace, path: Path) -> Project:
     project = Project.open(path, ws.analyst or None)
     rounds = project.round_names()
     round_name = rounds[-1] if rounds else DEFAULT_ROUND
-    inventory = project.inventory(round_name, ws.taxonomy) if rounds else Inventory(
-        frame=Inventory.empty_frame(ws.taxonomy))
+    inventory = (
+        project.inventory(round_name, ws.taxonomy)
+        if rounds
+        else Inventory(frame=Inventory.empty_frame(ws.taxonomy))
+    )
     detach(ws)
     ws.round = round_name
     ws.set_inventory(inventory, path.name)
-    ws.judgements = {key: project.judgement(round_name, key[0], key[1]) for key in fast_keys(inventory)} if rounds else {}
+    ws.judgements = (
+        {key: project.judgement(round_name, key[0], key[1]) for key in fast_keys(inventory)}
+        if rounds
+        else {}
+    )
     run = project.latest_run(round_name) if rounds else None
     ws.attach_store(project)
     ws.set_run(run)

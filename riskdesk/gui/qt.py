@@ -6,6 +6,8 @@ version bump or a binding switch happen here.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
@@ -95,6 +97,7 @@ from PySide6.QtWidgets import (
 )
 
 translate = QCoreApplication.translate
+_W = TypeVar("_W", bound=QObject)
 
 __all__ = [
     "QAbstractItemView",
@@ -178,5 +181,12 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "named",
     "translate",
 ]
+
+
+def named(widget: _W, name: str) -> _W:
+    """Give a widget the objectName tests and style sheets find it by (the stubs lack the kwarg)."""
+    widget.setObjectName(name)
+    return widget

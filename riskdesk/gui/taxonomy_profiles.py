@@ -74,7 +74,11 @@ def load_country_risk(path: Path | None = None) -> CountryRiskList | None:
 
 def save_country_risk(risk: CountryRiskList, path: Path | None = None) -> Path:
     path = path or country_risk_path()
-    content = {"unrated": risk.unrated, "high_risk": risk.high_risk, "ratings": dict(sorted(risk.ratings.items()))}
+    content = {
+        "unrated": risk.unrated,
+        "high_risk": risk.high_risk,
+        "ratings": dict(sorted(risk.ratings.items())),
+    }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(tomli_w.dumps(content), encoding="utf-8")
     tmp.replace(path)

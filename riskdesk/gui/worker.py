@@ -81,7 +81,7 @@ class _Task(QRunnable):
             result = self._work(self._progress, self._cancel.is_set)
         except Cancelled:
             self._signals.cancelled.emit()
-        except Exception as exc:  # noqa: BLE001 - any failure goes back to the UI as a message
+        except Exception as exc:
             self._signals.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
         else:
             if self._cancel.is_set():

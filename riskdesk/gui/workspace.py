@@ -149,7 +149,9 @@ class Workspace(QObject):
         result = self.result(key)
         return None if result is None else str(result.primary_type)
 
-    def scoring_work(self, robustness: bool = True) -> Callable[[ProgressFn, CancelFn], AssessmentRun]:
+    def scoring_work(
+        self, robustness: bool = True
+    ) -> Callable[[ProgressFn, CancelFn], AssessmentRun]:
         """A snapshot of what to score as worker-ready work (the worker never reads live state)."""
         inventory = self.inventory.subset(range(len(self.inventory)))
         taxonomy, country_risk = self.taxonomy, self.country_risk
@@ -175,8 +177,11 @@ class Workspace(QObject):
             return None
         unit = self.taxonomy.indicator_by_id[indicator].unit
         return IndicatorValue(
-            indicator=indicator, value=float(raw), unit=unit,
-            year=self.inventory.year(row, indicator), provenance=provenance,
+            indicator=indicator,
+            value=float(raw),
+            unit=unit,
+            year=self.inventory.year(row, indicator),
+            provenance=provenance,
         )
 
     def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None:

@@ -17,9 +17,9 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from riskdesk.gui.app import DEMO_INVENTORY, Session, start_session  # noqa: E402
-from riskdesk.gui.qt import QThreadPool  # noqa: E402
-from riskdesk.gui.worker import active_ops, thread_pool, wait_for_workers  # noqa: E402
+from riskdesk.gui.app import DEMO_INVENTORY, Session, start_session
+from riskdesk.gui.qt import QThreadPool
+from riskdesk.gui.worker import active_ops, thread_pool, wait_for_workers
 
 pytestmark = pytest.mark.gui
 
@@ -43,8 +43,9 @@ def no_thread_left(qapp: object) -> Iterator[None]:
     # Idle QThreadPool threads show up as threading._DummyThread; the pool counts checked above
     # prove they are not working. Any Python-started thread must be gone.
     leftover = [
-        t for t in threading.enumerate()
-        if t.ident not in before and t.is_alive() and not isinstance(t, threading._DummyThread)  # noqa: SLF001
+        t
+        for t in threading.enumerate()
+        if t.ident not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
     ]
     assert not leftover, f"threads left running: {[t.name for t in leftover]}"
     children = multiprocessing.active_children()

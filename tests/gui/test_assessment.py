@@ -20,8 +20,14 @@ CHAIN = ("AUTO-CHIP", None)
 
 def _to_result(page: AssessmentPage, qtbot: object) -> None:
     page.go(3)
-    qtbot.waitUntil(lambda: page.draft is not None and not page.draft.result_stale  # type: ignore[attr-defined]
-                    and active_ops() == 0, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            page.draft is not None
+            and not page.draft.result_stale  # type: ignore[attr-defined]
+            and active_ops() == 0
+        ),
+        timeout=30_000,
+    )
 
 
 def test_whole_guided_assessment_from_import_to_saved_project(
@@ -81,7 +87,9 @@ def test_whole_guided_assessment_from_import_to_saved_project(
     assert page.draft.result.indicators["rd_intensity"].kind == "expert"
     assert page.draft.result.indicators["tech_gap_years"].value == level_value
     result_step.override_button.click()
-    other = Outcome.MISSING if page.draft.result.primary_type != Outcome.MISSING else Outcome.DESTROYED
+    other = (
+        Outcome.MISSING if page.draft.result.primary_type != Outcome.MISSING else Outcome.DESTROYED
+    )
     result_step.override_outcome.setCurrentIndex(result_step.override_outcome.findData(other.value))
     result_step.override_outcome.activated.emit(result_step.override_outcome.currentIndex())
     assert not page.next_button.isEnabled()
@@ -107,8 +115,10 @@ def test_whole_guided_assessment_from_import_to_saved_project(
     assert judgement.override is not None and judgement.override.outcome == other
     assert judgement.status.status == Status.REVIEWED
     assert judgement.note == "Review again after the 2026 capacity survey."
-    assert any(m.added and m.text == "Joint qualification line with two carmakers"
-               for m in judgement.measures or [])
+    assert any(
+        m.added and m.text == "Joint qualification line with two carmakers"
+        for m in judgement.measures or []
+    )
     row = ws.inventory.row_of(*CHAIN)
     assert ws.inventory.frame.at[row, "rd_intensity"] == pytest.approx(0.015)
     assert ws.inventory.provenance(row, "rd_intensity").evidence == "2024 annual statistics"
@@ -128,7 +138,9 @@ def test_whole_guided_assessment_from_import_to_saved_project(
         assert value is not None and value.provenance.kind == "expert"
 
 
-def test_override_needs_a_reason_and_undo_redo_restore_everything(session: Session, qtbot: object) -> None:
+def test_override_needs_a_reason_and_undo_redo_restore_everything(
+    session: Session, qtbot: object
+) -> None:
     window, ws = session.window, session.workspace
     window.open_assessment(CHAIN)  # type: ignore[attr-defined]
     page: AssessmentPage = window.assessment_page  # type: ignore[attr-defined]
@@ -165,7 +177,7 @@ def test_override_needs_a_reason_and_undo_redo_restore_everything(session: Sessi
 
 
 def test_reopening_a_chain_shows_earlier_answers(session: Session, qtbot: object) -> None:
-    window, ws = session.window, session.workspace
+    window = session.window
     window.open_assessment(CHAIN)  # type: ignore[attr-defined]
     page: AssessmentPage = window.assessment_page  # type: ignore[attr-defined]
     page.go(2)
@@ -190,11 +202,13 @@ def test_import_preview_cancel_stores_nothing(session: Session, qtbot: object) -
     assert ws.run is run_before
 
 
-@pytest.mark.parametrize(("text", "value"), [("0.9", 0.9), ("90%", 0.9), ("９０％", 0.9), ("0,5", 0.5), ("", None)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("0.9", 0.9), ("90%", 0.9), ("９０％", 0.9), ("0,5", 0.5), ("", None)]
+)
 def test_values_are_read_as_analysts_type_them(text: str, value: float | None) -> None:
     assert parse_number(text) == (pytest.approx(value) if value is not None else None)
 
 
 def test_text_is_not_a_number() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="could not convert"):
         parse_number("about half")

@@ -16,7 +16,9 @@ from riskdesk.gui.taxonomy_profiles import list_profiles, load_profile
 from riskdesk.gui.worker import PROGRESS_DIALOG_DELAY_MS, BackgroundOp, active_ops
 
 
-def test_report_export_runs_in_a_worker_with_progress(session: Session, qtbot: object, tmp_path: Path) -> None:
+def test_report_export_runs_in_a_worker_with_progress(
+    session: Session, qtbot: object, tmp_path: Path
+) -> None:
     page = session.window.reports_page  # type: ignore[attr-defined]
     page.folder.setText(str(tmp_path / "out"))
     page.basename.setText("portfolio")
@@ -37,7 +39,9 @@ def test_report_export_runs_in_a_worker_with_progress(session: Session, qtbot: o
     assert str(pdf) in page.message.text()
 
 
-def test_report_export_can_be_cancelled_and_leaves_no_file(session: Session, qtbot: object, tmp_path: Path) -> None:
+def test_report_export_can_be_cancelled_and_leaves_no_file(
+    session: Session, qtbot: object, tmp_path: Path
+) -> None:
     page = session.window.reports_page  # type: ignore[attr-defined]
     page.folder.setText(str(tmp_path / "out"))
     page.xlsx.setChecked(False)
@@ -75,8 +79,14 @@ def test_taxonomy_edit_is_validated_then_rescored(session: Session, qtbot: objec
     assert page.apply()
     assert ws.taxonomy.sha256 != sha_before
     assert ws.taxonomy.indicator_by_id["import_dependence"].safe == 0.2
-    qtbot.waitUntil(lambda: ws.run is not None and ws.run.taxonomy.sha256 == ws.taxonomy.sha256  # type: ignore[attr-defined]
-                    and active_ops() == 0, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            ws.run is not None
+            and ws.run.taxonomy.sha256 == ws.taxonomy.sha256  # type: ignore[attr-defined]
+            and active_ops() == 0
+        ),
+        timeout=30_000,
+    )
     assert ws.taxonomy.sha256[:12] in window.taxonomy_label.text()  # type: ignore[attr-defined]
     page.profile_name.setText("looser-imports")
     page.save_profile()
@@ -145,7 +155,7 @@ def test_progress_dialog_appears_only_for_long_work_and_cancels(qtbot: object) -
     qtbot.addWidget(parent)  # type: ignore[attr-defined]
     fast = BackgroundOp(parent, lambda p, c: 42).run()
     qtbot.waitUntil(lambda: fast.finished_ok, timeout=5_000)  # type: ignore[attr-defined]
-    assert fast._dialog is None  # noqa: SLF001 - the dialog never flashed up
+    assert fast._dialog is None
     slow = BackgroundOp(parent, _slow, "slow").run()
     qtbot.wait(PROGRESS_DIALOG_DELAY_MS + 300)  # type: ignore[attr-defined]
     dialog = parent.findChild(QWidget, "progressDialog")

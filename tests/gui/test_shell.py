@@ -58,15 +58,23 @@ def test_window_state_and_recent_files_are_remembered(session: Session, tmp_path
     settings.add_recent(str(tmp_path / "a.rdproj"))
     settings.add_recent(str(tmp_path / "b.rdproj"))
     settings.add_recent(str(tmp_path / "a.rdproj"))
-    assert settings.recent_projects()[:2] == [str(tmp_path / "a.rdproj"), str(tmp_path / "b.rdproj")]
+    assert settings.recent_projects()[:2] == [
+        str(tmp_path / "a.rdproj"),
+        str(tmp_path / "b.rdproj"),
+    ]
 
 
 def test_dropping_a_spreadsheet_starts_an_import(session: Session, qtbot: object) -> None:
     window = session.window
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(DEMO_INVENTORY))])
-    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10).toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(event)  # type: ignore[attr-defined]
     assert event.isAccepted()
     importer = window.importer  # type: ignore[attr-defined]
@@ -80,8 +88,13 @@ def test_dropping_other_files_is_refused(session: Session, tmp_path: Path) -> No
     other.write_text("x")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
-    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10).toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     event.setAccepted(False)
     session.window.dropEvent(event)  # type: ignore[attr-defined]
     assert not event.isAccepted()
@@ -90,12 +103,30 @@ def test_dropping_other_files_is_refused(session: Session, tmp_path: Path) -> No
 
 def test_cli_screenshot_renders_offscreen_and_exits_0(tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
-    env = {"QT_QPA_PLATFORM": "offscreen", "RISKDESK_CONFIG_DIR": str(tmp_path / "c"),
-           "RISKDESK_DATA_DIR": str(tmp_path / "d"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "RISKDESK_CONFIG_DIR": str(tmp_path / "c"),
+        "RISKDESK_DATA_DIR": str(tmp_path / "d"),
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "riskdesk", "gui", "--screenshot", str(out), "--lang", "en",
-         "--page", "dashboard"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "riskdesk",
+            "gui",
+            "--screenshot",
+            str(out),
+            "--lang",
+            "en",
+            "--page",
+            "dashboard",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -103,12 +134,27 @@ def test_cli_screenshot_renders_offscreen_and_exits_0(tmp_path: Path) -> None:
 
 
 def test_cli_screenshot_rejects_a_missing_project(tmp_path: Path) -> None:
-    env = {"QT_QPA_PLATFORM": "offscreen", "RISKDESK_CONFIG_DIR": str(tmp_path / "c"),
-           "RISKDESK_DATA_DIR": str(tmp_path / "d"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "RISKDESK_CONFIG_DIR": str(tmp_path / "c"),
+        "RISKDESK_DATA_DIR": str(tmp_path / "d"),
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "riskdesk", "gui", str(tmp_path / "nope.rdproj"),
-         "--screenshot", str(tmp_path / "x.png")],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "riskdesk",
+            "gui",
+            str(tmp_path / "nope.rdproj"),
+            "--screenshot",
+            str(tmp_path / "x.png"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 1
     assert "nope.rdproj" in done.stderr

@@ -20,9 +20,9 @@ from riskdesk.gui.qt import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    Qt,
     QTableView,
     QTabWidget,
-    Qt,
     QTranslator,
     QWidget,
 )
@@ -44,7 +44,9 @@ def _messages(ts: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
 
 
 def _lupdate() -> Path:
-    exe = shutil.which("pyside6-lupdate") or str(Path(__import__("sys").executable).parent / "pyside6-lupdate")
+    exe = shutil.which("pyside6-lupdate") or str(
+        Path(__import__("sys").executable).parent / "pyside6-lupdate"
+    )
     if not Path(exe).exists():
         pytest.skip("pyside6-lupdate not installed")
     return Path(exe)
@@ -56,8 +58,12 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path: Path) -> None:
     subprocess.run([str(_lupdate()), *sources, "-ts", str(fresh)], check=True, capture_output=True)
     in_code = set(_messages(fresh))
     committed = _messages(TS_FILE)
-    untranslated = sorted(k for k in in_code if not committed.get(k, ("", "unfinished"))[0]
-                          or committed[k][1] in ("unfinished", "vanished", "obsolete"))
+    untranslated = sorted(
+        k
+        for k in in_code
+        if not committed.get(k, ("", "unfinished"))[0]
+        or committed[k][1] in ("unfinished", "vanished", "obsolete")
+    )
     assert not untranslated, f"strings without a Chinese translation: {untranslated}"
     # The compiled .qm is the catalogue as committed (rebuilt with pyside6-lrelease).
     translator = QTranslator()
@@ -74,9 +80,7 @@ def _pattern(source: str) -> re.Pattern[str]:
 def _visible_texts(root: QWidget) -> list[str]:
     texts: list[str] = []
     for w in [root, *root.findChildren(QWidget)]:
-        if isinstance(w, QLabel) and not w.text().startswith("<"):
-            texts.append(w.text())
-        elif isinstance(w, QPushButton | QRadioButton):
+        if (isinstance(w, QLabel) and not w.text().startswith("<")) or isinstance(w, QPushButton | QRadioButton):
             texts.append(w.text())
         elif isinstance(w, QGroupBox) and not w.objectName().startswith("question_"):
             texts.append(w.title())
@@ -88,13 +92,17 @@ def _visible_texts(root: QWidget) -> list[str]:
             texts += [w.item(i).text() for i in range(w.count())]
         if isinstance(w, QTableView) and w.model() is not None:
             model, count = w.model(), w.horizontalHeader().count()
-            texts += [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(count)]
+            texts += [
+                str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(count)
+            ]
     for action in root.findChildren(QAction):
         texts.append(action.text())
     return [t for t in texts if t]
 
 
-def test_no_visible_english_source_string_after_switching_to_chinese(session: Session, qtbot: object) -> None:
+def test_no_visible_english_source_string_after_switching_to_chinese(
+    session: Session, qtbot: object
+) -> None:
     window, ws = session.window, session.workspace
     window.set_language("zh")  # type: ignore[attr-defined]
     window.open_assessment(ws.inventory.key(0))  # type: ignore[attr-defined]
@@ -103,10 +111,15 @@ def test_no_visible_english_source_string_after_switching_to_chinese(session: Se
         page.go(step)
         qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     window.show_page("inventory")  # type: ignore[attr-defined]
-    patterns = [(src, _pattern(src)) for (_ctx, src) in _messages(TS_FILE)
-                if re.search(r"[A-Za-z]{3,}", src)]
+    patterns = [
+        (src, _pattern(src))
+        for (_ctx, src) in _messages(TS_FILE)
+        if re.search(r"[A-Za-z]{3,}", src)
+    ]
     texts = _visible_texts(window)  # type: ignore[arg-type]
     assert len(texts) > 100
-    english = sorted({t for t in texts for src, pat in patterns if pat.match(t) and t not in ("中文", "English")})
+    english = sorted(
+        {t for t in texts for src, pat in patterns if pat.match(t) and t not in ("中文", "English")}
+    )
     assert not english, f"untranslated visible strings: {english}"
     assert "产业链清单" in texts and "下一步 >" in texts

@@ -14,7 +14,12 @@ from riskdesk.core.models import Lang, Outcome, Status
 from riskdesk.core.results import AssessmentRun
 from riskdesk.gui.draft import AssessmentDraft
 from riskdesk.gui.pages.assessment_result import FinishStep, ResultStep, StrategyStep
-from riskdesk.gui.pages.assessment_steps import DataCheckStep, ProfileStep, QuestionsStep, WizardStep
+from riskdesk.gui.pages.assessment_steps import (
+    DataCheckStep,
+    ProfileStep,
+    QuestionsStep,
+    WizardStep,
+)
 from riskdesk.gui.qt import (
     QEvent,
     QHBoxLayout,
@@ -26,6 +31,7 @@ from riskdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.settings import AppSettings
@@ -49,8 +55,13 @@ def step_title(name: str) -> str:
 class AssessmentPage(QWidget):
     saved = Signal(object)  # ChainKey
 
-    def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang], settings: AppSettings,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        lang_fn: Callable[[], Lang],
+        settings: AppSettings,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("assessmentPage")
         self.ws = workspace
@@ -59,13 +70,13 @@ class AssessmentPage(QWidget):
         self.draft: AssessmentDraft | None = None
         self.scoring: BackgroundOp | None = None
 
-        self.heading = QLabel(objectName="wizardHeading")
+        self.heading = named(QLabel(), "wizardHeading")
         self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.hint = QLabel(objectName="wizardHint")
+        self.hint = named(QLabel(), "wizardHint")
         self.hint.setWordWrap(True)
-        self.step_list = QListWidget(objectName="wizardSteps")
+        self.step_list = named(QListWidget(), "wizardSteps")
         self.step_list.setFixedWidth(170)
-        self.stack = QStackedWidget(objectName="wizardStack")
+        self.stack = named(QStackedWidget(), "wizardStack")
         self.steps: list[WizardStep] = [
             ProfileStep(workspace, lang_fn),
             DataCheckStep(workspace, lang_fn),
@@ -80,9 +91,9 @@ class AssessmentPage(QWidget):
             step.changed.connect(self._update_buttons)
         self.result_step: ResultStep = self.steps[3]  # type: ignore[assignment]
         self.step_list.currentRowChanged.connect(self._step_clicked)
-        self.back_button = QPushButton(objectName="wizardBack")
-        self.next_button = QPushButton(objectName="wizardNext")
-        self.save_button = QPushButton(objectName="wizardSave")
+        self.back_button = named(QPushButton(), "wizardBack")
+        self.next_button = named(QPushButton(), "wizardNext")
+        self.save_button = named(QPushButton(), "wizardSave")
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.save_button.clicked.connect(self.save)
@@ -117,7 +128,9 @@ class AssessmentPage(QWidget):
         for w in (self.step_list, self.stack, self.back_button, self.next_button, self.save_button):
             w.setEnabled(enabled)
         if not enabled:
-            self.heading.setText(translate("Wizard", "Choose a chain in the inventory and press Assess."))
+            self.heading.setText(
+                translate("Wizard", "Choose a chain in the inventory and press Assess.")
+            )
 
     def _update_heading(self) -> None:
         if self.draft is None:
@@ -125,8 +138,11 @@ class AssessmentPage(QWidget):
         chain_id, segment = self.draft.key
         name = self.draft.profile.get("chain_name") or chain_id
         seg = f" · {segment}" if segment else ""
-        self.heading.setText(translate("Wizard", "Guided assessment: {name} ({id}{seg})").format(
-            name=name, id=chain_id, seg=seg))
+        self.heading.setText(
+            translate("Wizard", "Guided assessment: {name} ({id}{seg})").format(
+                name=name, id=chain_id, seg=seg
+            )
+        )
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -186,7 +202,9 @@ class AssessmentPage(QWidget):
             self.scoring.cancel()
         op = BackgroundOp(
             self,
-            lambda progress, cancel: run_engine(inventory, taxonomy, country_risk, progress, cancel),
+            lambda progress, cancel: run_engine(
+                inventory, taxonomy, country_risk, progress, cancel
+            ),
             translate("Wizard", "Scoring {chain}").format(chain=key[0]),
         )
         self.scoring = op
@@ -231,7 +249,10 @@ class AssessmentPage(QWidget):
                 self.hint.setText(problem)
                 return False
         self.ws.commit_assessment(
-            draft.row, draft.changed_profile(self.ws.inventory), draft.commands(self.ws), draft.result,
+            draft.row,
+            draft.changed_profile(self.ws.inventory),
+            draft.commands(self.ws),
+            draft.result,
         )
         self.hint.setText(translate("Wizard", "Saved. Undo with Ctrl+Z."))
         self.saved.emit(draft.key)

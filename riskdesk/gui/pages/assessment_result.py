@@ -31,6 +31,7 @@ from riskdesk.gui.qt import (
     QTextBrowser,
     QVBoxLayout,
     QWidget,
+    named,
     translate,
 )
 from riskdesk.gui.workspace import Workspace
@@ -42,26 +43,34 @@ def result_summary_html(result: ChainResult, ws: Workspace, lang: Lang) -> str:
     e = html.escape
     parts = [f"<h3>{e(tax.label(result.primary_type, lang))}</h3>"]
     if result.types:
-        names = "、".join(tax.label(t, lang) for t in result.types) if lang == "zh" else \
-            ", ".join(tax.label(t, lang) for t in result.types)
+        names = (
+            "、".join(tax.label(t, lang) for t in result.types)
+            if lang == "zh"
+            else ", ".join(tax.label(t, lang) for t in result.types)
+        )
         tr_text = translate("Wizard", "Assigned types")
         parts.append(f"<p>{e(tr_text)}: {e(names)}</p>")
     level = result.primary_level
     if level is not None:
         tr_text = translate("Wizard", "Risk level")
-        parts.append(f"<p>{e(tr_text)}: {e(level_label(level))} "
-                     f"({fmt_score(result.primary_score)})</p>")
-    exposure = translate("Wizard", "Exposure gate: {score} (evidence coverage {coverage:.0%})").format(
-        score=fmt_score(result.exposure), coverage=result.exposure_coverage)
+        parts.append(
+            f"<p>{e(tr_text)}: {e(level_label(level))} ({fmt_score(result.primary_score)})</p>"
+        )
+    exposure = translate(
+        "Wizard", "Exposure gate: {score} (evidence coverage {coverage:.0%})"
+    ).format(score=fmt_score(result.exposure), coverage=result.exposure_coverage)
     parts.append(f"<p>{e(exposure)}</p>")
     if result.normal_dependence:
-        tr_text = translate("Wizard", "A capability gap with an unexposed supply: normal dependence.")
+        tr_text = translate(
+            "Wizard", "A capability gap with an unexposed supply: normal dependence."
+        )
         parts.append(f"<p><i>{e(tr_text)}</i></p>")
     parts.append(f"<p>{e(result.explanation.text(lang))}</p>")
     if result.robustness is not None:
         rob = result.robustness
         stable = translate(
-            "Wizard", "Robustness: the primary classification holds in {share:.0%} of {draws} weight draws (±{spread:.0%})."
+            "Wizard",
+            "Robustness: the primary classification holds in {share:.0%} of {draws} weight draws (±{spread:.0%}).",
         ).format(share=rob.primary_stability, draws=rob.draws, spread=rob.spread)
         parts.append(f"<p>{e(stable)}</p>")
         if rob.alternatives:
@@ -81,17 +90,17 @@ class ResultStep(WizardStep):
         self.setObjectName("stepResult")
         self.type_chart = ChartView("typeScoresChart", 170)
         self.dimension_chart = ChartView("dimensionScoresChart", 260)
-        self.summary = QTextBrowser(objectName="resultSummary")
-        self.busy = QLabel(objectName="resultBusy")
-        self.accept_button = QRadioButton(objectName="acceptClassification")
-        self.override_button = QRadioButton(objectName="overrideClassification")
+        self.summary = named(QTextBrowser(), "resultSummary")
+        self.busy = named(QLabel(), "resultBusy")
+        self.accept_button = named(QRadioButton(), "acceptClassification")
+        self.override_button = named(QRadioButton(), "overrideClassification")
         group = QButtonGroup(self)
         group.addButton(self.accept_button)
         group.addButton(self.override_button)
-        self.override_outcome = QComboBox(objectName="overrideOutcome")
-        self.reason = QPlainTextEdit(objectName="overrideReason")
+        self.override_outcome = named(QComboBox(), "overrideOutcome")
+        self.reason = named(QPlainTextEdit(), "overrideReason")
         self.reason.setMaximumHeight(70)
-        self.decision_box = QGroupBox(objectName="decisionBox")
+        self.decision_box = named(QGroupBox(), "decisionBox")
         box = QGridLayout(self.decision_box)
         box.addWidget(self.accept_button, 0, 0, 1, 2)
         box.addWidget(self.override_button, 1, 0)
@@ -129,7 +138,9 @@ class ResultStep(WizardStep):
         for outcome in Outcome:
             self.override_outcome.addItem(tax.label(outcome, lang), outcome.value)
         if draft.override_outcome is not None:
-            self.override_outcome.setCurrentIndex(self.override_outcome.findData(draft.override_outcome.value))
+            self.override_outcome.setCurrentIndex(
+                self.override_outcome.findData(draft.override_outcome.value)
+            )
         self.accept_button.setChecked(draft.accepted)
         self.override_button.setChecked(not draft.accepted)
         if self.reason.toPlainText() != draft.override_reason:
@@ -174,7 +185,9 @@ class ResultStep(WizardStep):
         self.decision_box.setTitle(translate("Wizard", "Your decision"))
         self.accept_button.setText(translate("Wizard", "Accept the classification"))
         self.override_button.setText(translate("Wizard", "Override with:"))
-        self.reason.setPlaceholderText(translate("Wizard", "Reason for the override (required, kept in the audit trail)"))
+        self.reason.setPlaceholderText(
+            translate("Wizard", "Reason for the override (required, kept in the audit trail)")
+        )
         super().retranslate()
 
 
@@ -182,17 +195,19 @@ class StrategyStep(WizardStep):
     def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang]) -> None:
         super().__init__(workspace, lang_fn)
         self.setObjectName("stepStrategy")
-        self.strategy = QTextBrowser(objectName="strategySummary")
+        self.strategy = named(QTextBrowser(), "strategySummary")
         self.strategy.setMaximumHeight(170)
-        self.measures = QListWidget(objectName="measureList")
+        self.measures = named(QListWidget(), "measureList")
         self.measures.setWordWrap(True)
-        self.measures.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                      | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.measures.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.measures.itemChanged.connect(self._measures_changed)
-        self.new_measure = QLineEdit(objectName="newMeasure")
-        self.add_button = QPushButton(objectName="addMeasure")
+        self.new_measure = named(QLineEdit(), "newMeasure")
+        self.add_button = named(QPushButton(), "addMeasure")
         self.add_button.clicked.connect(self._add_measure)
-        self.notes = QPlainTextEdit(objectName="analystNotes")
+        self.notes = named(QPlainTextEdit(), "analystNotes")
         self.notes.setMaximumHeight(90)
         self.notes.textChanged.connect(self._notes_changed)
         self.measures_label = QLabel()
@@ -225,18 +240,25 @@ class StrategyStep(WizardStep):
             if result.sub_strategy:
                 sub = tax.sub_strategy_by_id[result.sub_strategy]
                 tr_text = translate("Wizard", "Sub-strategy")
-                lines.append(f"<p><b>{e(tr_text)}:</b> {e(sub.name(lang))} — "
-                             f"{e(sub.summary_zh if lang == 'zh' else sub.summary_en)}</p>")
+                lines.append(
+                    f"<p><b>{e(tr_text)}:</b> {e(sub.name(lang))} — "
+                    f"{e(sub.summary_zh if lang == 'zh' else sub.summary_en)}</p>"
+                )
             if result.priority_mode:
                 tr_text = translate("Wizard", "Priority mode")
-                lines.append(f"<p><b>{e(tr_text)}:</b> "
-                             f"{e(tax.label(result.priority_mode, lang))}</p>")
+                lines.append(
+                    f"<p><b>{e(tr_text)}:</b> {e(tax.label(result.priority_mode, lang))}</p>"
+                )
             elif result.priority_note:
                 tr_text = translate("Wizard", "Priority mode")
                 lines.append(f"<p><b>{e(tr_text)}:</b> {e(result.priority_note)}</p>")
             if not draft.accepted and draft.override_outcome is not None:
-                tr_text = translate("Wizard", "Your override: {outcome}. Adjust the measures below to match it.")
-                lines.append(f"<p><i>{e(tr_text.format(outcome=tax.label(draft.override_outcome, lang)))}</i></p>")
+                tr_text = translate(
+                    "Wizard", "Your override: {outcome}. Adjust the measures below to match it."
+                )
+                lines.append(
+                    f"<p><i>{e(tr_text.format(outcome=tax.label(draft.override_outcome, lang)))}</i></p>"
+                )
             self.strategy.setHtml("".join(lines))
         if draft.measures is None:
             draft.measures = draft.default_measures(tax)
@@ -306,8 +328,12 @@ class StrategyStep(WizardStep):
             self.changed.emit()
 
     def retranslate(self) -> None:
-        self.measures_label.setText(translate(
-            "Wizard", "Measures (tick to keep, double-click to edit the text, add your own below)"))
+        self.measures_label.setText(
+            translate(
+                "Wizard",
+                "Measures (tick to keep, double-click to edit the text, add your own below)",
+            )
+        )
         self.new_measure.setPlaceholderText(translate("Wizard", "A measure of your own"))
         self.add_button.setText(translate("Wizard", "Add measure"))
         self.notes_label.setText(translate("Wizard", "Analyst notes"))
@@ -318,8 +344,8 @@ class FinishStep(WizardStep):
     def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang]) -> None:
         super().__init__(workspace, lang_fn)
         self.setObjectName("stepFinish")
-        self.summary = QTextBrowser(objectName="finishSummary")
-        self.status = QComboBox(objectName="finishStatus")
+        self.summary = named(QTextBrowser(), "finishSummary")
+        self.status = named(QComboBox(), "finishStatus")
         self.status.activated.connect(self._status_changed)
         self.status_label = QLabel()
         row = QHBoxLayout()
@@ -343,9 +369,16 @@ class FinishStep(WizardStep):
         lines = []
         if draft.result is not None:
             outcome = draft.result.primary_type if draft.accepted else draft.override_outcome
-            verdict = (translate("Wizard", "accepted") if draft.accepted
-                       else translate("Wizard", "overridden: {reason}").format(reason=draft.override_reason.strip()))
-            lines.append(f"<p><b>{e(tax.label(outcome, lang) if outcome else '')}</b> ({e(verdict)})</p>")
+            verdict = (
+                translate("Wizard", "accepted")
+                if draft.accepted
+                else translate("Wizard", "overridden: {reason}").format(
+                    reason=draft.override_reason.strip()
+                )
+            )
+            lines.append(
+                f"<p><b>{e(tax.label(outcome, lang) if outcome else '')}</b> ({e(verdict)})</p>"
+            )
         values = draft.values(tax)
         tr_text = translate("Wizard", "{n} values entered or answered as expert judgement.")
         lines.append(f"<p>{e(tr_text.format(n=len(values)))}</p>")

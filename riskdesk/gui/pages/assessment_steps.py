@@ -19,24 +19,20 @@ from riskdesk.gui.qt import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QScrollArea,
     QSpinBox,
     Qt,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.workspace import Workspace
@@ -87,20 +83,28 @@ class ProfileStep(WizardStep):
     def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang]) -> None:
         super().__init__(workspace, lang_fn)
         self.setObjectName("stepProfile")
-        self.name = QLineEdit(objectName="profileName")
-        self.sector = QLineEdit(objectName="profileSector")
-        self.segment = QLabel(objectName="profileSegment")
-        self.tech = QComboBox(objectName="profileTech")
-        self.strategic = QSpinBox(objectName="profileStrategic")
-        self.generality = QSpinBox(objectName="profileGenerality")
+        self.name = named(QLineEdit(), "profileName")
+        self.sector = named(QLineEdit(), "profileSector")
+        self.segment = named(QLabel(), "profileSegment")
+        self.tech = named(QComboBox(), "profileTech")
+        self.strategic = named(QSpinBox(), "profileStrategic")
+        self.generality = named(QSpinBox(), "profileGenerality")
         for spin in (self.strategic, self.generality):
             spin.setRange(0, 5)  # 0 shows as "unknown": missing is not a score
-        self.owner = QLineEdit(objectName="profileOwner")
-        self.description = QPlainTextEdit(objectName="profileDescription")
+        self.owner = named(QLineEdit(), "profileOwner")
+        self.description = named(QPlainTextEdit(), "profileDescription")
         self.description.setMaximumHeight(90)
         self.form = QFormLayout(self)
-        self._rows: list[QWidget] = [self.name, self.sector, self.segment, self.tech, self.strategic,
-                                     self.generality, self.owner, self.description]
+        self._rows: list[QWidget] = [
+            self.name,
+            self.sector,
+            self.segment,
+            self.tech,
+            self.strategic,
+            self.generality,
+            self.owner,
+            self.description,
+        ]
         self._labels = [QLabel() for _ in self._rows]
         for label, widget in zip(self._labels, self._rows, strict=True):
             self.form.addRow(label, widget)
@@ -108,10 +112,15 @@ class ProfileStep(WizardStep):
         self.sector.textEdited.connect(lambda t: self._set("sector", t.strip() or None))
         self.owner.textEdited.connect(lambda t: self._set("owner", t.strip() or None))
         self.description.textChanged.connect(
-            lambda: self._set("description", self.description.toPlainText().strip() or None))
+            lambda: self._set("description", self.description.toPlainText().strip() or None)
+        )
         self.tech.activated.connect(lambda _i: self._set("tech_category", self.tech.currentData()))
-        self.strategic.valueChanged.connect(lambda v: self._set("strategic_value", float(v) if v else np.nan))
-        self.generality.valueChanged.connect(lambda v: self._set("generality", float(v) if v else np.nan))
+        self.strategic.valueChanged.connect(
+            lambda v: self._set("strategic_value", float(v) if v else np.nan)
+        )
+        self.generality.valueChanged.connect(
+            lambda v: self._set("generality", float(v) if v else np.nan)
+        )
         self._loading = False
 
     def _set(self, column: str, value: object) -> None:
@@ -147,9 +156,13 @@ class ProfileStep(WizardStep):
 
     def retranslate(self) -> None:
         labels = [
-            translate("Wizard", "Chain name"), translate("Wizard", "Sector"), translate("Wizard", "Segment"),
-            translate("Wizard", "Technology category"), translate("Wizard", "Strategic value (1–5)"),
-            translate("Wizard", "Generality (1–5)"), translate("Wizard", "Responsible office"),
+            translate("Wizard", "Chain name"),
+            translate("Wizard", "Sector"),
+            translate("Wizard", "Segment"),
+            translate("Wizard", "Technology category"),
+            translate("Wizard", "Strategic value (1–5)"),
+            translate("Wizard", "Generality (1–5)"),
+            translate("Wizard", "Responsible office"),
             translate("Wizard", "Description"),
         ]
         for label, text in zip(self._labels, labels, strict=True):
@@ -180,7 +193,9 @@ COL_NAME, COL_DIMS, COL_VALUE, COL_UNIT, COL_YEAR, COL_SOURCE, COL_EVIDENCE = ra
 
 def parse_number(text: str) -> float | None:
     """Accept what analysts type: '0.9', '90%', '９０％', '0,9'. Raises ValueError otherwise."""
-    cleaned = text.strip().translate(str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%"))
+    cleaned = text.strip().translate(
+        str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
+    )
     if not cleaned:
         return None
     percent = cleaned.endswith("%")
@@ -195,14 +210,16 @@ class DataCheckStep(WizardStep):
     def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang]) -> None:
         super().__init__(workspace, lang_fn)
         self.setObjectName("stepData")
-        self.intro = QLabel(objectName="dataIntro")
+        self.intro = named(QLabel(), "dataIntro")
         self.intro.setWordWrap(True)
-        self.table = QTableWidget(0, 7, objectName="dataTable")
+        self.table = named(QTableWidget(0, 7), "dataTable")
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(COL_EVIDENCE, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_EVIDENCE, QHeaderView.ResizeMode.Stretch
+        )
         self.table.itemChanged.connect(self._item_changed)
-        self.error = QLabel(objectName="dataError")
+        self.error = named(QLabel(), "dataError")
         self.error.setStyleSheet("color: #b03a2e;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -236,8 +253,15 @@ class DataCheckStep(WizardStep):
                 year = "" if year_value is None else str(year_value)
                 evidence = ""
             dims = ", ".join(tax.label(d, lang) for d in ind.weights)
-            cells = [ind.name(lang), dims, value_text, ind.unit, year,
-                     source or translate("Wizard", "missing"), evidence]
+            cells = [
+                ind.name(lang),
+                dims,
+                value_text,
+                ind.unit,
+                year,
+                source or translate("Wizard", "missing"),
+                evidence,
+            ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c not in (COL_VALUE, COL_YEAR, COL_EVIDENCE):
@@ -304,26 +328,42 @@ class DataCheckStep(WizardStep):
 
     def problem(self) -> str | None:
         if self.bad_cells:
-            names = ", ".join(self.ws.taxonomy.label(i, self.lang()) for i in sorted(self.bad_cells))
+            names = ", ".join(
+                self.ws.taxonomy.label(i, self.lang()) for i in sorted(self.bad_cells)
+            )
             return translate("Wizard", "Not a number: {names}").format(names=names)
         if self.draft is not None:
-            lacking = [i for i, e in self.draft.entered.items() if e.value is not None and not e.evidence.strip()]
+            lacking = [
+                i
+                for i, e in self.draft.entered.items()
+                if e.value is not None and not e.evidence.strip()
+            ]
             if lacking:
                 names = ", ".join(self.ws.taxonomy.label(i, self.lang()) for i in lacking)
-                return translate("Wizard", "An entered value needs an evidence note: {names}").format(names=names)
+                return translate(
+                    "Wizard", "An entered value needs an evidence note: {names}"
+                ).format(names=names)
         return None
 
     def retranslate(self) -> None:
-        self.intro.setText(translate(
-            "Wizard",
-            "Every indicator with value, unit, year and source. Missing values are highlighted; type a "
-            "value (0.9 or 90%) with an evidence note to record it as an expert judgement.",
-        ))
-        self.table.setHorizontalHeaderLabels([
-            translate("Wizard", "Indicator"), translate("Wizard", "Feeds"), translate("Wizard", "Value"),
-            translate("Wizard", "Unit"), translate("Wizard", "Year"), translate("Wizard", "Source"),
-            translate("Wizard", "Evidence note"),
-        ])
+        self.intro.setText(
+            translate(
+                "Wizard",
+                "Every indicator with value, unit, year and source. Missing values are highlighted; type a "
+                "value (0.9 or 90%) with an evidence note to record it as an expert judgement.",
+            )
+        )
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("Wizard", "Indicator"),
+                translate("Wizard", "Feeds"),
+                translate("Wizard", "Value"),
+                translate("Wizard", "Unit"),
+                translate("Wizard", "Year"),
+                translate("Wizard", "Source"),
+                translate("Wizard", "Evidence note"),
+            ]
+        )
         super().retranslate()
 
 
@@ -340,11 +380,11 @@ class QuestionWidget(QGroupBox):
         self.group = QButtonGroup(self)
         self.buttons: list[QRadioButton] = []
         self.descriptions: list[QLabel] = []
-        self.unanswered = QRadioButton(objectName="unanswered")
+        self.unanswered = named(QRadioButton(), "unanswered")
         self.existing = QLabel()
         self.existing.setStyleSheet("color: #566573;")
         self.existing.setWordWrap(True)
-        self.evidence = QLineEdit(objectName="evidence")
+        self.evidence = named(QLineEdit(), "evidence")
         self.layout_ = QVBoxLayout(self)
         self.group.addButton(self.unanswered, 0)
         self.group.idClicked.connect(lambda _id: self.answered.emit())
@@ -355,9 +395,9 @@ class QuestionsStep(WizardStep):
     def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang]) -> None:
         super().__init__(workspace, lang_fn)
         self.setObjectName("stepQuestions")
-        self.intro = QLabel(objectName="questionsIntro")
+        self.intro = named(QLabel(), "questionsIntro")
         self.intro.setWordWrap(True)
-        self.scroll = QScrollArea(objectName="questionsScroll")
+        self.scroll = named(QScrollArea(), "questionsScroll")
         self.scroll.setWidgetResizable(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -375,9 +415,14 @@ class QuestionsStep(WizardStep):
         col = QVBoxLayout(body)
         self.widgets = {}
         for dim, questions in questions_by_dimension(tax):
-            heading = QLabel(f"<b>{tax.label(dim, lang)}</b> — "
-                             + (tax.dimension_by_id[dim].description_zh if lang == "zh"
-                                else tax.dimension_by_id[dim].description_en))
+            heading = QLabel(
+                f"<b>{tax.label(dim, lang)}</b> — "
+                + (
+                    tax.dimension_by_id[dim].description_zh
+                    if lang == "zh"
+                    else tax.dimension_by_id[dim].description_en
+                )
+            )
             heading.setWordWrap(True)
             col.addWidget(heading)
             for q in questions:
@@ -405,13 +450,22 @@ class QuestionsStep(WizardStep):
                     w.unanswered.setChecked(True)
                 raw = inv.frame.at[draft.row, q.indicator]
                 prov = inv.provenance(draft.row, q.indicator)
-                if prov is not None and not (prov.kind == "expert" and prov.method == f"question:{q.id}"):
-                    w.existing.setText(translate(
-                        "Wizard", "The data already gives {value} ({source}); an answer replaces it.",
-                    ).format(value=fmt_value(tax.indicator_by_id[q.indicator], float(raw), lang),
-                             source=prov.describe(lang)))
+                if prov is not None and not (
+                    prov.kind == "expert" and prov.method == f"question:{q.id}"
+                ):
+                    w.existing.setText(
+                        translate(
+                            "Wizard",
+                            "The data already gives {value} ({source}); an answer replaces it.",
+                        ).format(
+                            value=fmt_value(tax.indicator_by_id[q.indicator], float(raw), lang),
+                            source=prov.describe(lang),
+                        )
+                    )
                     w.layout_.addWidget(w.existing)
-                w.evidence.setPlaceholderText(translate("Wizard", "Evidence note (source, interview, document)"))
+                w.evidence.setPlaceholderText(
+                    translate("Wizard", "Evidence note (source, interview, document)")
+                )
                 w.evidence.setText(answer.evidence if answer else "")
                 w.layout_.addWidget(w.evidence)
                 w.answered.connect(lambda qw=w, qq=q: self._answered(qw, qq))
@@ -439,17 +493,25 @@ class QuestionsStep(WizardStep):
     def problem(self) -> str | None:
         if self.draft is None:
             return None
-        lacking = [q for q, a in self.draft.answers.items() if a.level is not None and not a.evidence.strip()]
+        lacking = [
+            q
+            for q, a in self.draft.answers.items()
+            if a.level is not None and not a.evidence.strip()
+        ]
         if lacking:
-            return translate("Wizard", "Each answer needs an evidence note ({n} without).").format(n=len(lacking))
+            return translate("Wizard", "Each answer needs an evidence note ({n} without).").format(
+                n=len(lacking)
+            )
         return None
 
     def retranslate(self) -> None:
-        self.intro.setText(translate(
-            "Wizard",
-            "Answer what the data cannot tell. Each level is anchored in the papers' cases; the answer is "
-            "stored as an expert indicator value with your evidence note.",
-        ))
+        self.intro.setText(
+            translate(
+                "Wizard",
+                "Answer what the data cannot tell. Each level is anchored in the papers' cases; the answer is "
+                "stored as an expert indicator value with your evidence note.",
+            )
+        )
         super().retranslate()
 
 

@@ -18,12 +18,13 @@ from riskdesk.gui.qt import (
     QEvent,
     QHBoxLayout,
     QLabel,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    Qt,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.workspace import Workspace
@@ -40,7 +41,9 @@ def flat_results(chains: list[ChainResult]) -> list[ChainResult]:
 class DashboardPage(QWidget):
     chain_clicked = Signal(object)  # ChainKey
 
-    def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, lang_fn: Callable[[], Lang], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardPage")
         self.ws = workspace
@@ -49,13 +52,13 @@ class DashboardPage(QWidget):
         self.matrix = RiskMatrixView()
         self.radar = ChartView("radarChart", 220)
         self.trend = ChartView("trendChart", 180)
-        self.top_label = QLabel(objectName="topRiskLabel")
-        self.top = QTableWidget(0, 4, objectName="topRiskTable")
+        self.top_label = named(QLabel(), "topRiskLabel")
+        self.top = named(QTableWidget(0, 4), "topRiskTable")
         self.top.verticalHeader().hide()
         self.top.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.top.cellClicked.connect(self._top_clicked)
-        self.empty = QLabel(objectName="dashboardEmpty")
+        self.empty = named(QLabel(), "dashboardEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.top.horizontalHeader().setStretchLastSection(True)
         left = QVBoxLayout()
@@ -85,12 +88,18 @@ class DashboardPage(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.empty.setText(translate("Dashboard", "No results yet: import an inventory and score it (F5)."))
+        self.empty.setText(
+            translate("Dashboard", "No results yet: import an inventory and score it (F5).")
+        )
         self.top_label.setText(translate("Dashboard", "Top-risk chains (click to select)"))
-        self.top.setHorizontalHeaderLabels([
-            translate("Dashboard", "Chain"), translate("Dashboard", "Classification"),
-            translate("Dashboard", "Score"), translate("Dashboard", "Risk level"),
-        ])
+        self.top.setHorizontalHeaderLabels(
+            [
+                translate("Dashboard", "Chain"),
+                translate("Dashboard", "Classification"),
+                translate("Dashboard", "Score"),
+                translate("Dashboard", "Risk level"),
+            ]
+        )
         self.reload()
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
@@ -126,8 +135,12 @@ class DashboardPage(QWidget):
         for i, r in enumerate(ranked):
             outcome = self.ws.effective_outcome(r.key) or r.primary_type
             level = r.primary_level
-            cells = [r.chain_name, tax.label(outcome, lang), fmt_score(r.primary_score),
-                     level_label(level) if level else "—"]
+            cells = [
+                r.chain_name,
+                tax.label(outcome, lang),
+                fmt_score(r.primary_score),
+                level_label(level) if level else "—",
+            ]
             for c, text in enumerate(cells):
                 self.top.setItem(i, c, QTableWidgetItem(text))
         self.top.resizeColumnsToContents()

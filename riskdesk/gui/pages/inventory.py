@@ -35,6 +35,7 @@ from riskdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.workspace import Workspace
@@ -44,7 +45,10 @@ class OutcomeBadgeDelegate(QStyledItemDelegate):
     """Paints the classification as a coloured badge so the type reads at a glance."""
 
     def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         outcome = index.data(OUTCOME_ROLE)
         colour = OUTCOME_COLOURS.get(outcome or "")
@@ -66,7 +70,9 @@ class OutcomeBadgeDelegate(QStyledItemDelegate):
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width() + 20, size.height())
 
@@ -75,7 +81,9 @@ class InventoryPage(QWidget):
     open_assessment = Signal(object)  # ChainKey
     import_requested = Signal()
 
-    def __init__(self, workspace: Workspace, lang_fn: object, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, lang_fn: object, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("inventoryPage")
         self.ws = workspace
@@ -84,26 +92,29 @@ class InventoryPage(QWidget):
         self.proxy = InventoryFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        self.search = QLineEdit(objectName="inventorySearch")
+        self.search = named(QLineEdit(), "inventorySearch")
         self.search.setClearButtonEnabled(True)
-        self.outcome_filter = QComboBox(objectName="outcomeFilter")
-        self.level_filter = QComboBox(objectName="levelFilter")
-        self.status_filter = QComboBox(objectName="statusFilter")
-        self.import_button = QPushButton(objectName="importButton")
-        self.assess_button = QPushButton(objectName="assessButton")
-        self.count_label = QLabel(objectName="inventoryCount")
-        self.empty_label = QLabel(objectName="inventoryEmpty")
+        self.outcome_filter = named(QComboBox(), "outcomeFilter")
+        self.level_filter = named(QComboBox(), "levelFilter")
+        self.status_filter = named(QComboBox(), "statusFilter")
+        self.import_button = named(QPushButton(), "importButton")
+        self.assess_button = named(QPushButton(), "assessButton")
+        self.count_label = named(QLabel(), "inventoryCount")
+        self.empty_label = named(QLabel(), "inventoryEmpty")
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.table = QTableView(objectName="inventoryTable")
+        self.table = named(QTableView(), "inventoryTable")
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setItemDelegateForColumn(COLUMNS.index(next(c for c in COLUMNS if c.id == "outcome")), OutcomeBadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(
+            COLUMNS.index(next(c for c in COLUMNS if c.id == "outcome")),
+            OutcomeBadgeDelegate(self.table),
+        )
         vh = self.table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row size hints on scroll
         vh.setDefaultSectionSize(26)
@@ -132,8 +143,12 @@ class InventoryPage(QWidget):
             combo.currentIndexChanged.connect(self._filter_changed)
         self.import_button.clicked.connect(self.import_requested)
         self.assess_button.clicked.connect(self._open_current)
-        for signal in (workspace.inventory_changed, workspace.results_changed,
-                       workspace.decisions_changed, workspace.taxonomy_changed):
+        for signal in (
+            workspace.inventory_changed,
+            workspace.results_changed,
+            workspace.decisions_changed,
+            workspace.taxonomy_changed,
+        ):
             signal.connect(self.reload)
         self.retranslate()
 
@@ -148,20 +163,33 @@ class InventoryPage(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(translate("Inventory", "Search by ID, name, segment or sector"))
+        self.search.setPlaceholderText(
+            translate("Inventory", "Search by ID, name, segment or sector")
+        )
         self.import_button.setText(translate("Inventory", "Import spreadsheet…"))
         self.assess_button.setText(translate("Inventory", "Assess selected chain"))
         self.empty_label.setText(
-            translate("Inventory", "No chains yet. Import a spreadsheet (or drop it on the window).")
+            translate(
+                "Inventory", "No chains yet. Import a spreadsheet (or drop it on the window)."
+            )
         )
         tax = self.ws.taxonomy
         lang = self.lang()
-        _fill(self.outcome_filter, translate("Inventory", "All classifications"),
-              [(o.value, tax.label(o.value, lang)) for o in Outcome])
-        _fill(self.level_filter, translate("Inventory", "All risk levels"),
-              [(lv.value, level_label(lv)) for lv in RiskLevel])
-        _fill(self.status_filter, translate("Inventory", "All statuses"),
-              [(s.value, status_label(s)) for s in Status])
+        _fill(
+            self.outcome_filter,
+            translate("Inventory", "All classifications"),
+            [(o.value, tax.label(o.value, lang)) for o in Outcome],
+        )
+        _fill(
+            self.level_filter,
+            translate("Inventory", "All risk levels"),
+            [(lv.value, level_label(lv)) for lv in RiskLevel],
+        )
+        _fill(
+            self.status_filter,
+            translate("Inventory", "All statuses"),
+            [(s.value, status_label(s)) for s in Status],
+        )
         self.reload()
 
     # --- data -------------------------------------------------------------------------------
@@ -197,7 +225,8 @@ class InventoryPage(QWidget):
     def _update_count(self) -> None:
         self.count_label.setText(
             translate("Inventory", "{shown} of {total} rows shown · {selected} selected").format(
-                shown=self.proxy.rowCount(), total=self.model.rowCount(),
+                shown=self.proxy.rowCount(),
+                total=self.model.rowCount(),
                 selected=len(self.selected_keys()),
             )
         )
@@ -205,7 +234,9 @@ class InventoryPage(QWidget):
     # --- selection ----------------------------------------------------------------------------
 
     def selected_keys(self) -> list[ChainKey]:
-        rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        rows = sorted(
+            {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        )
         return [self.model.keys[self.model.inventory_row(r)] for r in rows]
 
     def select_keys(self, keys: list[ChainKey]) -> None:
@@ -216,7 +247,9 @@ class InventoryPage(QWidget):
         sm = self.table.selectionModel()
         for inv_row, key in enumerate(self.model.keys):
             if key in wanted:
-                proxy_index = self.proxy.mapFromSource(self.model.index(self.model.view_row(inv_row), 0))
+                proxy_index = self.proxy.mapFromSource(
+                    self.model.index(self.model.view_row(inv_row), 0)
+                )
                 if proxy_index.isValid():
                     sm.select(proxy_index, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
 

@@ -30,6 +30,7 @@ from riskdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.settings import data_dir
@@ -42,8 +43,10 @@ Writer = Callable[..., Any]
 def report_writers() -> dict[str, Writer]:
     """The exporters riskdesk.reports provides (PDF, Excel), looked up by format."""
     writers: dict[str, Writer] = {}
-    for fmt, candidates in (("pdf", ("riskdesk.reports.pdf", "riskdesk.reports")),
-                            ("xlsx", ("riskdesk.reports.xlsx", "riskdesk.reports.excel", "riskdesk.reports"))):
+    for fmt, candidates in (
+        ("pdf", ("riskdesk.reports.pdf", "riskdesk.reports")),
+        ("xlsx", ("riskdesk.reports.xlsx", "riskdesk.reports.excel", "riskdesk.reports")),
+    ):
         for module_name in candidates:
             try:
                 module = importlib.import_module(module_name)
@@ -69,8 +72,19 @@ def export_work(
         written = []
         for i, (fmt, path) in enumerate(targets):
             step = sub_progress(progress, i / len(targets), (i + 1) / len(targets))
-            written.append(Path(writers[fmt](run, path, options, inventory=inventory, taxonomy=taxonomy,
-                                             progress=step, cancel=cancel)))
+            written.append(
+                Path(
+                    writers[fmt](
+                        run,
+                        path,
+                        options,
+                        inventory=inventory,
+                        taxonomy=taxonomy,
+                        progress=step,
+                        cancel=cancel,
+                    )
+                )
+            )
         return written
 
     return work
@@ -79,43 +93,45 @@ def export_work(
 class ReportsPage(QWidget):
     exported = Signal(list)
 
-    def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, lang_fn: Callable[[], Lang], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reportsPage")
         self.ws = workspace
         self.lang = lang_fn
         self.op: BackgroundOp | None = None
         self.last_written: list[Path] = []
-        self.chains = QListWidget(objectName="reportChains")
+        self.chains = named(QListWidget(), "reportChains")
         self.chains.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.all_button = QPushButton(objectName="selectAllChains")
-        self.none_button = QPushButton(objectName="selectNoChains")
+        self.all_button = named(QPushButton(), "selectAllChains")
+        self.none_button = named(QPushButton(), "selectNoChains")
         self.all_button.clicked.connect(lambda: self._check_all(True))
         self.none_button.clicked.connect(lambda: self._check_all(False))
-        self.language = QComboBox(objectName="reportLanguage")
+        self.language = named(QComboBox(), "reportLanguage")
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
-        self.pdf = QCheckBox(objectName="reportPdf")
+        self.pdf = named(QCheckBox(), "reportPdf")
         self.pdf.setChecked(True)
-        self.xlsx = QCheckBox(objectName="reportXlsx")
+        self.xlsx = named(QCheckBox(), "reportXlsx")
         self.xlsx.setChecked(True)
-        self.organisation = QLineEdit(objectName="reportOrganisation")
-        self.author = QLineEdit(objectName="reportAuthor")
-        self.marking = QLineEdit("内部资料", objectName="reportMarking")
+        self.organisation = named(QLineEdit(), "reportOrganisation")
+        self.author = named(QLineEdit(), "reportAuthor")
+        self.marking = named(QLineEdit("内部资料"), "reportMarking")
         self.folder = QLineEdit(str(data_dir() / "reports"), objectName="reportFolder")
-        self.browse = QPushButton(objectName="reportBrowse")
+        self.browse = named(QPushButton(), "reportBrowse")
         self.browse.clicked.connect(self._browse)
-        self.basename = QLineEdit("riskdesk", objectName="reportBasename")
-        self.open_after = QCheckBox(objectName="reportOpenAfter")
+        self.basename = named(QLineEdit("riskdesk"), "reportBasename")
+        self.open_after = named(QCheckBox(), "reportOpenAfter")
         self.open_after.setChecked(False)
-        self.export_button = QPushButton(objectName="exportButton")
+        self.export_button = named(QPushButton(), "exportButton")
         self.export_button.clicked.connect(self.export)
-        self.cancel_button = QPushButton(objectName="cancelExport")
+        self.cancel_button = named(QPushButton(), "cancelExport")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar(objectName="exportProgress")
+        self.progress = named(QProgressBar(), "exportProgress")
         self.progress.setRange(0, 1000)
-        self.message = QLabel(objectName="exportMessage")
+        self.message = named(QLabel(), "exportMessage")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -128,8 +144,12 @@ class ReportsPage(QWidget):
         formats.addWidget(self.xlsx)
         formats.addStretch(1)
         self._form_rows: list[tuple[str, object]] = [
-            ("language", self.language), ("formats", formats), ("organisation", self.organisation),
-            ("author", self.author), ("marking", self.marking), ("folder", folder_row),
+            ("language", self.language),
+            ("formats", formats),
+            ("organisation", self.organisation),
+            ("author", self.author),
+            ("marking", self.marking),
+            ("folder", folder_row),
             ("basename", self.basename),
         ]
         self._labels: dict[str, QLabel] = {}
@@ -168,14 +188,21 @@ class ReportsPage(QWidget):
 
     def retranslate(self) -> None:
         texts = {
-            "language": translate("Reports", "Report language"), "formats": translate("Reports", "Formats"),
-            "organisation": translate("Reports", "Organisation"), "author": translate("Reports", "Author"),
+            "language": translate("Reports", "Report language"),
+            "formats": translate("Reports", "Formats"),
+            "organisation": translate("Reports", "Organisation"),
+            "author": translate("Reports", "Author"),
             "marking": translate("Reports", "Classification marking"),
-            "folder": translate("Reports", "Output folder"), "basename": translate("Reports", "File name"),
+            "folder": translate("Reports", "Output folder"),
+            "basename": translate("Reports", "File name"),
         }
         for key, label in self._labels.items():
             label.setText(texts[key])
-        self.chains_label.setText(translate("Reports", "Chains to include (one chain: a dossier; several: a portfolio report)"))
+        self.chains_label.setText(
+            translate(
+                "Reports", "Chains to include (one chain: a dossier; several: a portfolio report)"
+            )
+        )
         self.all_button.setText(translate("Reports", "All"))
         self.none_button.setText(translate("Reports", "None"))
         self.pdf.setText(translate("Reports", "PDF dossier"))
@@ -196,7 +223,9 @@ class ReportsPage(QWidget):
         lang = self.lang()
         for result in run.chains:
             outcome = self.ws.effective_outcome(result.key) or result.primary_type
-            item = QListWidgetItem(f"{result.chain_id}  {result.chain_name} — {self.ws.taxonomy.label(outcome, lang)}")
+            item = QListWidgetItem(
+                f"{result.chain_id}  {result.chain_name} — {self.ws.taxonomy.label(outcome, lang)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, result.chain_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             on = not checked or result.chain_id in checked
@@ -216,7 +245,9 @@ class ReportsPage(QWidget):
         ]
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, translate("Reports", "Output folder"), self.folder.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("Reports", "Output folder"), self.folder.text()
+        )
         if folder:
             self.folder.setText(folder)
 
@@ -237,19 +268,26 @@ class ReportsPage(QWidget):
         targets = self.targets()
         writers = report_writers()
         if run is None or not chains:
-            self.message.setText(translate("Reports", "Score the inventory and choose at least one chain."))
+            self.message.setText(
+                translate("Reports", "Score the inventory and choose at least one chain.")
+            )
             return None
         missing = [fmt for fmt, _ in targets if fmt not in writers]
         if not targets or missing:
-            self.message.setText(translate("Reports", "Choose a format this installation can write."))
+            self.message.setText(
+                translate("Reports", "Choose a format this installation can write.")
+            )
             return None
         from riskdesk.reports.options import ReportOptions
 
         notes = {k[0]: j.note for k, j in self.ws.judgements.items() if j.note and k[0] in chains}
         options = ReportOptions(
-            lang=self.language.currentData(), organisation=self.organisation.text().strip(),
-            author=self.author.text().strip(), marking=self.marking.text().strip(),
-            chains=chains, notes=notes,
+            lang=self.language.currentData(),
+            organisation=self.organisation.text().strip(),
+            author=self.author.text().strip(),
+            marking=self.marking.text().strip(),
+            chains=chains,
+            notes=notes,
         )
         try:
             targets[0][1].parent.mkdir(parents=True, exist_ok=True)
@@ -261,8 +299,16 @@ class ReportsPage(QWidget):
         self.op = op
         op.progressed.connect(self._progress)
         op.on_success(self._done)
-        op.on_failure(lambda msg: self._stopped(translate("Reports", "Export failed: {error}").format(error=msg)))
-        op.on_cancel(lambda: self._stopped(translate("Reports", "Export cancelled; no file was left half-written.")))
+        op.on_failure(
+            lambda msg: self._stopped(
+                translate("Reports", "Export failed: {error}").format(error=msg)
+            )
+        )
+        op.on_cancel(
+            lambda: self._stopped(
+                translate("Reports", "Export cancelled; no file was left half-written.")
+            )
+        )
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
@@ -286,7 +332,11 @@ class ReportsPage(QWidget):
         self._finish()
         self.progress.setValue(1000)
         self.last_written = written
-        self.message.setText(translate("Reports", "Written: {files}").format(files=", ".join(str(p) for p in written)))
+        self.message.setText(
+            translate("Reports", "Written: {files}").format(
+                files=", ".join(str(p) for p in written)
+            )
+        )
         self.exported.emit(written)
         if self.open_after.isChecked():
             for path in written:

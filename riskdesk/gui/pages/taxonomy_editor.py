@@ -28,14 +28,15 @@ from riskdesk.gui.qt import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QTimer,
-    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
     translate,
 )
 from riskdesk.gui.taxonomy_profiles import (
@@ -56,18 +57,20 @@ FIXED_COLS = 4  # indicator, unit, safe, critical
 class TaxonomyPage(QWidget):
     rescore_requested = Signal()
 
-    def __init__(self, workspace: Workspace, lang_fn: Callable[[], Lang], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, lang_fn: Callable[[], Lang], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("taxonomyPage")
         self.ws = workspace
         self.lang = lang_fn
         self.dimensions: list[str] = [*workspace.taxonomy.capability_dimensions, EXPOSURE]
-        self.hash_label = QLabel(objectName="taxonomyHash")
+        self.hash_label = named(QLabel(), "taxonomyHash")
         self.hash_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error = QLabel(objectName="taxonomyError")
+        self.error = named(QLabel(), "taxonomyError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b03a2e;")
-        self.table = QTableWidget(objectName="indicatorTable")
+        self.table = named(QTableWidget(), "indicatorTable")
         self.table.itemChanged.connect(self._edited)
         self.thresholds: dict[str, QDoubleSpinBox] = {}
         form_box = QWidget()
@@ -80,14 +83,14 @@ class TaxonomyPage(QWidget):
             spin.valueChanged.connect(self._thresholds_changed)
             self.thresholds[key] = spin
             self.form.addRow(key, spin)
-        self.country_table = QTableWidget(0, 2, objectName="countryRiskTable")
+        self.country_table = named(QTableWidget(0, 2), "countryRiskTable")
         self.country_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.country_table.itemChanged.connect(self._country_edited)
-        self.add_country = QPushButton(objectName="addCountry")
+        self.add_country = named(QPushButton(), "addCountry")
         self.add_country.clicked.connect(self._add_country_row)
-        self.save_countries = QPushButton(objectName="saveCountries")
+        self.save_countries = named(QPushButton(), "saveCountries")
         self.save_countries.clicked.connect(self._save_countries)
-        self.country_error = QLabel(objectName="countryError")
+        self.country_error = named(QLabel(), "countryError")
         self.country_error.setStyleSheet("color: #b03a2e;")
         country_box = QWidget()
         cb = QVBoxLayout(country_box)
@@ -99,17 +102,17 @@ class TaxonomyPage(QWidget):
         cb.addLayout(row)
         cb.addWidget(self.country_error)
 
-        self.tabs = QTabWidget(objectName="taxonomyTabs")
+        self.tabs = named(QTabWidget(), "taxonomyTabs")
         self.tabs.addTab(self.table, "")
         self.tabs.addTab(form_box, "")
         self.tabs.addTab(country_box, "")
-        self.profile_name = QLineEdit(objectName="profileName")
-        self.save_button = QPushButton(objectName="saveProfile")
+        self.profile_name = named(QLineEdit(), "profileName")
+        self.save_button = named(QPushButton(), "saveProfile")
         self.save_button.clicked.connect(self.save_profile)
-        self.profiles = QComboBox(objectName="profileList")
-        self.load_button = QPushButton(objectName="loadProfile")
+        self.profiles = named(QComboBox(), "profileList")
+        self.load_button = named(QPushButton(), "loadProfile")
         self.load_button.clicked.connect(self._load_profile)
-        self.reset_button = QPushButton(objectName="resetTaxonomy")
+        self.reset_button = named(QPushButton(), "resetTaxonomy")
         self.reset_button.clicked.connect(self.reset)
         bar = QHBoxLayout()
         bar.addWidget(self.profile_name, 1)
@@ -150,7 +153,8 @@ class TaxonomyPage(QWidget):
         self.tabs.setTabText(1, translate("Taxonomy", "Thresholds"))
         self.tabs.setTabText(2, translate("Taxonomy", "Country risk list"))
         names = {
-            "low": translate("Taxonomy", "Low below"), "medium": translate("Taxonomy", "Medium below"),
+            "low": translate("Taxonomy", "Low below"),
+            "medium": translate("Taxonomy", "Medium below"),
             "high": translate("Taxonomy", "High below (critical at or above)"),
             "min_coverage": translate("Taxonomy", "Minimum evidence coverage"),
             "assign_threshold": translate("Taxonomy", "Type assigned at score"),
@@ -165,11 +169,18 @@ class TaxonomyPage(QWidget):
         self.reset_button.setText(translate("Taxonomy", "Reset to default"))
         self.add_country.setText(translate("Taxonomy", "Add country"))
         self.save_countries.setText(translate("Taxonomy", "Save and re-score"))
-        self.country_table.setHorizontalHeaderLabels([
-            translate("Taxonomy", "ISO3 code"), translate("Taxonomy", "Risk rating (0–1)"),
-        ])
-        headers = [translate("Taxonomy", "Indicator"), translate("Taxonomy", "Unit"),
-                   translate("Taxonomy", "Safe anchor"), translate("Taxonomy", "Critical anchor")]
+        self.country_table.setHorizontalHeaderLabels(
+            [
+                translate("Taxonomy", "ISO3 code"),
+                translate("Taxonomy", "Risk rating (0–1)"),
+            ]
+        )
+        headers = [
+            translate("Taxonomy", "Indicator"),
+            translate("Taxonomy", "Unit"),
+            translate("Taxonomy", "Safe anchor"),
+            translate("Taxonomy", "Critical anchor"),
+        ]
         headers += [tax.label(d, lang) for d in self.dimensions]
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -194,8 +205,13 @@ class TaxonomyPage(QWidget):
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), 220))
         levels, scoring = taxonomy.scoring.levels, taxonomy.scoring
-        values = {"low": levels.low, "medium": levels.medium, "high": levels.high,
-                  "min_coverage": scoring.min_coverage, "assign_threshold": scoring.assign_threshold}
+        values = {
+            "low": levels.low,
+            "medium": levels.medium,
+            "high": levels.high,
+            "min_coverage": scoring.min_coverage,
+            "assign_threshold": scoring.assign_threshold,
+        }
         for key, spin in self.thresholds.items():
             spin.setValue(values[key])
         self._loading = False
@@ -204,8 +220,11 @@ class TaxonomyPage(QWidget):
 
     def _show_hash(self) -> None:
         tax = self.ws.taxonomy
-        self.hash_label.setText(translate("Taxonomy", "Taxonomy “{name}” · content hash sha256 {sha}").format(
-            name=self.ws.taxonomy_profile or tax.name, sha=tax.sha256))
+        self.hash_label.setText(
+            translate("Taxonomy", "Taxonomy “{name}” · content hash sha256 {sha}").format(
+                name=self.ws.taxonomy_profile or tax.name, sha=tax.sha256
+            )
+        )
 
     def _refresh_profiles(self) -> None:
         self.profiles.clear()
@@ -243,8 +262,8 @@ class TaxonomyPage(QWidget):
             raise ValueError(translate("Taxonomy", "Some cells are not numbers."))
         data: dict[str, Any] = self.ws.taxonomy.model_dump()
         indicators = []
-        for r, ind in enumerate(data["indicators"]):
-            ind = dict(ind)
+        for r, original in enumerate(data["indicators"]):
+            ind = dict(original)
             ind["safe"] = float(self.table.item(r, 2).text())
             ind["critical"] = float(self.table.item(r, 3).text())
             weights = {}
@@ -268,10 +287,14 @@ class TaxonomyPage(QWidget):
             taxonomy = self.edited_taxonomy()
         except ValidationError as exc:
             problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-            self.error.setText(translate("Taxonomy", "Not applied: {problems}").format(problems=problems))
+            self.error.setText(
+                translate("Taxonomy", "Not applied: {problems}").format(problems=problems)
+            )
             return False
         except ValueError as exc:
-            self.error.setText(translate("Taxonomy", "Not applied: {problems}").format(problems=str(exc)))
+            self.error.setText(
+                translate("Taxonomy", "Not applied: {problems}").format(problems=str(exc))
+            )
             return False
         self.error.setText("")
         if taxonomy.sha256 != self.ws.taxonomy.sha256:
@@ -282,7 +305,9 @@ class TaxonomyPage(QWidget):
     def save_profile(self) -> None:
         name = self.profile_name.text().strip()
         if not valid_profile_name(name):
-            self.error.setText(translate("Taxonomy", "Give the profile a name (letters, digits, - _ .)."))
+            self.error.setText(
+                translate("Taxonomy", "Give the profile a name (letters, digits, - _ .).")
+            )
             return
         if not self.apply():
             return
@@ -344,14 +369,23 @@ class TaxonomyPage(QWidget):
             try:
                 ratings[iso] = float(text)
             except ValueError:
-                self.country_error.setText(translate("Taxonomy", "Row {row}: the rating is not a number.").format(row=r + 1))
+                self.country_error.setText(
+                    translate("Taxonomy", "Row {row}: the rating is not a number.").format(
+                        row=r + 1
+                    )
+                )
                 return None
         scoring = self.ws.taxonomy.scoring
         try:
-            risk = CountryRiskList(ratings=ratings, unrated=scoring.unrated_country_risk,
-                                   high_risk=scoring.high_risk_country)
+            risk = CountryRiskList(
+                ratings=ratings,
+                unrated=scoring.unrated_country_risk,
+                high_risk=scoring.high_risk_country,
+            )
         except ValidationError as exc:
-            self.country_error.setText("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+            self.country_error.setText(
+                "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            )
             return None
         self.country_error.setText("")
         return risk
@@ -363,5 +397,7 @@ class TaxonomyPage(QWidget):
         save_country_risk(risk)
         self.country_risk = risk
         self.ws.country_risk = risk
-        self.country_error.setText(translate("Taxonomy", "Saved; {n} countries rated.").format(n=len(risk.ratings)))
+        self.country_error.setText(
+            translate("Taxonomy", "Saved; {n} countries rated.").format(n=len(risk.ratings))
+        )
         self.rescore_requested.emit()

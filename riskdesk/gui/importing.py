@@ -95,7 +95,7 @@ class ImportPreviewDialog(QDialog):
                 header=preview.header_row or "?",
             )
         )
-        self.table = QTableWidget(len(self.issues), 3, objectName="importIssues")
+        self.table = named(QTableWidget(len(self.issues), 3), "importIssues")
         self.table.setHorizontalHeaderLabels(
             [
                 translate("Import", "Kind"),

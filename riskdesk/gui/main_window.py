@@ -81,7 +81,9 @@ class MainWindow(QMainWindow):
         self.dashboard_page = DashboardPage(workspace, self.lang)
         self.taxonomy_page = TaxonomyPage(workspace, self.lang)
         self.reports_page = ReportsPage(workspace, self.lang)
-        self.pages = {
+        self.pages: dict[
+            str, InventoryPage | AssessmentPage | DashboardPage | TaxonomyPage | ReportsPage
+        ] = {
             "inventory": self.inventory_page,
             "assessment": self.assessment_page,
             "dashboard": self.dashboard_page,
@@ -128,7 +130,12 @@ class MainWindow(QMainWindow):
 
     # --- actions and menus ------------------------------------------------------------------
 
-    def _action(self, name: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+    def _action(
+        self,
+        name: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: object,
+    ) -> QAction:
         action = QAction(self)
         action.setObjectName(name)
         if shortcut is not None:

@@ -181,6 +181,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "cell",
     "named",
     "translate",
 ]
@@ -190,3 +191,11 @@ def named(widget: _W, name: str) -> _W:
     """Give a widget the objectName tests and style sheets find it by (the stubs lack the kwarg)."""
     widget.setObjectName(name)
     return widget
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item of a table cell this code filled (None would be a programming error)."""
+    item = table.item(row, column)
+    if item is None:
+        raise LookupError(f"{table.objectName()}: no item at ({row}, {column})")
+    return item

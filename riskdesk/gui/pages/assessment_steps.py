@@ -32,6 +32,7 @@ from riskdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    cell,
     named,
     translate,
 )
@@ -287,18 +288,18 @@ class DataCheckStep(WizardStep):
     def enter_value(self, indicator: str, text: str, evidence: str = "", year: str = "") -> None:
         """What typing into the table does (also used by tests and keyboard-only users)."""
         r = self.row_of(indicator)
-        self.table.item(r, COL_EVIDENCE).setText(evidence)
-        self.table.item(r, COL_YEAR).setText(year)
-        self.table.item(r, COL_VALUE).setText(text)
+        cell(self.table, r, COL_EVIDENCE).setText(evidence)
+        cell(self.table, r, COL_YEAR).setText(year)
+        cell(self.table, r, COL_VALUE).setText(text)
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if self._loading or self.draft is None:
             return
         r = item.row()
-        indicator = str(self.table.item(r, COL_NAME).data(Qt.ItemDataRole.UserRole))
-        value_text = self.table.item(r, COL_VALUE).text()
-        year_text = self.table.item(r, COL_YEAR).text().strip()
-        evidence = self.table.item(r, COL_EVIDENCE).text()
+        indicator = str(cell(self.table, r, COL_NAME).data(Qt.ItemDataRole.UserRole))
+        value_text = cell(self.table, r, COL_VALUE).text()
+        year_text = cell(self.table, r, COL_YEAR).text().strip()
+        evidence = cell(self.table, r, COL_EVIDENCE).text()
         try:
             value = parse_number(value_text)
             year = int(year_text) if year_text else None
@@ -317,8 +318,8 @@ class DataCheckStep(WizardStep):
             self.draft.entered[indicator] = EnteredValue(value, evidence, year)
             self._loading = True
             for c in range(7):
-                self.table.item(r, c).setBackground(MISSING_BG if value is None else EXPERT_BG)
-            self.table.item(r, COL_SOURCE).setText(translate("Wizard", "entered here (expert)"))
+                cell(self.table, r, c).setBackground(MISSING_BG if value is None else EXPERT_BG)
+            cell(self.table, r, COL_SOURCE).setText(translate("Wizard", "entered here (expert)"))
             self._loading = False
         self._show_error()
         self._dirty()
@@ -397,11 +398,11 @@ class QuestionsStep(WizardStep):
         self.setObjectName("stepQuestions")
         self.intro = named(QLabel(), "questionsIntro")
         self.intro.setWordWrap(True)
-        self.scroll = named(QScrollArea(), "questionsScroll")
-        self.scroll.setWidgetResizable(True)
+        self.question_scroll = named(QScrollArea(), "questionsScroll")
+        self.question_scroll.setWidgetResizable(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.question_scroll, 1)
         self.widgets: dict[str, QuestionWidget] = {}
         self._loading = False
 
@@ -472,7 +473,7 @@ class QuestionsStep(WizardStep):
                 col.addWidget(w)
                 self.widgets[q.id] = w
         col.addStretch(1)
-        self.scroll.setWidget(body)
+        self.question_scroll.setWidget(body)
         self._loading = False
 
     def _answered(self, widget: QuestionWidget, question: Question) -> None:

@@ -118,7 +118,7 @@ class ReportsPage(QWidget):
         self.organisation = named(QLineEdit(), "reportOrganisation")
         self.author = named(QLineEdit(), "reportAuthor")
         self.marking = named(QLineEdit("内部资料"), "reportMarking")
-        self.folder = QLineEdit(str(data_dir() / "reports"), objectName="reportFolder")
+        self.folder = named(QLineEdit(str(data_dir() / "reports")), "reportFolder")
         self.browse = named(QPushButton(), "reportBrowse")
         self.browse.clicked.connect(self._browse)
         self.basename = named(QLineEdit("riskdesk"), "reportBasename")

@@ -36,6 +36,7 @@ from riskdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    cell,
     named,
     translate,
 )
@@ -76,7 +77,7 @@ class TaxonomyPage(QWidget):
         form_box = QWidget()
         self.form = QFormLayout(form_box)
         for key in ("low", "medium", "high", "min_coverage", "assign_threshold"):
-            spin = QDoubleSpinBox(objectName=f"threshold_{key}")
+            spin = named(QDoubleSpinBox(), f"threshold_{key}")
             spin.setRange(0.0, 1.0)
             spin.setSingleStep(0.05)
             spin.setDecimals(2)
@@ -264,11 +265,11 @@ class TaxonomyPage(QWidget):
         indicators = []
         for r, original in enumerate(data["indicators"]):
             ind = dict(original)
-            ind["safe"] = float(self.table.item(r, 2).text())
-            ind["critical"] = float(self.table.item(r, 3).text())
+            ind["safe"] = float(cell(self.table, r, 2).text())
+            ind["critical"] = float(cell(self.table, r, 3).text())
             weights = {}
             for k, dim in enumerate(self.dimensions):
-                text = self.table.item(r, FIXED_COLS + k).text().strip()
+                text = cell(self.table, r, FIXED_COLS + k).text().strip()
                 if text:
                     weights[dim] = float(text)
             ind["weights"] = weights

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -264,7 +265,7 @@ class ChainSection:
         head = self.head(
             [t.label(k) for k in ("indicator", "value", "unit", "risk", "source", "year")]
         )
-        rows: list[list[object]] = [head]
+        rows: list[list[Any]] = [head]
         styles: list[tuple[object, ...]] = []
         any_illustrative = False
         for ind in self.tax.indicators:
@@ -333,7 +334,7 @@ class ChainSection:
         if not r.segments:
             return []
         t = self.text
-        rows: list[list[object]] = [
+        rows: list[list[Any]] = [
             self.head(
                 [
                     t.label("segment"),
@@ -455,12 +456,12 @@ class ChainSection:
                 self.used_measures.append(mid)
         if r.measures and not full_measures:
             # Large selections: titles here, each measure's text once in the catalogue.
-            rows = [
+            titles: list[list[Any]] = [
                 [self.p(f"{n}. {self._measure_title(mid)}")]
                 for n, mid in enumerate(r.measures, start=1)
             ]
-            table = self.pdf.table(rows, colWidths=[BODY_W])
-            table.setStyle(table_style(header_rows=0, rows=len(rows)))
+            table = self.pdf.table(titles, colWidths=[BODY_W])
+            table.setStyle(table_style(header_rows=0, rows=len(titles)))
             out += [table, self.pdf.para(t.say("measures_in_catalogue"), self.st.note)]
             return out
         for n, mid in enumerate(r.measures, start=1):

@@ -2,11 +2,17 @@
 Methodology and the machine-readable Assessments sheet (documented in docs/reports.md).
 
 Written with openpyxl's write-only mode (a 10,000-chain workbook in seconds); every text cell goes
-through `CellWriter.text`, so no user text can become a formula.
+through `xlsx_cells.SheetRows`, which has no formula path at all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import html
+import io
+import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,11 +29,11 @@ from riskdesk.core.models import LEVEL_ORDER, OUTCOME_ORDER, RiskType
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import EXPOSURE, Taxonomy
+from riskdesk.reports import xlsx_cells as cells
 from riskdesk.reports.atomic import atomic_path
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf import select_chains
 from riskdesk.reports.templates import ReportText, load_report_text
-from riskdesk.reports.xlsx_cells import CellWriter
 
 # openpyxl's stubs lack most attributes of a write-only sheet (widths, filters, charts).
 WriteOnlySheet = Any
@@ -80,6 +86,24 @@ RISK_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
 )
 
 
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> its part name in the package (via workbook.xml and its relationships)."""
+    book = zf.read("xl/workbook.xml").decode("utf-8")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {
+        rid: target
+        for target, rid in re.findall(
+            r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
+        )
+    }
+    out: dict[str, str] = {}
+    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+        target = targets[rid].lstrip("/")
+        out[html.unescape(name)] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
 def _rows_of(chains: list[ChainResult]) -> Iterator[ChainResult]:
     """Each chain, followed by its segments (the sheets have one row per chain or segment)."""
     for c in chains:
@@ -116,10 +140,34 @@ class WorkbookExport:
         self.chains = chains
         self.rows = list(_rows_of(chains))
         self.wb = Workbook(write_only=True)
+        # The run's time, not the clock's: the same run gives the same workbook properties.
+        with contextlib.suppress(ValueError):
+            stamp = dt.datetime.fromisoformat(run.assessed_at).replace(tzinfo=None)
+            self.wb.properties.created = self.wb.properties.modified = stamp
+        self.wb.properties.creator = f"riskdesk {run.riskdesk_version}"
+        self.styles = cells.CellStyles(self.wb)
+        self.sheet_rows: list[tuple[str, cells.SheetRows]] = []
 
-    def sheet(self, key: str) -> tuple[WriteOnlySheet, CellWriter]:
+    def sheet(self, key: str) -> tuple[WriteOnlySheet, cells.SheetRows]:
         ws = self.wb.create_sheet(self.text.sheets[key])
-        return ws, CellWriter(ws)
+        rows = cells.SheetRows(self.styles)
+        self.sheet_rows.append((ws.title, rows))
+        return ws, rows
+
+    def save(self, target: Path) -> None:
+        """openpyxl writes the workbook around empty sheets; the rows are spliced in."""
+        skeleton = io.BytesIO()
+        self.wb.save(skeleton)
+        with zipfile.ZipFile(skeleton) as src:
+            parts = _sheet_parts(src)
+            rows_by_part = {parts[title]: rows for title, rows in self.sheet_rows}
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+                for info in src.infolist():
+                    data = src.read(info.filename)
+                    rows = rows_by_part.get(info.filename)
+                    if rows is not None:
+                        data = rows.splice(data)
+                    dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
     def label(self, key: str) -> str:
         return self.tax.label(key, self.lang)
@@ -133,11 +181,11 @@ class WorkbookExport:
     # --- sheets ----------------------------------------------------------------------------
 
     def summary(self) -> None:
-        ws, w = self.sheet("summary")
+        ws, rows = self.sheet("summary")
         _prepare_table(ws, [34, 22, 11, 11, 11, 11, 11], freeze=False)
         t = self.text
         title = self.options.title or t.h("portfolio_title")
-        ws.append([w.styled(title, "title")])
+        rows.append([cells.Styled(title, "title")])
         run = self.run
         meta = [
             (t.label("organisation"), self.options.organisation),
@@ -153,12 +201,12 @@ class WorkbookExport:
         if self.options.marking:
             meta.insert(0, ("", self.options.marking))
         for k, v in meta:
-            ws.append([w.text(k), w.text(v)])
-        ws.append([])
+            rows.append([cells.text(k), cells.text(v)])
+        rows.append([])
         header_row = len(meta) + 3
         levels = [*LEVEL_ORDER, None]
-        ws.append(
-            w.header(
+        rows.append(
+            cells.header(
                 [
                     t.label("primary_type"),
                     *(self.level(x) or t.label("not_applicable") for x in levels),
@@ -170,7 +218,7 @@ class WorkbookExport:
         outcomes = [o for o in OUTCOME_ORDER if any(k[0] == o.value for k in counts)]
         for o in outcomes:
             per = [counts.get((o.value, lv), 0) for lv in levels]
-            ws.append([w.text(self.label(o)), *per, sum(per)])
+            rows.append([cells.text(self.label(o)), *per, sum(per)])
         if outcomes:
             chart = BarChart()
             chart.type = "col"
@@ -193,7 +241,7 @@ class WorkbookExport:
             ws.add_chart(chart, f"I{header_row}")
 
     def indicators(self) -> None:
-        ws, w = self.sheet("indicators")
+        ws, rows = self.sheet("indicators")
         t = self.text
         inds = self.tax.indicators
         _prepare_table(ws, [12, 18, 10] + [14] * (2 * len(inds)))
@@ -201,23 +249,27 @@ class WorkbookExport:
         head = [t.label("chain_id"), t.label("chain_name"), t.label("segment")]
         head += [f"{i.name(self.lang)} ({i.unit})" for i in inds]
         head += [i.name(self.lang) + risk_suffix for i in inds]
-        ws.append(w.header(head))
+        rows.append(cells.header(head))
         n = len(inds)
         for r in self.rows:
-            values: list[object] = [w.text(r.chain_id), w.text(r.chain_name), w.text(r.segment)]
+            values: list[object] = [
+                cells.text(r.chain_id),
+                cells.text(r.chain_name),
+                cells.text(r.segment),
+            ]
             risks: list[object] = []
             for ind in inds:
                 res = r.indicators.get(ind.id)
-                values.append(None if res is None else res.value)
-                risks.append(None if res is None or res.value is None else res.risk)
-            ws.append(values + risks)
+                values.append(None if res is None else cells.number(res.value, "value"))
+                risks.append(None if res is None or res.value is None else cells.number(res.risk))
+            rows.append(values + risks)
         first_risk = get_column_letter(4 + n)
         last_risk = get_column_letter(3 + 2 * n)
         ws.conditional_formatting.add(f"{first_risk}2:{last_risk}{len(self.rows) + 1}", RISK_SCALE)
         _filter(ws, 3 + 2 * n, len(self.rows))
 
     def scores(self) -> None:
-        ws, w = self.sheet("scores")
+        ws, rows = self.sheet("scores")
         t = self.text
         dims = [*self.tax.capability_dimensions, EXPOSURE]
         widths = [12, 18, 10, 16, 22] + [11] * 3 + [9] * 3 + [10] * (2 + len(dims)) + [10, 10]
@@ -234,29 +286,29 @@ class WorkbookExport:
         head += [t.label("gap"), t.label("exposure")]
         head += [self.label(d) for d in dims]
         head += [t.label("coverage"), t.label("robustness")]
-        ws.append(w.header(head))
+        rows.append(cells.header(head))
         sep = "、" if self.lang == "zh" else ", "
         for r in self.rows:
             row: list[object] = [
-                w.text(r.chain_id),
-                w.text(r.chain_name),
-                w.text(r.segment),
-                w.text(self.label(r.primary_type)),
-                w.text(sep.join(self.label(x) for x in r.types)),
+                cells.text(r.chain_id),
+                cells.text(r.chain_name),
+                cells.text(r.segment),
+                cells.text(self.label(r.primary_type)),
+                cells.text(sep.join(self.label(x) for x in r.types)),
             ]
-            row += [w.number(r.type_scores.get(x)) for x in RiskType]
-            row += [w.text(self.level(r.risk_levels.get(x))) for x in RiskType]
-            row += [w.number(r.gap), w.number(r.exposure)]
+            row += [cells.number(r.type_scores.get(x)) for x in RiskType]
+            row += [cells.text(self.level(r.risk_levels.get(x))) for x in RiskType]
+            row += [cells.number(r.gap), cells.number(r.exposure)]
             for d in dims:
                 ds = r.dimension_scores.get(d)
-                row.append(None if ds is None else w.number(ds.score))
-            row.append(w.number(r.evidence_coverage, "percent"))
+                row.append(None if ds is None else cells.number(ds.score))
+            row.append(cells.number(r.evidence_coverage, "percent"))
             row.append(
                 None
                 if r.robustness is None
-                else w.number(r.robustness.primary_stability, "percent")
+                else cells.number(r.robustness.primary_stability, "percent")
             )
-            ws.append(row)
+            rows.append(row)
         n = len(self.rows) + 1
         ws.conditional_formatting.add(f"F2:H{n}", RISK_SCALE)
         first = get_column_letter(12)
@@ -265,7 +317,7 @@ class WorkbookExport:
         _filter(ws, len(head), len(self.rows))
 
     def strategies(self) -> None:
-        ws, w = self.sheet("strategies")
+        ws, rows = self.sheet("strategies")
         _prepare_table(ws, [12, 18, 10, 16, 16, 24, 60, 40])
         t = self.text
         head = [
@@ -278,53 +330,53 @@ class WorkbookExport:
             t.label("measure"),
             t.h("data_to_collect"),
         ]
-        ws.append(w.header(head))
+        rows.append(cells.header(head))
         titles = {m.id: m.title(self.lang) for m in self.tax.measures}
         sep = "、" if self.lang == "zh" else ", "
         for r in self.rows:
             mode = self.label(r.priority_mode) if r.priority_mode else r.priority_note
             measures = "\n".join(f"{k}. {titles.get(m, m)}" for k, m in enumerate(r.measures, 1))
-            ws.append(
+            rows.append(
                 [
-                    w.text(r.chain_id),
-                    w.text(r.chain_name),
-                    w.text(r.segment),
-                    w.text(self.label(r.strategy)),
-                    w.text(self.label(r.sub_strategy) if r.sub_strategy else None),
-                    w.text(mode),
-                    w.text(measures or None, "wrap"),
-                    w.text(sep.join(self.label(i) for i in r.data_to_collect) or None),
+                    cells.text(r.chain_id),
+                    cells.text(r.chain_name),
+                    cells.text(r.segment),
+                    cells.text(self.label(r.strategy)),
+                    cells.text(self.label(r.sub_strategy) if r.sub_strategy else None),
+                    cells.text(mode),
+                    cells.text(measures or None, "wrap"),
+                    cells.text(sep.join(self.label(i) for i in r.data_to_collect) or None),
                 ]
             )
         _filter(ws, len(head), len(self.rows))
 
     def issues(self) -> None:
-        ws, w = self.sheet("issues")
+        ws, rows = self.sheet("issues")
         _prepare_table(ws, [10, 20, 60, 34, 30])
         t = self.text
         head = [t.label(k) for k in ("severity", "code", "message", "location", "value")]
-        ws.append(w.header(head))
+        rows.append(cells.header(head))
         for issue in self.run.issues:
-            ws.append(
+            rows.append(
                 [
-                    w.text(t.severities.get(issue.severity.value, issue.severity.value)),
-                    w.text(issue.code),
-                    w.text(issue.message(self.lang), "wrap"),
-                    w.text(issue.location()),
-                    w.text(issue.value),
+                    cells.text(t.severities.get(issue.severity.value, issue.severity.value)),
+                    cells.text(issue.code),
+                    cells.text(issue.message(self.lang), "wrap"),
+                    cells.text(issue.location()),
+                    cells.text(issue.value),
                 ]
             )
         if not self.run.issues:
-            ws.append([w.text(t.say("issues_none"))])
+            rows.append([cells.text(t.say("issues_none"))])
         _filter(ws, len(head), max(len(self.run.issues), 1))
 
     def methodology(self) -> None:
-        ws, w = self.sheet("methodology")
+        ws, rows = self.sheet("methodology")
         _prepare_table(ws, [30, 34, 14, 60, 14], freeze=False)
         t = self.text
         tax = self.tax
         sc = tax.scoring
-        ws.append(w.header([t.label("taxonomy"), tax.name]))
+        rows.append(cells.header([t.label("taxonomy"), tax.name]))
         params = [
             (t.label("taxonomy_hash"), tax.sha256),
             ("min_coverage", sc.min_coverage),
@@ -342,11 +394,11 @@ class WorkbookExport:
             ("robustness seed", tax.robustness.seed),
         ]
         for k, v in params:
-            ws.append([w.text(k), w.text(v) if isinstance(v, str) else v])
-        ws.append([])
+            rows.append([cells.text(k), cells.text(v) if isinstance(v, str) else v])
+        rows.append([])
         dims = [*tax.capability_dimensions, EXPOSURE]
-        ws.append(
-            w.header(
+        rows.append(
+            cells.header(
                 [
                     "id",
                     t.label("indicator"),
@@ -359,20 +411,20 @@ class WorkbookExport:
             )
         )
         for ind in tax.indicators:
-            ws.append(
+            rows.append(
                 [
-                    w.text(ind.id),
-                    w.text(ind.name(self.lang)),
-                    w.text(ind.unit),
+                    cells.text(ind.id),
+                    cells.text(ind.name(self.lang)),
+                    cells.text(ind.unit),
                     ind.safe,
                     ind.critical,
                     *(ind.weights.get(d) for d in dims),
-                    w.text(ind.source),
+                    cells.text(ind.source),
                 ]
             )
-        ws.append([])
-        ws.append(
-            w.header(
+        rows.append([])
+        rows.append(
+            cells.header(
                 [
                     "id",
                     t.label("dimension"),
@@ -383,34 +435,34 @@ class WorkbookExport:
             )
         )
         for m in tax.measures:
-            ws.append(
+            rows.append(
                 [
-                    w.text(m.id),
-                    w.text(self.label(m.applies_to)),
-                    w.text(m.title(self.lang)),
-                    w.text(m.text(self.lang), "wrap"),
-                    w.text(m.source),
+                    cells.text(m.id),
+                    cells.text(self.label(m.applies_to)),
+                    cells.text(m.title(self.lang)),
+                    cells.text(m.text(self.lang), "wrap"),
+                    cells.text(m.source),
                 ]
             )
-        ws.append([])
-        ws.append(w.header([t.methodology.papers_heading]))
+        rows.append([])
+        rows.append(cells.header([t.methodology.papers_heading]))
         for p in t.papers:
-            ws.append([w.text(f"[{p.id}] {p.citation}")])
+            rows.append([cells.text(f"[{p.id}] {p.citation}")])
 
     def assessments(self) -> None:
-        ws, w = self.sheet("assessments")
+        ws, rows = self.sheet("assessments")
         _prepare_table(ws, [12, 18, 10, 12] + [12] * (len(ASSESSMENT_COLUMNS) - 4))
-        ws.append(w.header(list(ASSESSMENT_COLUMNS)))
+        rows.append(cells.header(list(ASSESSMENT_COLUMNS)))
         sha, at = self.run.taxonomy.sha256, self.run.assessed_at
         for r in self.rows:
             rb = r.robustness
-            ws.append(
+            rows.append(
                 [
-                    w.text(r.chain_id),
-                    w.text(r.chain_name),
-                    w.text(r.segment),
-                    w.text(r.sector),
-                    w.text(r.tech_category),
+                    cells.text(r.chain_id),
+                    cells.text(r.chain_name),
+                    cells.text(r.segment),
+                    cells.text(r.sector),
+                    cells.text(r.tech_category),
                     r.strategic_value,
                     r.generality,
                     r.primary_type.value,
@@ -427,10 +479,10 @@ class WorkbookExport:
                     r.strategy,
                     r.sub_strategy,
                     r.priority_mode,
-                    w.text(",".join(r.measures) or None),
-                    w.text(r.weakest_segment),
+                    cells.text(",".join(r.measures) or None),
+                    cells.text(r.weakest_segment),
                     None if rb is None else rb.primary_stability,
-                    w.text(",".join(r.data_to_collect) or None),
+                    cells.text(",".join(r.data_to_collect) or None),
                     sha,
                     at,
                 ]
@@ -472,6 +524,6 @@ def write_xlsx(
     with atomic_path(path) as tmp:
         checkpoint(cancel)
         report(progress, len(steps) / (len(steps) + 1), "xlsx")
-        export.wb.save(tmp)
+        export.save(tmp)
     report(progress, 1.0, str(path))
     return path

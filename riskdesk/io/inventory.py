@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from riskdesk.core.inventory import Inventory
-from riskdesk.core.models import InputSource, Severity
+from riskdesk.core.models import DataIssue, InputSource, Severity
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report, sub_progress
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.chains import ChainsContext, ChainsTable, read_chains_sheet
@@ -22,10 +24,22 @@ from riskdesk.io.issues import InventoryReadError, issue
 from riskdesk.io.options import ImportOptions
 from riskdesk.io.reimport import complete_from_export, export_sheets, prepare_context
 from riskdesk.io.safety import inspect_file
-from riskdesk.io.sheets import SHEET_ALIASES, read_sources, read_timeseries, read_trade
+from riskdesk.io.sheets import (
+    SHEET_ALIASES,
+    TRADE_COLUMNS,
+    read_sources,
+    read_timeseries,
+    read_trade,
+)
 from riskdesk.io.workbook import RawBook, open_book
 
-__all__ = ["ImportOptions", "InventoryReadError", "read_inventory", "read_inventory_table"]
+__all__ = [
+    "ImportOptions",
+    "InventoryReadError",
+    "read_inventory",
+    "read_inventory_table",
+    "read_trade_file",
+]
 
 
 def read_inventory(
@@ -241,3 +255,27 @@ def _skip_rows(table: ChainsTable, ctx: ChainsContext) -> None:
     subset.series = {k: v for k, v in inv.series.items() if (k[0], k[1]) not in skipped_keys}
     table.inventory = subset
     table.row_numbers = [table.row_numbers[i] for i in keep]
+
+
+def read_trade_file(
+    path: Path, taxonomy: Taxonomy, *, options: ImportOptions | None = None
+) -> tuple[pd.DataFrame, list[DataIssue]]:
+    """A trade table kept in its own csv/xlsx (SPEC §7.2): sheet `trade` / `贸易数据` or the first.
+
+    Returns the canonical long table (as `Inventory.trade`) and the located problems; an
+    unreadable file raises InventoryReadError. Assign it with `inventory.trade = table`.
+    """
+    options = options or ImportOptions()
+    path = Path(path)
+    facts = inspect_file(path, options)
+    book = open_book(path, facts, options)
+    sheet: str | None = None
+    if book.kind != "csv":
+        wanted = {normalise(a) for a in SHEET_ALIASES["trade"]}
+        sheet = next((n for n in book.sheet_names if normalise(n) in wanted), book.sheet_names[0])
+    ctx = ChainsContext(file=str(path), sheet=sheet, taxonomy=taxonomy, options=options,
+                        text_source=facts.kind == "csv", issues=list(book.issues))  # fmt: skip
+    table = read_trade(book.sheet(sheet, options), ctx)
+    if table is None:
+        table = pd.DataFrame({c: pd.Series([], dtype=object) for c in TRADE_COLUMNS})
+    return table, ctx.issues

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from riskdesk.core.models import Severity
-from riskdesk.io.chains import ChainsContext, ChainsTable, _text
+from riskdesk.io.context import ChainsContext, ChainsTable, text_of
 from riskdesk.io.headers import normalise
 from riskdesk.io.options import ImportOptions
 from riskdesk.io.safety import inspect_file
@@ -81,8 +81,8 @@ def complete_from_export(table: ChainsTable, raw: RawSheet, ctx: ChainsContext) 
     row_of = {key: i for i, key in enumerate(inv.keys())}
     filled = 0
     for row in raw.rows[1:]:
-        chain_id = _text(row[col["chain_id"]]) if "chain_id" in col else None
-        segment = _text(row[col["segment"]]) if "segment" in col else None
+        chain_id = text_of(row[col["chain_id"]]) if "chain_id" in col else None
+        segment = text_of(row[col["segment"]]) if "segment" in col else None
         i = row_of.get((chain_id or "", segment))
         if i is None:
             continue
@@ -90,7 +90,7 @@ def complete_from_export(table: ChainsTable, raw: RawSheet, ctx: ChainsContext) 
             if name not in col:
                 continue
             value = row[col[name]]
-            if _text(value) is None or not _blank(inv.frame.at[i, name]):
+            if text_of(value) is None or not _blank(inv.frame.at[i, name]):
                 continue
             if name in ("strategic_value", "generality"):
                 number = parse_numeric_column([value]).values[0]
@@ -128,7 +128,7 @@ def read_previous_assessments(
         return None
     raw = book.sheet(sheets[1], options)
     header = _header(raw)
-    body = [r for r in raw.rows[1:] if any(_text(c) for c in r)]
+    body = [r for r in raw.rows[1:] if any(text_of(c) for c in r)]
     return pd.DataFrame(
         {
             name: pd.Series([None if r[i] == "" else r[i] for r in body], dtype=object)

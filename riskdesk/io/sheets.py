@@ -11,7 +11,7 @@ import pandas as pd
 from riskdesk.core.inventory import CellKey, Inventory, SeriesPoint
 from riskdesk.core.models import Provenance, Severity
 from riskdesk.core.taxonomy import Taxonomy
-from riskdesk.io.chains import ChainsContext, _text
+from riskdesk.io.context import ChainsContext, text_of
 from riskdesk.io.headers import (
     HeaderVocabulary,
     find_header_row,
@@ -95,7 +95,7 @@ def _open_long(
 ) -> LongSheet | None:
     found = find_header_row(raw.rows, _vocab(ctx.taxonomy, kind), ctx.options.header_search_rows)
     if found is None:
-        if any(any(_text(c) for c in row) for row in raw.rows):
+        if any(any(text_of(c) for c in row) for row in raw.rows):
             ctx.add(
                 Severity.ERROR,
                 "no_header_row",
@@ -126,7 +126,7 @@ def _rows(raw: RawSheet, sheet: LongSheet) -> list[tuple[int, list[object]]]:
     out = []
     for r0 in range(sheet.header0 + 1, len(raw.rows)):
         row = raw.rows[r0]
-        if any(_text(c) for c in row):
+        if any(text_of(c) for c in row):
             out.append((r0 + 1, row))
     return out
 
@@ -141,7 +141,7 @@ def _loc(sheet: LongSheet, name: str) -> str:
 
 
 def _indicator(ctx: ChainsContext, cell: object, number: int, sheet: LongSheet) -> str | None:
-    text = _text(cell)
+    text = text_of(cell)
     found = inventory_vocabulary(ctx.taxonomy).match(text) if text else None
     if found is None or found[0] not in ctx.taxonomy.indicator_by_id:
         ctx.add(
@@ -160,7 +160,7 @@ def _indicator(ctx: ChainsContext, cell: object, number: int, sheet: LongSheet) 
 def _year(
     ctx: ChainsContext, cell: object, number: int, sheet: LongSheet, required: bool
 ) -> int | None:
-    if _text(cell) is None and not required:
+    if text_of(cell) is None and not required:
         return None
     parsed = parse_numeric_column([cell], ctx.text_source)
     v = float(parsed.values[0])
@@ -186,8 +186,8 @@ def read_sources(
     if sheet is None:
         return
     for number, row in _rows(raw, sheet):
-        chain_id = _text(_get(row, sheet, "chain_id"))
-        segment = _text(_get(row, sheet, "segment"))
+        chain_id = text_of(_get(row, sheet, "chain_id"))
+        segment = text_of(_get(row, sheet, "segment"))
         indicator = _indicator(ctx, _get(row, sheet, "indicator"), number, sheet)
         if chain_id is None or indicator is None:
             continue
@@ -206,7 +206,7 @@ def read_sources(
             )
             continue
         flag_cell = _get(row, sheet, "illustrative")
-        flag = normalise(_text(flag_cell) or "")
+        flag = normalise(text_of(flag_cell) or "")
         if flag not in TRUE_WORDS and flag not in FALSE_WORDS:
             ctx.add(
                 Severity.WARNING,
@@ -234,7 +234,7 @@ def read_sources(
             ),
             computed_from=existing.computed_from if existing is not None else None,
             method=existing.method if existing is not None else None,
-            evidence=_text(_get(row, sheet, "evidence")),
+            evidence=text_of(_get(row, sheet, "evidence")),
             illustrative=flag in TRUE_WORDS,
         )
         inv.cell_provenance[key] = prov
@@ -249,8 +249,8 @@ def read_timeseries(raw: RawSheet, inv: Inventory, ctx: ChainsContext) -> None:
         return
     points: dict[CellKey, dict[int, float]] = {}
     for number, row in _rows(raw, sheet):
-        chain_id = _text(_get(row, sheet, "chain_id"))
-        segment = _text(_get(row, sheet, "segment"))
+        chain_id = text_of(_get(row, sheet, "chain_id"))
+        segment = text_of(_get(row, sheet, "segment"))
         indicator = _indicator(ctx, _get(row, sheet, "indicator"), number, sheet)
         year = _year(ctx, _get(row, sheet, "year"), number, sheet, required=True)
         cell = _get(row, sheet, "value")
@@ -293,11 +293,11 @@ def read_trade(raw: RawSheet, ctx: ChainsContext) -> pd.DataFrame | None:
         return None
     records: dict[str, list[object]] = {c: [] for c in TRADE_COLUMNS}
     for number, row in _rows(raw, sheet):
-        product = _text(_get(row, sheet, "product"))
-        reporter = (_text(_get(row, sheet, "reporter")) or "").upper()
-        partner = (_text(_get(row, sheet, "partner")) or "").upper()
+        product = text_of(_get(row, sheet, "product"))
+        reporter = (text_of(_get(row, sheet, "reporter")) or "").upper()
+        partner = (text_of(_get(row, sheet, "partner")) or "").upper()
         flow_cell = _get(row, sheet, "flow")
-        flow = FLOWS.get(normalise(_text(flow_cell) or ""))
+        flow = FLOWS.get(normalise(text_of(flow_cell) or ""))
         year = _year(ctx, _get(row, sheet, "year"), number, sheet, required=True)
         value_cell = _get(row, sheet, "value")
         parsed = parse_numeric_column([value_cell], ctx.text_source)

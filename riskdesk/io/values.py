@@ -2,9 +2,10 @@
 
 Accepted: numbers; numbers stored as text; percent strings ("90%", "90 %", "９０％"); full-width
 digits; thousands separators ("1,234,567"); comma decimals where unambiguous ("0,5", "12,75");
-blanks, "—", "N/A", "无数据" and similar as missing. Refused (the cell becomes missing and a
-problem is recorded): other text, dates, booleans, inf, Excel error values, "1,234" (thousands or
-decimal?). NaN is read as missing with a warning.
+blanks, "—", "N/A", "无数据" and similar as missing; "1,234" is read as 1234 (the thousands
+reading of Chinese and English usage) and reported. Refused (the cell becomes missing and a
+problem is recorded): other text, dates, booleans, inf, Excel error values. NaN is read as
+missing with a warning.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class ParsedColumn:
     problems: list[CellProblem] = field(default_factory=list)
     text_numbers: list[int] = field(default_factory=list)
     percent_cells: list[int] = field(default_factory=list)
+    thousands_cells: list[int] = field(default_factory=list)  # "1,234": read as 1234
 
 
 def parse_numeric_column(cells: list[object], text_is_normal: bool = False) -> ParsedColumn:
@@ -143,8 +145,8 @@ def _parse_text(i: int, raw: str, parsed: ParsedColumn, text_is_normal: bool) ->
         if _THOUSANDS.match(text):
             lead = text.lstrip("+-").split(",", 1)[0]
             if text.count(",") == 1 and "." not in text and lead != "0":
-                parsed.problems.append(CellProblem(i, "ambiguous_separator", raw))
-                return
+                # "1,234" could be 1.234 elsewhere; Chinese and English usage make it 1234.
+                parsed.thousands_cells.append(i)
             text = text.replace(",", "")
         elif _COMMA_DECIMAL.match(text):
             text = text.replace(",", ".")
@@ -195,11 +197,6 @@ _PROBLEMS: dict[str, tuple[str, str, str]] = {
         "the cell holds an Excel error value (a failed formula); read as missing",
     ),
     "na_error": ("warning", "单元格是 #N/A，按缺失处理", "the cell holds #N/A; read as missing"),
-    "ambiguous_separator": (
-        "error",
-        "无法判断逗号是千位分隔符还是小数点；请写成 1234 或 1.234",
-        "cannot tell whether the comma separates thousands or decimals; write 1234 or 1.234",
-    ),
     "formula_no_value": (
         "error",
         "公式没有保存计算结果（文件未经 Excel 计算）；请在 Excel/WPS 中打开并保存",

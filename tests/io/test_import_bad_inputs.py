@@ -229,15 +229,21 @@ def test_row_without_chain_id(xlsx, taxonomy) -> None:
     assert inv.keys() == [("C2", None)]
 
 
-def test_ambiguous_thousands_or_decimal_comma(csv_file, taxonomy) -> None:
+def test_thousands_or_decimal_comma(csv_file, taxonomy) -> None:
     rows = [
         ["chain_id", "chain_name", "inventory_days", "import_dependence"],
         ["C1", "a", "1,234", "0,45"],
     ]
     inv = read_inventory(csv_file(rows), taxonomy)
-    item = only(inv.issues, "ambiguous_separator")
-    assert (item.row, item.column, item.value) == (2, "C inventory_days", "1,234")
-    assert inv.frame["import_dependence"].iloc[0] == 0.45
+    item = only(inv.issues, "thousands_separator")
+    assert (item.severity, item.row, item.column, item.value) == (
+        Severity.ASSUMPTION,
+        2,
+        "C inventory_days",
+        "1234",
+    )
+    assert inv.frame["inventory_days"].iloc[0] == 1234
+    assert inv.frame["import_dependence"].iloc[0] == 0.45  # "0,45": a decimal comma, unambiguous
 
 
 def test_shares_given_as_0_to_100_are_scaled_and_reported(xlsx, taxonomy) -> None:
@@ -367,3 +373,9 @@ def test_missing_file(tmp_path: Path, taxonomy) -> None:
     with pytest.raises(InventoryReadError) as err:
         read_inventory(tmp_path / "nope.xlsx", taxonomy)
     assert err.value.issue.code == "file_not_found"
+
+
+def test_na_error_cell_is_missing_with_a_warning(xlsx, taxonomy) -> None:
+    rows = [["chain_id", "chain_name", "supplier_count"], ["C1", "a", "#N/A"]]
+    item = only(read_inventory(xlsx({"chains": rows}), taxonomy).issues, "na_error")
+    assert (item.severity, item.row, item.value) == (Severity.WARNING, 2, "#N/A")

@@ -10,7 +10,7 @@ from import_files import HEADER
 
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Severity
-from riskdesk.io.inventory import read_inventory
+from riskdesk.io.inventory import read_inventory, read_trade_file
 
 
 def test_canonical_xlsx_reads_values_with_cell_provenance(xlsx, taxonomy) -> None:
@@ -149,3 +149,16 @@ def test_ttr_and_tts_give_a_computed_ratio(xlsx, taxonomy) -> None:
 def test_path_may_be_a_string(xlsx, taxonomy) -> None:
     path = xlsx({"chains": [HEADER, ["C01", "芯片", None, None, 0.5, 1]]})
     assert len(read_inventory(Path(str(path)), taxonomy)) == 1
+
+
+def test_trade_table_in_its_own_csv(csv_file, taxonomy) -> None:
+    path = csv_file([
+        ["产品", "报告国", "伙伴国", "年份", "流向", "贸易额(美元)"],
+        ["IC", "CHN", "KOR", "2022", "进口", "1,000"],
+        ["IC", "CHN", "WLD", "2022", "X", "2.5e3"],
+        ["IC", "CHN", "KOR", "2022", "进口", "lots"],
+    ], name="trade.csv")  # fmt: skip
+    table, issues = read_trade_file(path, taxonomy)
+    assert table[["partner", "flow", "value"]].values.tolist() == [
+        ["KOR", "import", 1000.0], ["WLD", "export", 2500.0]]  # fmt: skip
+    assert [(i.code, i.row, i.column) for i in issues] == [("bad_trade_row", 4, "F value")]

@@ -22,7 +22,7 @@ RATIO_INPUTS = {
     "tts_days": ["生存时间", "生存时间(天)", "tts", "time to survive", "time to survive (days)"],
 }
 _DROP = re.compile(r"[\s_\-·•]+")
-_UNIT = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
+_UNIT = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]*)[)\]]$", re.S)
 
 
 def normalise(text: object) -> str:

@@ -30,11 +30,11 @@ Cell = object
 Rows = list[list[Cell]]
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>', re.S
+    rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f[ >/](?:(?!</c>).)*?</c>', re.S
 )
 _HAS_VALUE = re.compile(rb"<v>[^<]")
 _ERROR_CELL = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S
+    rb'<c r="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S
 )
 _SHEET_TARGET = re.compile(rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship [^>]*Id="([^"]*)"[^>]*Target="([^"]*)"')

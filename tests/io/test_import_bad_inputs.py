@@ -379,3 +379,19 @@ def test_na_error_cell_is_missing_with_a_warning(xlsx, taxonomy) -> None:
     rows = [["chain_id", "chain_name", "supplier_count"], ["C1", "a", "#N/A"]]
     item = only(read_inventory(xlsx({"chains": rows}), taxonomy).issues, "na_error")
     assert (item.severity, item.row, item.value) == (Severity.WARNING, 2, "#N/A")
+
+
+def test_merged_cells_in_a_value_column_are_named(xlsx, taxonomy) -> None:
+    rows = [["chain_id", "chain_name", "supplier_count"], ["C1", "a", 3], ["C2", "b", None]]
+    inv = read_inventory(xlsx({"chains": rows}, merges={"chains": ["C2:C3"]}), taxonomy)
+    item = only(inv.issues, "merged_cells")
+    assert (item.severity, item.row, item.column) == (Severity.WARNING, 2, "C")
+    assert "C2:C3" in item.message_en
+    assert math.isnan(inv.frame["supplier_count"].iloc[1])  # not copied into a value column
+
+
+def test_header_with_line_break_and_unit(xlsx, taxonomy) -> None:
+    rows = [["产业链\n编号", "产业链名称 ", "对外依存度\n（%）"], ["C1", "a", 85]]
+    inv = read_inventory(xlsx({"chains": rows}), taxonomy)
+    assert inv.frame["import_dependence"].iloc[0] == 0.85
+    assert only(inv.issues, "percent_scale").column == "C 对外依存度\n（%）"

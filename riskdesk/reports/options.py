@@ -20,8 +20,11 @@ class ReportOptions(BaseModel):
     organisation: str = Field("", title="Organisation / 编制单位")
     author: str = Field("", title="Author / 编制人")
     date: dt.date | None = Field(None, title="Date / 日期", description="default: date of the run")
-    marking: str = Field(
-        "内部资料", title="Classification marking / 密级标注", description="printed on every page"
+    marking: str | None = Field(
+        None,
+        title="Classification marking / 密级标注",
+        description="printed on every page; default from the template (内部资料 / Internal); "
+        "'' prints none",
     )
     chains: list[str] | None = Field(
         None, title="Chains / 产业链", description="chain ids to include; default: all"
@@ -36,4 +39,8 @@ class ReportOptions(BaseModel):
         title="Chart images per chain up to N chains",
         description="larger selections draw per-chain charts as vector bars only (speed)",
     )
+
+    def marking_text(self, default: str) -> str:
+        return default if self.marking is None else self.marking
+
     top_risks: int = Field(10, ge=1, le=100, title="Top-risk chains listed / 重点链条数")

@@ -18,8 +18,10 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
     t = pdf.text
     o = pdf.options
     out: list[Flowable] = [Spacer(1, 18 * mm)]
-    if o.marking:
-        box = pdf.table([[Paragraph(_escape(o.marking), pdf.styles.marking)]], colWidths=[60 * mm])
+    if pdf.marking:
+        box = pdf.table(
+            [[Paragraph(_escape(pdf.marking), pdf.styles.marking)]], colWidths=[60 * mm]
+        )
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, MARKING_RED)]))
         box.hAlign = "CENTER"
         out += [box, Spacer(1, 30 * mm)]

@@ -198,6 +198,7 @@ class ReportPdf:
         self.taxonomy = taxonomy
         self.lang = options.lang
         self.text: ReportText = load_report_text(options.lang)
+        self.marking = options.marking_text(self.text.label("default_marking"))
         self.font = ensure_fonts(options.font_path)
         self.styles = Styles(self.font.pdf_name, options.lang)
         self.progress = progress
@@ -279,10 +280,10 @@ class ReportPdf:
             canv.setStrokeColor(RULE)
             canv.setLineWidth(0.5)
             canv.line(MARGIN_X, PAGE_H - 15 * mm, PAGE_W - MARGIN_X, PAGE_H - 15 * mm)
-        if self.options.marking:
+        if self.marking:
             canv.setFillColor(MARKING_RED)
             canv.setFont(font, 9)
-            canv.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 13 * mm, self.options.marking)
+            canv.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 13 * mm, self.marking)
         canv.setFont(font, 8)
         canv.setFillColor(MUTED)
         canv.setStrokeColor(RULE)

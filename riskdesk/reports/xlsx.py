@@ -198,8 +198,9 @@ class WorkbookExport:
             (t.label("software"), f"riskdesk {run.riskdesk_version}"),
             (t.label("chains_total"), str(len(self.chains))),
         ]
-        if self.options.marking:
-            meta.insert(0, ("", self.options.marking))
+        marking = self.options.marking_text(t.label("default_marking"))
+        if marking:
+            meta.insert(0, ("", marking))
         for k, v in meta:
             rows.append([cells.text(k), cells.text(v)])
         rows.append([])

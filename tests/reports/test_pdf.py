@@ -104,10 +104,23 @@ def test_page_numbers_outline_and_metadata(demo_pdfs: dict[str, Path]) -> None:
     assert dossier.metadata is not None and dossier.metadata.author == "张三"
 
 
-def test_marking_on_every_page(demo_pdfs: dict[str, Path]) -> None:
-    reader = PdfReader(demo_pdfs["dossier_zh"])
+@pytest.mark.parametrize(
+    ("name", "marking"), [("dossier_zh", "内部资料"), ("dossier_en", "Internal")]
+)
+def test_default_marking_on_every_page(demo_pdfs: dict[str, Path], name: str, marking: str) -> None:
+    reader = PdfReader(demo_pdfs[name])
     for page in reader.pages:
-        assert "内部资料" in page.extract_text()
+        assert marking in page.extract_text()
+
+
+def test_configured_marking_replaces_default(
+    demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    run, inventory = demo
+    options = ReportOptions(lang="zh", chains=[run.chains[1].chain_id], marking="秘密★1年")
+    path = write_pdf(run, tmp_path / "m.pdf", options, inventory=inventory, taxonomy=taxonomy)
+    pages = PdfReader(path).pages
+    assert all("秘密★1年" in p.extract_text() and "内部资料" not in p.extract_text() for p in pages)
 
 
 def test_same_input_gives_identical_bytes(

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from riskdesk.core.commands import Judgement
 from riskdesk.core.inventory import ChainKey, Inventory
@@ -28,7 +29,7 @@ from riskdesk.gui.qt import (
     Qt,
     translate,
 )
-from riskdesk.gui.workspace import result_for_key
+from riskdesk.gui.workspace import results_by_key
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # inventory row number
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -147,70 +148,19 @@ class InventoryTableModel(QAbstractTableModel):
         taxonomy: Taxonomy,
         lang: Lang,
     ) -> None:
+        self.show(prepare_rows(profile_snapshot(inventory), run, judgements, taxonomy, lang))
+
+    def show(self, rows: PreparedRows) -> None:
+        """Swap in rows prepared elsewhere (possibly in a worker): only a reset on the UI thread."""
         self.beginResetModel()
-        frame = inventory.frame
-        n = len(frame)
-        self._n = n
-        self.keys = fast_keys(inventory)
-        self._titles = [column_title(c.id, taxonomy, lang) for c in COLUMNS]
-        text = {
-            name: _text_column(frame[name].to_numpy(dtype=object))
-            for name in ("chain_id", "chain_name", "segment", "sector")
-        }
-        tech = [
-            tech_label(v, lang) if v else ""
-            for v in _text_column(frame["tech_category"].to_numpy(dtype=object))
-        ]
-        scores = {
-            t: np.full(n, np.nan)
-            for t in ("missing", "destroyed", "response", "exposure", "robustness")
-        }
-        outcome = [""] * n
-        level = [""] * n
-        if run is not None:
-            for i, key in enumerate(self.keys):
-                result = result_for_key(run, key)
-                if result is None:
-                    continue
-                for t in RiskType:
-                    value = result.type_scores.get(t)
-                    scores[t.value][i] = np.nan if value is None else value
-                scores["exposure"][i] = np.nan if result.exposure is None else result.exposure
-                if result.robustness is not None:
-                    scores["robustness"][i] = result.robustness.primary_stability
-                outcome[i] = str(result.primary_type)
-                lvl = result.primary_level
-                level[i] = "" if lvl is None else str(lvl)
-        status = [str(Status.DRAFT)] * n
-        for i, key in enumerate(self.keys):
-            judgement = judgements.get(key)
-            if judgement is None:
-                continue
-            status[i] = str(judgement.status.status)
-            if judgement.override is not None:
-                outcome[i] = str(judgement.override.outcome)
-        self._outcome = outcome
-        self._level = level
-        outcome_text = [taxonomy.label(o, lang) if o else MISSING_TEXT for o in outcome]
-        level_text = [level_label(v) if v else MISSING_TEXT for v in level]
-        status_text = [status_label(s) for s in status]
-        level_rank = {lv: i for i, lv in enumerate(RiskLevel)}
-        outcome_rank = {o: i for i, o in enumerate(Outcome)}
-        columns: dict[str, tuple[list[str], np.ndarray]] = {}
-        for name, values in text.items():
-            columns[name] = (values, np.array(values, dtype=object))
-        columns["tech_category"] = (tech, np.array(tech, dtype=object))
-        columns["outcome"] = (outcome_text, np.array([outcome_rank.get(o, -1) for o in outcome]))
-        columns["level"] = (level_text, np.array([level_rank.get(v, -1) for v in level]))
-        for name, arr in scores.items():
-            columns[name] = (
-                [fmt_score(v) for v in arr.tolist()],
-                np.where(np.isnan(arr), -1.0, arr),
-            )
-        columns["status"] = (status_text, np.array(status, dtype=object))
-        self._display = [columns[c.id][0] for c in COLUMNS]
-        self._sort_keys = [columns[c.id][1] for c in COLUMNS]
-        self._order = np.arange(n, dtype=np.int64)
+        self._n = rows.n
+        self.keys = rows.keys
+        self._titles = rows.titles
+        self._display = rows.display
+        self._sort_keys = rows.sort_keys
+        self._outcome = rows.outcome
+        self._level = rows.level
+        self._order = np.arange(rows.n, dtype=np.int64)
         self.endResetModel()
 
     # --- Qt model API -------------------------------------------------------------------------
@@ -294,6 +244,108 @@ class InventoryTableModel(QAbstractTableModel):
 
     def statuses(self) -> list[str]:
         return [str(s) for s in self._sort_keys[COLUMNS.index(Column("status"))].tolist()]
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """Display strings, sort keys and badges of every row — built once, off the UI thread if large."""
+
+    n: int
+    keys: list[ChainKey]
+    titles: list[str]
+    display: list[list[str]]
+    sort_keys: list[np.ndarray]
+    outcome: list[str]
+    level: list[str]
+
+
+PROFILE_COLUMNS = ("chain_id", "chain_name", "segment", "sector", "tech_category")
+
+
+def profile_snapshot(inventory: Inventory) -> pd.DataFrame:
+    """The few columns the table shows, copied so a worker can read them while edits go on."""
+    return inventory.frame[list(PROFILE_COLUMNS)].copy()
+
+
+def prepare_rows(
+    frame: pd.DataFrame,
+    run: AssessmentRun | None,
+    judgements: dict[ChainKey, Judgement],
+    taxonomy: Taxonomy,
+    lang: Lang,
+) -> PreparedRows:
+    n = len(frame)
+    ids = _text_column(frame["chain_id"].to_numpy(dtype=object))
+    segments = _text_column(frame["segment"].to_numpy(dtype=object))
+    keys: list[ChainKey] = [(i, s.strip() or None) for i, s in zip(ids, segments, strict=True)]
+    titles = [column_title(c.id, taxonomy, lang) for c in COLUMNS]
+    text = {
+        name: _text_column(frame[name].to_numpy(dtype=object))
+        for name in ("chain_id", "chain_name", "segment", "sector")
+    }
+    tech = [
+        tech_label(v, lang) if v else ""
+        for v in _text_column(frame["tech_category"].to_numpy(dtype=object))
+    ]
+    scores = {
+        t: np.full(n, np.nan)
+        for t in ("missing", "destroyed", "response", "exposure", "robustness")
+    }
+    outcome = [""] * n
+    level = [""] * n
+    if run is not None:
+        by_key = results_by_key(run)
+        for i, key in enumerate(keys):
+            result = by_key.get(key)
+            if result is None:
+                continue
+            for t in RiskType:
+                value = result.type_scores.get(t)
+                scores[t.value][i] = np.nan if value is None else value
+            scores["exposure"][i] = np.nan if result.exposure is None else result.exposure
+            if result.robustness is not None:
+                scores["robustness"][i] = result.robustness.primary_stability
+            outcome[i] = str(result.primary_type)
+            lvl = result.primary_level
+            level[i] = "" if lvl is None else str(lvl)
+    status = [str(Status.DRAFT)] * n
+    if judgements:
+        for i, key in enumerate(keys):
+            judgement = judgements.get(key)
+            if judgement is None:
+                continue
+            status[i] = str(judgement.status.status)
+            if judgement.override is not None:
+                outcome[i] = str(judgement.override.outcome)
+    outcome_labels = {o: taxonomy.label(o, lang) for o in set(outcome) if o}
+    level_labels = {v: level_label(v) for v in set(level) if v}
+    status_labels = {v: status_label(v) for v in set(status)}
+    outcome_text = [outcome_labels[o] if o else MISSING_TEXT for o in outcome]
+    level_text = [level_labels[v] if v else MISSING_TEXT for v in level]
+    status_text = [status_labels[v] for v in status]
+    level_rank = {lv: i for i, lv in enumerate(RiskLevel)}
+    outcome_rank = {o: i for i, o in enumerate(Outcome)}
+    columns: dict[str, tuple[list[str], np.ndarray]] = {}
+    for name, values in text.items():
+        columns[name] = (values, np.array(values, dtype=object))
+    columns["tech_category"] = (tech, np.array(tech, dtype=object))
+    columns["outcome"] = (outcome_text, np.array([outcome_rank.get(o, -1) for o in outcome]))
+    columns["level"] = (level_text, np.array([level_rank.get(v, -1) for v in level]))
+    for name, arr in scores.items():
+        columns[name] = (
+            [fmt_score(v) for v in arr.tolist()],
+            np.where(np.isnan(arr), -1.0, arr),
+        )
+    columns["status"] = (status_text, np.array(status, dtype=object))
+    return PreparedRows(
+        n=n,
+        keys=keys,
+        titles=titles,
+        display=[columns[c.id][0] for c in COLUMNS],
+        sort_keys=[columns[c.id][1] for c in COLUMNS],
+        outcome=outcome,
+        level=level,
+    )
 
 
 def fast_keys(inventory: Inventory) -> list[ChainKey]:

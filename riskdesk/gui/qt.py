@@ -6,6 +6,8 @@ version bump or a binding switch happen here.
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from typing import TypeVar
 
 from PySide6.QtCore import (
@@ -48,6 +50,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QShowEvent,
     QUndoCommand,
     QUndoStack,
 )
@@ -97,6 +100,24 @@ from PySide6.QtWidgets import (
 )
 
 translate = QCoreApplication.translate
+
+# PySide6 6.12 (abi3 wheel) returns None from void methods without taking a reference. On Python
+# 3.12+ None is immortal and nothing happens; on 3.11 every setText(), processEvents(), qWait()…
+# drops one reference, and once None's count reaches zero the interpreter aborts ("none_dealloc").
+# Measured here: 200 calls of QLabel.setText lower sys.getrefcount(None) by exactly 200, and a
+# busy processEvents() loop kills the process within seconds. Until PySide fixes it, give None a
+# reserve no session can use up (None is never freed anyway).
+NONE_REFCOUNT_RESERVE = 1 << 40
+
+
+def protect_none_refcount() -> None:
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return
+    if sys.getrefcount(None) < NONE_REFCOUNT_RESERVE:
+        ctypes.c_ssize_t.from_address(id(None)).value += NONE_REFCOUNT_RESERVE
+
+
+protect_none_refcount()
 _W = TypeVar("_W", bound=QObject)
 
 __all__ = [
@@ -155,6 +176,7 @@ __all__ = [
     "QRunnable",
     "QScrollArea",
     "QSettings",
+    "QShowEvent",
     "QSize",
     "QSortFilterProxyModel",
     "QSpinBox",
@@ -183,6 +205,7 @@ __all__ = [
     "Slot",
     "cell",
     "named",
+    "protect_none_refcount",
     "translate",
 ]
 

@@ -58,6 +58,16 @@ def result_for_key(run: AssessmentRun | None, key: ChainKey) -> ChainResult | No
     return None
 
 
+def results_by_key(run: AssessmentRun) -> dict[ChainKey, ChainResult]:
+    """Every chain and segment result by its key, for tables over many rows (one pass)."""
+    out: dict[ChainKey, ChainResult] = {}
+    for chain in run.chains:
+        out[(chain.chain_id, chain.segment)] = chain
+        for seg in chain.segments:
+            out[(seg.chain_id, seg.segment)] = seg
+    return out
+
+
 def run_engine(
     inventory: Inventory,
     taxonomy: Taxonomy,
@@ -90,6 +100,7 @@ class Workspace(QObject):
         self.taxonomy_profile = ""
         self.inventory: Inventory = Inventory(frame=Inventory.empty_frame(self.taxonomy))
         self.run: AssessmentRun | None = None
+        self._by_key: dict[ChainKey, ChainResult] | None = None
         self.judgements: dict[ChainKey, Judgement] = {}
         self.country_risk: object | None = None
         self.store: JudgementStore | None = None
@@ -121,6 +132,7 @@ class Workspace(QObject):
 
     def set_run(self, run: AssessmentRun | None) -> None:
         self.run = run
+        self._by_key = None
         self.results_changed.emit()
 
     def set_taxonomy(self, taxonomy: Taxonomy, profile: str = "") -> None:
@@ -133,7 +145,11 @@ class Workspace(QObject):
         self.chain_selected.emit(key)
 
     def result(self, key: ChainKey) -> ChainResult | None:
-        return result_for_key(self.run, key)
+        if self.run is None:
+            return None
+        if self._by_key is None:
+            self._by_key = results_by_key(self.run)
+        return self._by_key.get(key)
 
     def judgement(self, key: ChainKey) -> Judgement:
         return self.judgements.get(key) or Judgement()
@@ -383,6 +399,7 @@ def _replace_result(ws: Workspace, result: ChainResult) -> None:
     else:
         chains.append(result)
     ws.run = ws.run.model_copy(update={"chains": chains})
+    ws._by_key = None
 
 
 def now_utc() -> datetime:

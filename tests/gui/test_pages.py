@@ -19,6 +19,7 @@ from riskdesk.gui.worker import PROGRESS_DIALOG_DELAY_MS, BackgroundOp, active_o
 def test_report_export_runs_in_a_worker_with_progress(
     session: Session, qtbot: object, tmp_path: Path
 ) -> None:
+    session.window.show_page("reports")  # type: ignore[attr-defined]
     page = session.window.reports_page  # type: ignore[attr-defined]
     page.folder.setText(str(tmp_path / "out"))
     page.basename.setText("portfolio")
@@ -42,6 +43,7 @@ def test_report_export_runs_in_a_worker_with_progress(
 def test_report_export_can_be_cancelled_and_leaves_no_file(
     session: Session, qtbot: object, tmp_path: Path
 ) -> None:
+    session.window.show_page("reports")  # type: ignore[attr-defined]
     page = session.window.reports_page  # type: ignore[attr-defined]
     page.folder.setText(str(tmp_path / "out"))
     page.xlsx.setChecked(False)
@@ -56,6 +58,7 @@ def test_report_export_can_be_cancelled_and_leaves_no_file(
 
 
 def test_export_needs_a_chain(session: Session) -> None:
+    session.window.show_page("reports")  # type: ignore[attr-defined]
     page = session.window.reports_page  # type: ignore[attr-defined]
     page.none_button.click()
     assert page.export() is None

@@ -18,6 +18,7 @@ from riskdesk.gui.qt import (
     QEvent,
     QHBoxLayout,
     QLabel,
+    QShowEvent,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -102,10 +103,10 @@ class DashboardPage(QWidget):
         )
         self.reload()
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
             self._render()
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)
 
     def reload(self) -> None:
         """Charts are drawn when the page is visible (drawing hidden charts wastes the UI thread)."""

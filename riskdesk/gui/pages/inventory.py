@@ -10,7 +10,10 @@ from riskdesk.gui.inventory_model import (
     OUTCOME_ROLE,
     InventoryFilterProxy,
     InventoryTableModel,
+    PreparedRows,
     level_label,
+    prepare_rows,
+    profile_snapshot,
     status_label,
 )
 from riskdesk.gui.qt import (
@@ -38,7 +41,10 @@ from riskdesk.gui.qt import (
     named,
     translate,
 )
+from riskdesk.gui.worker import BackgroundOp
 from riskdesk.gui.workspace import Workspace
+
+SYNC_ROWS = 2000  # above this, rows are prepared in a worker so the window never freezes
 
 
 class OutcomeBadgeDelegate(QStyledItemDelegate):
@@ -88,6 +94,8 @@ class InventoryPage(QWidget):
         self.setObjectName("inventoryPage")
         self.ws = workspace
         self._lang_fn = lang_fn
+        self._generation = 0
+        self._prepare_op: BackgroundOp | None = None
         self.model = InventoryTableModel(self)
         self.proxy = InventoryFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -195,9 +203,28 @@ class InventoryPage(QWidget):
     # --- data -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        selected = self.selected_keys()
+        """Rebuild the rows: inline for a small inventory, in a worker for a large one."""
         ws = self.ws
-        self.model.load(ws.inventory, ws.run, ws.judgements, ws.taxonomy, self.lang())
+        snapshot = profile_snapshot(ws.inventory)
+        args = (snapshot, ws.run, dict(ws.judgements), ws.taxonomy, self.lang())
+        self._generation += 1
+        generation = self._generation
+        if len(snapshot) <= SYNC_ROWS:
+            self._show(prepare_rows(*args), generation)
+            return
+        if self._prepare_op is not None:
+            self._prepare_op.cancel()
+        op = BackgroundOp(self, lambda _p, _c: prepare_rows(*args))
+        op.on_success(lambda rows: self._show(rows, generation))
+        self._prepare_op = op
+        op.run(show_dialog=False)
+
+    def _show(self, rows: PreparedRows, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        self._prepare_op = None
+        selected = self.selected_keys()
+        self.model.show(rows)
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() < len(COLUMNS) and header.isSortIndicatorShown():
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -208,7 +235,7 @@ class InventoryPage(QWidget):
         self.empty_label.setVisible(self.model.rowCount() == 0)
 
     def _resize_columns(self) -> None:
-        if self.model.rowCount() <= 2000:
+        if self.model.rowCount() <= SYNC_ROWS:
             self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):

@@ -25,6 +25,7 @@ from riskdesk.gui.qt import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QShowEvent,
     Qt,
     QUrl,
     QVBoxLayout,
@@ -179,7 +180,8 @@ class ReportsPage(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addLayout(right, 1)
-        workspace.results_changed.connect(self._load_chains)
+        workspace.results_changed.connect(self._results_changed)
+        self._stale = True
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -212,9 +214,20 @@ class ReportsPage(QWidget):
         self.export_button.setText(translate("Reports", "Export"))
         self.cancel_button.setText(translate("Reports", "Cancel"))
         self.language.setCurrentIndex(self.language.findData(self.lang()))
-        self._load_chains()
+        self._results_changed()
+
+    def _results_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._load_chains()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._load_chains()
+        super().showEvent(event)
 
     def _load_chains(self) -> None:
+        self._stale = False
         checked = self.selected_chains()
         self.chains.clear()
         run = self.ws.run

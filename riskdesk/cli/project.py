@@ -253,11 +253,8 @@ def store_assessment(
     """
     round_name = round_name or default_round(inventory, run)
     try:
-        if project_path.exists():
-            project = Project.open(project_path, user)
-        else:
-            project = Project.create(project_path, user)
-        with project:
+        opener = Project.open if project_path.exists() else Project.create
+        with opener(project_path, user) as project:
             project.import_inventory(inventory, round_name, taxonomy)
             return project.save_run(run, round_name, taxonomy)
     except ProjectError as exc:

@@ -44,6 +44,23 @@ class FieldChange(BaseModel):
     new: str | None
 
 
+class ResultDigest(BaseModel):
+    """What a diff compares of a stored result (cheap to read from a store without parsing the
+    whole ChainResult)."""
+
+    primary_type: str
+    strategy: str
+    type_scores: dict[str, float | None]
+
+    @classmethod
+    def of(cls, result: ChainResult) -> ResultDigest:
+        return cls(
+            primary_type=result.primary_type.value,
+            strategy=result.strategy,
+            type_scores={t.value: s for t, s in result.type_scores.items()},
+        )
+
+
 class ChainDiff(BaseModel):
     chain_id: str
     segment: str | None = None
@@ -125,8 +142,8 @@ def diff_chain(
     key: ChainKey,
     values_a: Mapping[str, float | None] | None,
     values_b: Mapping[str, float | None] | None,
-    result_a: ChainResult | None,
-    result_b: ChainResult | None,
+    result_a: ChainResult | ResultDigest | None,
+    result_b: ChainResult | ResultDigest | None,
 ) -> ChainDiff:
     """Compare one chain across two rounds. `values_x is None` = the chain is absent there."""
     chain_id, segment = key
@@ -144,16 +161,16 @@ def diff_chain(
     # Results are compared only when both rounds assessed the chain: a round not yet assessed
     # has no scores to differ (`assessed` says which side lacks a result).
     if result_a is not None and result_b is not None:
+        a = result_a if isinstance(result_a, ResultDigest) else ResultDigest.of(result_a)
+        b = result_b if isinstance(result_b, ResultDigest) else ResultDigest.of(result_b)
         for t in RiskType:
-            old_score, new_score = result_a.type_scores.get(t), result_b.type_scores.get(t)
+            old_score, new_score = a.type_scores.get(t.value), b.type_scores.get(t.value)
             if not _same(old_score, new_score):
                 score_changes.append(ScoreChange(type=t, old=old_score, new=new_score))
-        if result_a.primary_type != result_b.primary_type:
-            classification = FieldChange(
-                old=result_a.primary_type.value, new=result_b.primary_type.value
-            )
-        if result_a.strategy != result_b.strategy:
-            strategy = FieldChange(old=result_a.strategy, new=result_b.strategy)
+        if a.primary_type != b.primary_type:
+            classification = FieldChange(old=a.primary_type, new=b.primary_type)
+        if a.strategy != b.strategy:
+            strategy = FieldChange(old=a.strategy, new=b.strategy)
     if values_a is None:
         change: Literal["added", "removed", "changed", "unchanged"] = "added"
     elif values_b is None:
@@ -180,8 +197,8 @@ def diff_rounds(
     *,
     values_a: Mapping[ChainKey, Mapping[str, float | None]],
     values_b: Mapping[ChainKey, Mapping[str, float | None]],
-    results_a: Mapping[ChainKey, ChainResult],
-    results_b: Mapping[ChainKey, ChainResult],
+    results_a: Mapping[ChainKey, ChainResult | ResultDigest],
+    results_b: Mapping[ChainKey, ChainResult | ResultDigest],
 ) -> RoundDiff:
     """Per chain (every chain of either round, in a stable order): what changed from a to b.
 

@@ -54,12 +54,13 @@ for i in range(start, start + 100000):
         print("run", i, flush=True)
 """
 
-KILLS = 20
+KILLS = 16
 
 
 def _collect(stream: object, lines: list[str]) -> None:
     for line in stream:  # type: ignore[attr-defined]
-        lines.append(line.strip())  # noqa: PERF401 - the main thread watches it grow
+        if line.endswith("\n"):  # a line cut short by the kill acknowledges nothing
+            lines.append(line.strip())  # noqa: PERF401 - the main thread watches it grow
 
 
 def test_sigkill_during_writes_never_loses_committed_work(tmp_path: Path,

@@ -39,9 +39,10 @@ from riskdesk.core.commands import (
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import IndicatorValue, InputSource, Lang, Outcome, Provenance, Status
 from riskdesk.core.results import AssessmentRun, ChainResult
-from riskdesk.core.rounds import RoundDiff, diff_rounds
+from riskdesk.core.rounds import ResultDigest, RoundDiff, diff_rounds
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 from riskdesk.io.project.audit import AuditEntry, AuditVerification, to_json
+from riskdesk.io.project.bulk import build_inventory, chains_of, value_rows
 from riskdesk.io.project.errors import ProjectError, ReadOnlyProjectError
 from riskdesk.io.project.lock import LockHolder, ProjectLock
 from riskdesk.io.project.schema import (
@@ -434,16 +435,8 @@ class Project:
         self._writable()
         taxonomy = taxonomy or default_taxonomy()
         keep = self.store.expert_cells(round) if round in self.round_names() else set()
-        rows = []
-        chains = []
-        for i in range(len(inventory)):
-            chain = inventory.chain(i)
-            chains.append(chain)
-            rows += [
-                (chain.chain_id, chain.segment, v)
-                for v in inventory.indicator_values(i, taxonomy)
-                if (chain.chain_id, chain.segment, v.indicator) not in keep
-            ]
+        chains = chains_of(inventory)
+        rows = value_rows(inventory, taxonomy, chains, keep)
         source = inventory.source
         with self.store.transaction():
             if round not in self.round_names():
@@ -451,9 +444,8 @@ class Project:
                                                created_by=self.user))
             if source is not None:
                 self.store.set_round_input(round, source.path, source.sha256)
-            for chain in chains:
-                self.store.put_chain(round, chain)
-            self.store.put_values(round, rows)
+            self.store.put_chains(round, chains)
+            self.store.put_value_rows(round, rows)
             summary = ImportSummary(round=round, chains=len(chains), values=len(rows),
                                     kept_analyst_values=len(keep))
             self.store.append_audit(self._entry(
@@ -470,9 +462,9 @@ class Project:
         source = None
         if info.input_path and info.input_sha256:
             source = InputSource(path=info.input_path, sha256=info.input_sha256)
-        return Inventory.from_records(
-            taxonomy or default_taxonomy(), self.store.chains(round), self.store.values(round),
-            source=source,
+        return build_inventory(
+            taxonomy or default_taxonomy(), self.store.chains(round), self.store.located_value_rows(round),
+            source,
         )
 
     def save_run(self, run: AssessmentRun, round: str, taxonomy: Taxonomy | None = None) -> int:
@@ -557,21 +549,15 @@ class Project:
             self._require_round(r)
         return diff_rounds(
             from_round, to_round,
-            values_a=self._value_table(from_round), values_b=self._value_table(to_round),
-            results_a=self._result_table(from_round), results_b=self._result_table(to_round),
+            values_a=self.store.value_table(from_round),
+            values_b=self.store.value_table(to_round),
+            results_a=self._result_table(from_round),
+            results_b=self._result_table(to_round),
         )
 
-    def _value_table(self, round: str) -> dict[tuple[str, str | None], dict[str, float | None]]:
-        table: dict[tuple[str, str | None], dict[str, float | None]] = {
-            (c.chain_id, c.segment): {} for c in self.store.chains(round)
-        }
-        for cid, seg, v in self.store.values(round):
-            table.setdefault((cid, seg), {})[v.indicator] = v.value
-        return table
-
-    def _result_table(self, round: str) -> dict[tuple[str, str | None], ChainResult]:
-        run = self.latest_run(round)
-        return {c.key: c for c in run.chains} if run else {}
+    def _result_table(self, round: str) -> dict[tuple[str, str | None], ResultDigest]:
+        runs = self.store.runs(round)
+        return self.store.run_digests(runs[-1].id) if runs else {}
 
     # --- autosaved drafts (recovery) -------------------------------------------------------
 

@@ -28,11 +28,14 @@ from riskdesk.core.commands import (
 )
 from riskdesk.core.models import Chain, IndicatorValue, Provenance, Status
 from riskdesk.core.results import ChainResult
+from riskdesk.core.rounds import ResultDigest
 from riskdesk.io.project import audit
 from riskdesk.io.project.audit import AuditEntry, AuditVerification
+from riskdesk.io.project.bulk import LocatedValue, RawValue
 from riskdesk.io.project.errors import ProjectError
 
 ValueRow = tuple[str, str | None, IndicatorValue]
+ChainKey = tuple[str, str | None]
 
 
 class RoundInfo(BaseModel):
@@ -81,10 +84,15 @@ class ProjectStore(Protocol):
     def chains(self, round: str) -> list[Chain]: ...
     def has_chain(self, ref: ChainRef, *, exact: bool = False) -> bool: ...
     def put_chain(self, round: str, chain: Chain) -> None: ...
+    def put_chains(self, round: str, chains: list[Chain]) -> None: ...
     def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None: ...
     def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None: ...
     def put_values(self, round: str, rows: list[ValueRow]) -> None: ...
     def values(self, round: str) -> list[ValueRow]: ...
+    def put_value_rows(self, round: str, rows: list[RawValue]) -> None: ...
+    def value_rows(self, round: str) -> list[RawValue]: ...
+    def located_value_rows(self, round: str) -> list[LocatedValue]: ...
+    def value_table(self, round: str) -> dict[ChainKey, dict[str, float | None]]: ...
     def expert_cells(self, round: str) -> set[tuple[str, str | None, str]]: ...
     def get_judgement(self, ref: ChainRef) -> Judgement: ...
     def put_judgement(self, ref: ChainRef, judgement: Judgement) -> None: ...
@@ -95,6 +103,7 @@ class ProjectStore(Protocol):
     def runs(self, round: str | None = None) -> list[RunInfo]: ...
     def run_header(self, run_id: int) -> dict[str, object]: ...
     def run_results(self, run_id: int) -> list[ChainResult]: ...
+    def run_digests(self, run_id: int) -> dict[ChainKey, ResultDigest]: ...
     def chain_results(self, chain_id: str) -> list[tuple[RunInfo, ChainResult]]: ...
     def put_draft(self, draft: Draft) -> None: ...
     def drafts(self) -> list[Draft]: ...
@@ -269,7 +278,85 @@ class SqliteStore:
             (round, chain.chain_id, seg, position, _dump(chain)),
         )
 
+    def put_chains(self, round: str, chains: list[Chain]) -> None:
+        """Insert or update many chains; new ones go after the round's existing chains."""
+        existing = dict(self.conn.execute(
+            "SELECT chain_id || char(0) || segment, position FROM chains WHERE round = ?",
+            (round,),
+        ).fetchall())
+        next_position = max(existing.values(), default=-1) + 1
+        rows = []
+        for chain in chains:
+            key = f"{chain.chain_id}\0{_seg(chain.segment)}"
+            position = existing.get(key)
+            if position is None:
+                position = existing[key] = next_position
+                next_position += 1
+            rows.append((round, chain.chain_id, _seg(chain.segment), position, _dump(chain)))
+        self.conn.executemany(
+            "INSERT INTO chains(round, chain_id, segment, position, profile) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(round, chain_id, segment) DO UPDATE SET profile = excluded.profile, "
+            "carried_over = 0",
+            rows,
+        )
+
     # --- indicator values -----------------------------------------------------------------
+
+    def put_value_rows(self, round: str, rows: list[RawValue]) -> None:
+        self.conn.executemany(
+            "INSERT INTO indicator_values(round, chain_id, segment, indicator, value, unit, year, "
+            "provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(round, chain_id, segment, indicator) DO UPDATE SET "
+            "value = excluded.value, unit = excluded.unit, year = excluded.year, "
+            "provenance = excluded.provenance, carried_over = 0",
+            [(round, *row) for row in rows],
+        )
+
+    def value_rows(self, round: str) -> list[RawValue]:
+        return [
+            (str(c), str(s), str(i), v, u, y, str(p))
+            for c, s, i, v, u, y, p in self.conn.execute(
+                "SELECT chain_id, segment, indicator, value, unit, year, provenance "
+                "FROM indicator_values WHERE round = ?",
+                (round,),
+            )
+        ]
+
+    def located_value_rows(self, round: str) -> list[LocatedValue]:
+        """Values with plain imported locations split out by SQLite, so rebuilding a large
+        inventory needs no JSON parsing or model per cell."""
+        return self.conn.execute(
+            "SELECT chain_id, segment, indicator, value, year, "
+            "json_extract(provenance, '$.file'), json_extract(provenance, '$.sheet'), "
+            "json_extract(provenance, '$.cell'), NULL FROM indicator_values "
+            "WHERE round = ?1 AND json_extract(provenance, '$.kind') = 'imported' "
+            "AND NOT coalesce(json_extract(provenance, '$.illustrative'), 0) "
+            "AND json_remove(provenance, '$.kind', '$.file', '$.sheet', '$.cell', "
+            "'$.illustrative') = '{}' "
+            "UNION ALL SELECT chain_id, segment, indicator, value, year, NULL, NULL, NULL, "
+            "provenance FROM indicator_values WHERE round = ?1 AND NOT ("
+            "json_extract(provenance, '$.kind') = 'imported' "
+            "AND NOT coalesce(json_extract(provenance, '$.illustrative'), 0) "
+            "AND json_remove(provenance, '$.kind', '$.file', '$.sheet', '$.cell', "
+            "'$.illustrative') = '{}')",
+            (round,),
+        ).fetchall()
+
+    def value_table(self, round: str) -> dict[ChainKey, dict[str, float | None]]:
+        """Every chain of the round with its numeric values (what a diff compares)."""
+        table: dict[ChainKey, dict[str, float | None]] = {
+            (str(c), _unseg(str(s))): {}
+            for c, s in self.conn.execute(
+                "SELECT chain_id, segment FROM chains WHERE round = ?", (round,)
+            )
+        }
+        for c, s, i, v in self.conn.execute(
+            "SELECT chain_id, segment, indicator, value FROM indicator_values WHERE round = ?",
+            (round,),
+        ):
+            table.setdefault((str(c), _unseg(str(s))), {})[str(i)] = v
+        return table
 
     def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None:
         row = self.conn.execute(
@@ -424,6 +511,20 @@ class SqliteStore:
             ],
         )
         return run_id
+
+    def run_digests(self, run_id: int) -> dict[ChainKey, ResultDigest]:
+        rows = self.conn.execute(
+            "SELECT chain_id, segment, json_extract(result, '$.primary_type'), "
+            "json_extract(result, '$.strategy'), json_extract(result, '$.type_scores') "
+            "FROM assessments WHERE run_id = ?",
+            (run_id,),
+        ).fetchall()
+        return {
+            (str(c), _unseg(str(s))): ResultDigest(
+                primary_type=p, strategy=st, type_scores=json.loads(scores)
+            )
+            for c, s, p, st, scores in rows
+        }
 
     _RUN_COLS = ("runs.id, runs.round, taxonomy_sha256, input_sha256, assessed_at, "
                  "riskdesk_version, stored_by, stored_at, "

@@ -11,7 +11,7 @@ import pytest
 from riskdesk.cli.main import main
 from riskdesk.cli.project import store_assessment
 from riskdesk.core.assess import assess_inventory
-from riskdesk.core.models import Outcome
+from riskdesk.core.models import Outcome, file_sha256
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.inventory import read_inventory
 from riskdesk.io.project import Project
@@ -98,6 +98,7 @@ def test_history_works_while_another_instance_has_the_project_open(
 def test_assess_into_a_project_then_export_with_the_stored_taxonomy(
     tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    before = file_sha256(DEMO)
     inventory = read_inventory(DEMO, taxonomy)
     run = assess_inventory(inventory, taxonomy, robustness=False)
     path = tmp_path / "demo.rdproj"
@@ -118,6 +119,7 @@ def test_assess_into_a_project_then_export_with_the_stored_taxonomy(
     text = "".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
     assert "请结合出口管制清单复核" in text.replace("\n", "")
     capsys.readouterr()
+    assert file_sha256(DEMO) == before  # the input spreadsheet is never modified
 
 
 def test_export_without_a_run_says_so(tmp_path: Path, taxonomy: Taxonomy,

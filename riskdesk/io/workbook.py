@@ -68,6 +68,8 @@ class RawBook:
         assert self._workbook is not None
         assert name is not None
         part = self._formula_parts.get(name)
+        if part is not None and not part.endswith(".xml"):
+            part = None  # xlsb keeps cells in binary records; there is no XML to scan
         # The scan for hidden cells inflates the sheet's XML; zlib releases the GIL, so it runs
         # beside calamine's parse instead of after it.
         with ThreadPoolExecutor(max_workers=1) as pool:

@@ -133,6 +133,9 @@ def exposure_figure(
                 ax.text(0.01, k, _t("missing", lang), va="center", color="#7f8c8d", fontsize=7.5)
                 continue
             ax.barh(k, res.risk, color=TYPE_COLOURS[EXPOSURE], alpha=0.8, height=0.6)
+            ax.text(
+                min(res.risk + 0.01, 0.92), k, f"{res.risk:.2f}", va="center", fontsize=7, color=INK
+            )
         if result.exposure is not None:
             ax.axvline(result.exposure, color=INK, linewidth=1.4)
             ax.text(

@@ -13,7 +13,7 @@ from riskdesk.core.taxonomy import EXPOSURE, Taxonomy
 from riskdesk.reports.templates import ReportText
 
 ROW_H = 13.0
-LABEL_W = 0.42
+LABEL_W = 0.38
 BAR_GAP = 6.0
 
 
@@ -41,7 +41,7 @@ class ScoreBars(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     def draw(self) -> None:
         c = self.canv
         label_w = self.width * LABEL_W
-        bar_w = self.width * 0.30
+        bar_w = self.width * 0.27
         x0 = label_w + BAR_GAP
         top = self.height - 4
         grid = colors.HexColor("#d5d8dc")
@@ -74,7 +74,8 @@ class ScoreBars(Flowable):  # type: ignore[misc]  # reportlab has no type hints
                     c.rect(x0, y, max(bar_w * score, 0.8), ROW_H - 4, stroke=1, fill=1)
             c.setFillColor(ink if ok else muted)
             c.setFont(self.font, 6.8)
-            c.drawString(x0 + bar_w + 6, y + 2, note)
+            note_x = x0 + bar_w + 6
+            c.drawString(note_x, y + 2, _fit(note, self.width - note_x, 6.8))
             if i == n_types - 1:
                 c.setDash([])
                 c.setStrokeColor(colors.HexColor("#aab7b8"))
@@ -99,7 +100,7 @@ def _rows(
         if ds is None or ds.score is None:
             rows.append((label, None, colour, False, text.label("missing")))
             continue
-        note = f"{ds.score:.2f}  {text.label('coverage')} {ds.coverage:.0%}"
+        note = f"{ds.score:.2f} ({text.label('coverage')} {ds.coverage:.0%})"
         if not ds.sufficient:
             note += " · " + taxonomy.label("insufficient_evidence", lang)
         rows.append((label, ds.score, colour, ds.sufficient, note))

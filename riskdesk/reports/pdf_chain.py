@@ -21,7 +21,7 @@ from riskdesk.charts import (
     trend_figure,
 )
 from riskdesk.core.inventory import Inventory, SeriesPoint
-from riskdesk.core.models import Lang
+from riskdesk.core.models import Lang, RiskType
 from riskdesk.core.results import ChainResult, IndicatorResult
 from riskdesk.core.taxonomy import Indicator, Taxonomy
 from riskdesk.reports.drawings import ScoreBars
@@ -173,7 +173,12 @@ class ChainSection:
             (t.label("primary_type"), self.outcome_label(r)),
             (t.label("types"), types or t.label("not_applicable")),
             (t.label("level"), t.level(level)),
-            (t.label("score"), format_score(r.primary_score, t)),
+            (
+                t.label("score"),
+                format_score(r.primary_score, t)
+                if r.primary_type.value in {t.value for t in RiskType}
+                else t.label("not_applicable"),
+            ),
             (t.label("strategy"), self.strategy_line(r)),
             (t.label("drivers"), self.drivers_text(r)),
             (t.label("robustness"), self.robustness_text(r)),

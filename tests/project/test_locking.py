@@ -69,3 +69,15 @@ def test_clean_close_leaves_no_recovery_notice(tmp_path: Path) -> None:
     Project.create(path, user="a").close()
     with Project.open(path, user="a") as p:
         assert p.recovery is None
+
+
+def test_a_confirmed_take_over_breaks_a_foreign_lock(tmp_path: Path) -> None:
+    path = tmp_path / "p.rdproj"
+    Project.create(path, user="a").close()
+    lock_path(path).write_text(json.dumps({
+        "pid": 1, "host": "crashed-laptop", "user": "c", "opened_at": "2026-01-01T00:00:00+00:00",
+    }))
+    with Project.open(path, user="a", take_over_lock=True) as p:
+        assert p.recovery is not None
+        assert "crashed-laptop" in p.recovery.previous_session
+    assert not lock_path(path).exists()

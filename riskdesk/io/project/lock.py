@@ -13,10 +13,11 @@ import contextlib
 import json
 import os
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskdesk.io.project.errors import ProjectLockedError
+from riskdesk.io.project.errors import ProjectError, ProjectLockedError
 from riskdesk.io.project.schema import now_iso
 
 
@@ -38,6 +39,8 @@ def lock_path(project: Path) -> Path:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
+    if sys.platform == "win32":
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -45,6 +48,25 @@ def _pid_alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True  # exists but not ours, or a platform where we cannot tell: assume alive
     return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    # os.kill(pid, 0) would send CTRL_C_EVENT on Windows; ask the kernel instead.
+    import ctypes
+
+    if sys.platform != "win32":
+        raise RuntimeError("Windows only")
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return bool(kernel32.GetLastError() == 5)  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def read_holder(path: Path) -> LockHolder | None:
@@ -66,7 +88,9 @@ class ProjectLock:
         self.stale_taken_over: LockHolder | None = None
         self._held = False
 
-    def acquire(self) -> None:
+    def acquire(self, *, take_over: bool = False) -> None:
+        """Take the lock. `take_over` breaks a lock the user confirmed is left over (e.g. the
+        machine named in it crashed); the previous holder is then reported like a crash."""
         me = LockHolder(os.getpid(), socket.gethostname(), self.user, now_iso())
         payload = json.dumps(me.__dict__, ensure_ascii=False).encode("utf-8")
         for _attempt in range(3):
@@ -74,13 +98,21 @@ class ProjectLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = read_holder(self.path)
-                if holder is not None and (holder.host != me.host or _pid_alive(holder.pid)):
+                alive = holder is not None and (holder.host != me.host or _pid_alive(holder.pid))
+                if alive and not take_over:
+                    assert holder is not None
                     raise ProjectLockedError(str(self.project), holder.describe()) from None
                 # Stale (its process is gone) or unreadable (died while writing it): take over.
                 self.stale_taken_over = holder or LockHolder(0, me.host, "?", "?")
                 with contextlib.suppress(FileNotFoundError):
                     self.path.unlink()
                 continue
+            except OSError as exc:
+                raise ProjectError(
+                    f"cannot write next to {self.project} ({exc.strerror or exc}); "
+                    "open the project read-only",
+                    f"无法在 {self.project} 所在目录写入（{exc.strerror or exc}）；请以只读方式打开",
+                ) from None
             try:
                 os.write(fd, payload)
                 os.fsync(fd)

@@ -38,7 +38,7 @@ from riskdesk.core.commands import (
 )
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import IndicatorValue, InputSource, Lang, Outcome, Provenance, Status
-from riskdesk.core.results import AssessmentRun, ChainResult
+from riskdesk.core.results import AssessmentRun
 from riskdesk.core.rounds import ResultDigest, RoundDiff, diff_rounds
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 from riskdesk.io.project.audit import AuditEntry, AuditVerification, to_json
@@ -164,8 +164,10 @@ class Project:
         return cls(path, store, user, read_only=False, lock=lock)
 
     @classmethod
-    def open(cls, path: Path | str, user: str | None = None, *, read_only: bool = False) -> Project:
-        """Open for writing (takes the lock; migrates an older file after a backup) or read-only."""
+    def open(cls, path: Path | str, user: str | None = None, *, read_only: bool = False,
+             take_over_lock: bool = False) -> Project:
+        """Open for writing (takes the lock; migrates an older file after a backup) or read-only.
+        `take_over_lock` only after the user confirmed the other instance is gone."""
         path = Path(path)
         user = user or default_user()
         if not path.is_file():
@@ -187,7 +189,7 @@ class Project:
                 )
             return cls(path, SqliteStore(ro_conn), user, read_only=True, lock=None)
         lock = ProjectLock(path, user)
-        lock.acquire()
+        lock.acquire(take_over=take_over_lock)
         conn: sqlite3.Connection | None = None
         try:
             conn = connect(path, wal=False)  # the backup must be the file exactly as it was
@@ -479,8 +481,8 @@ class Project:
             )
         canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True,
                                ensure_ascii=False)
-        previous = self.latest_run(round)
-        before = {c.key: c for c in previous.chains} if previous else {}
+        runs = self.store.runs(round)
+        before = self.store.run_digests(runs[-1].id) if runs else {}
         header = run.model_dump(mode="json", exclude={"chains"})
         with self.store.transaction():
             self.store.put_taxonomy(taxonomy.sha256, taxonomy.name, canonical, now_iso())
@@ -492,7 +494,7 @@ class Project:
             ))
             for result in run.chains:
                 old = before.get(result.key)
-                now = _verdict(result)
+                now = _verdict(ResultDigest.of(result))
                 if old is not None and _verdict(old) == now:
                     continue
                 ref = ChainRef(round=round, chain_id=result.chain_id, segment=result.segment)
@@ -578,8 +580,8 @@ class Project:
             self.store.delete_draft(key)
 
 
-def _verdict(result: ChainResult) -> dict[str, str]:
-    return {"primary_type": result.primary_type.value, "strategy": result.strategy}
+def _verdict(result: ResultDigest) -> dict[str, str]:
+    return {"primary_type": result.primary_type, "strategy": result.strategy}
 
 
 class DraftAutosaver:

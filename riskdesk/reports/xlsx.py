@@ -167,7 +167,9 @@ class WorkbookExport:
                     rows = rows_by_part.get(info.filename)
                     if rows is not None:
                         data = rows.splice(data)
-                    dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                    # A fixed entry time: the same run gives the same bytes.
+                    entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                    dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
 
     def label(self, key: str) -> str:
         return self.tax.label(key, self.lang)

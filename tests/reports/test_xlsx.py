@@ -188,3 +188,38 @@ def test_libreoffice_opens_the_workbook(workbook_zh: Path, tmp_path: Path) -> No
     text = "".join(p.read_text(encoding="utf-8") for p in csvs)
     assert "评估记录" in "".join(p.name for p in csvs) or "AERO-ENG" in text
     assert "航空发动机" in text
+
+
+def test_same_run_gives_identical_workbook(
+    demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    run, inventory = demo
+    a = write_xlsx(
+        run, tmp_path / "a.xlsx", ReportOptions(), inventory=inventory, taxonomy=taxonomy
+    )
+    b = write_xlsx(
+        run, tmp_path / "b.xlsx", ReportOptions(), inventory=inventory, taxonomy=taxonomy
+    )
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_cancelled_export_keeps_the_old_workbook(
+    demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    run, inventory = demo
+    target = tmp_path / "book.xlsx"
+    target.write_bytes(b"old workbook")
+    calls = {"n": 0}
+
+    def cancel() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 7  # after building the sheets, before the file is complete
+
+    from riskdesk.core.progress import Cancelled
+
+    with pytest.raises(Cancelled):
+        write_xlsx(
+            run, target, ReportOptions(), inventory=inventory, taxonomy=taxonomy, cancel=cancel
+        )
+    assert target.read_bytes() == b"old workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]

@@ -249,28 +249,18 @@ def _decode(
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
-    utf8_rows, other_rows = [], []
+    utf8_rows: list[int] = []
+    other_rows: list[int] = []
     for number, line in enumerate(lines, start=1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8_rows.append(number)
-        except UnicodeDecodeError:
-            other_rows.append(number)
-    best = from_bytes(data[:200_000]).best()
-    detected = (best.encoding if best is not None else "gb18030").lower()
-    if detected.replace("_", "").replace("-", "") in {e.replace("-", "") for e in GB_FAMILY} or (
-        best is None
-    ):
-        detected = "gb18030"  # a superset of GBK/GB2312: whatever WPS wrote decodes the same
+        if not line.isascii():
+            (utf8_rows if _is_utf8_text(line) else other_rows).append(number)
+    detected = _detect_encoding(data[:200_000])
     if utf8_rows and other_rows:
-        decoded = []
-        for line in lines:
-            try:
-                decoded.append(line.decode("utf-8"))
-            except UnicodeDecodeError:
-                decoded.append(line.decode(detected, "replace"))
+        utf8 = set(utf8_rows)
+        decoded = [
+            line.decode("utf-8") if n in utf8 else line.decode(detected, "replace")
+            for n, line in enumerate(lines, start=1)
+        ]
         issues.append(
             issue(
                 Severity.WARNING,
@@ -301,6 +291,39 @@ def _decode(
             )
         )
         return data.decode(detected if detected else "gb18030", "replace"), detected
+
+
+def _detect_encoding(sample: bytes) -> str:
+    """charset-normalizer's guess, preferring the GB family when it reads the bytes as well.
+
+    Short Chinese files are often equally plausible as Korean (cp949) or Japanese; the analysts
+    who use riskdesk write GBK/GB18030 (WPS, Chinese Windows), so a tie goes to GB18030, a superset
+    of GBK and GB2312.
+    """
+    matches = list(from_bytes(sample))
+    if not matches:
+        return "gb18030"
+    best = matches[0]
+    for match in matches:
+        if (
+            match.encoding.replace("_", "").lower() in GB_FAMILY
+            and match.chaos <= best.chaos + 0.05
+        ):
+            return "gb18030"
+    return str(best.encoding).lower()
+
+
+def _is_utf8_text(line: bytes) -> bool:
+    """A line that is UTF-8 Chinese, not GBK bytes that happen to form valid UTF-8.
+
+    Short GBK text is often valid UTF-8 by accident ("芯片" in GBK decodes as Cyrillic/Latin);
+    genuine Chinese UTF-8 decodes to CJK characters.
+    """
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
 def _sniff_delimiter(sample: str) -> str:

@@ -103,3 +103,13 @@ def test_xls_and_ods(converted, taxonomy, fmt) -> None:
     _expect_rows(inv)
     assert inv.provenance(0, "import_dependence").cell == "E2"
     assert inv.source.sheet == "产业链清单"
+
+
+def test_short_gbk_text_that_is_accidentally_valid_utf8_is_still_gbk(tmp_path, taxonomy) -> None:
+    # "芯片" in GBK is D0BE C6AC: valid UTF-8 bytes (Cyrillic/Latin), but not Chinese.
+    rows = [["产业链编号", "产业链名称"], ["C1", "芯片"], ["C2", "航空发动机"]]
+    path = tmp_path / "short.csv"
+    path.write_bytes(csv_bytes(rows, encoding="gbk"))
+    inv = read_inventory(path, taxonomy)
+    assert list(inv.frame["chain_name"]) == ["芯片", "航空发动机"]
+    assert not [i for i in inv.issues if i.code == "mixed_encoding"]

@@ -136,10 +136,13 @@ def _limit_memory(extra_bytes: int | None) -> None:
         import resource
     except ImportError:  # Windows: no rlimits; the pre-parse checks and the timeout remain
         return
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = current + extra_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:  # the limit is on top of what the interpreter already maps (Linux: /proc)
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = current + extra_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):  # macOS and others: no /proc or no settable RLIMIT_AS
+        return
 
 
 def _child_main(

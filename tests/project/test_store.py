@@ -215,3 +215,21 @@ def test_segmented_chain_takes_whole_chain_judgements_and_segment_values(
         inv = p.inventory(ROUND, taxonomy)
         assert inv.frame.at[inv.row_of("IC", "制造"), taxonomy.indicator_ids[0]] == 0.5
         assert math.isnan(inv.frame.at[inv.row_of("IC", "设计"), taxonomy.indicator_ids[0]])
+
+
+def test_import_judgements_in_one_go_is_audited_per_field(project: Project) -> None:
+    from riskdesk.core.commands import Judgement, Override, StatusRecord
+
+    decided = Judgement(
+        override=Override(decision="overridden", outcome=Outcome.RESPONSE, reason="应急能力不足"),
+        status=StatusRecord(status=Status.ASSESSED, by="w"),
+        note="整体导入",
+    )
+    assert project.import_judgements(ROUND, {("C0", None): decided, ("C1", None): Judgement()}) == 3
+    assert project.judgements(ROUND) == {("C0", None): decided}
+    fields = sorted(e.entity for e in project.history("C0") if e.action == "import")
+    assert fields == ["note", "override", "status"]
+    assert project.import_judgements(ROUND, {("C0", None): decided}) == 0
+    with pytest.raises(ProjectError):
+        project.import_judgements(ROUND, {("NOPE", None): decided})
+    assert project.judgements(ROUND) == {("C0", None): decided}  # all or nothing

@@ -12,8 +12,7 @@ import getpass
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +36,7 @@ from riskdesk.core.commands import (
     StatusRecord,
 )
 from riskdesk.core.inventory import Inventory
-from riskdesk.core.models import IndicatorValue, InputSource, Lang, Outcome, Provenance, Status
+from riskdesk.core.models import IndicatorValue, InputSource, Outcome, Provenance, Status
 from riskdesk.core.results import AssessmentRun
 from riskdesk.core.rounds import ResultDigest, RoundDiff, diff_rounds
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
@@ -45,6 +44,7 @@ from riskdesk.io.project.audit import AuditEntry, AuditVerification, to_json
 from riskdesk.io.project.bulk import build_inventory, chains_of, value_rows
 from riskdesk.io.project.errors import ProjectError, ReadOnlyProjectError
 from riskdesk.io.project.lock import LockHolder, ProjectLock
+from riskdesk.io.project.recovery import Recovery
 from riskdesk.io.project.schema import (
     SCHEMA_VERSION,
     check_version,
@@ -63,7 +63,6 @@ from riskdesk.io.project.store import (
 )
 
 PROJECT_SUFFIX = ".rdproj"
-DEFAULT_AUTOSAVE_INTERVAL_S = 60.0
 
 
 def default_user() -> str:
@@ -96,20 +95,6 @@ class AssessmentRecord(BaseModel):
     primary_type: str
     strategy: str
     type_scores: dict[str, float | None]
-
-
-class Recovery(BaseModel):
-    """What the open found after a session that did not close (crash, kill, power cut)."""
-
-    previous_session: str
-    drafts: list[Draft]
-
-    def message(self, lang: Lang = "zh") -> str:
-        if lang == "zh":
-            return (f"上次会话（{self.previous_session}）未正常关闭；所有已保存的修改均已保留，"
-                    f"另有 {len(self.drafts)} 份自动保存的草稿可恢复")
-        return (f"The previous session ({self.previous_session}) did not close normally; every "
-                f"saved change is kept and {len(self.drafts)} autosaved draft(s) can be recovered")
 
 
 class Project:
@@ -392,6 +377,37 @@ class Project:
         """The analyst's decisions on a chain in a round."""
         return self.store.get_judgement(ChainRef(round=round, chain_id=chain_id, segment=segment))
 
+    def judgements(self, round: str) -> dict[tuple[str, str | None], Judgement]:
+        """All stored judgements of a round in one query (absent key = nothing decided yet)."""
+        return self.store.judgements(round)
+
+    def import_judgements(
+        self, round: str, judgements: Mapping[tuple[str, str | None], Judgement]
+    ) -> int:
+        """Store many judgements (e.g. "save as" of work done before the project existed) in one
+        transaction, one audit entry per changed field; not undoable. Returns fields changed."""
+        self._writable()
+        self._require_round(round)
+        current = self.store.judgements(round)
+        changed = 0
+        with self.store.transaction():
+            for (chain_id, segment), new in judgements.items():
+                ref = ChainRef(round=round, chain_id=chain_id, segment=segment)
+                self._known_chain(ref)
+                old = current.get((chain_id, segment), Judgement())
+                fields = [f for f in ("override", "status", "measures", "note")
+                          if getattr(old, f) != getattr(new, f)]
+                if not fields:
+                    continue
+                self.store.put_judgement(ref, new)
+                for name in fields:
+                    self.store.append_audit(self._entry(
+                        self.user, "import", name, ref=ref, old=to_json(getattr(old, name)),
+                        new=to_json(getattr(new, name)),
+                    ))
+                changed += len(fields)
+        return changed
+
     # --- rounds, inventory, runs -------------------------------------------------------------
 
     def rounds(self) -> list[RoundInfo]:
@@ -582,36 +598,3 @@ class Project:
 
 def _verdict(result: ResultDigest) -> dict[str, str]:
     return {"primary_type": result.primary_type, "strategy": result.strategy}
-
-
-class DraftAutosaver:
-    """Saves a draft at most every `interval_s` seconds (the autosave interval setting); `flush`
-    writes the last pending payload at once (on focus loss, before closing)."""
-
-    def __init__(self, project: Project, interval_s: float = DEFAULT_AUTOSAVE_INTERVAL_S,
-                 clock: Callable[[], float] | None = None) -> None:
-        self.project = project
-        self.interval_s = interval_s
-        self._clock = clock or time.monotonic
-        self._last: dict[str, float] = {}
-        self._pending: dict[str, str] = {}
-
-    def update(self, key: str, payload: str) -> bool:
-        """Note the buffer's new content; returns True if it was written now."""
-        now = float(self._clock())
-        self._pending[key] = payload
-        last = self._last.get(key)
-        if last is None or now - last >= self.interval_s:
-            self._write(key, now)
-            return True
-        return False
-
-    def flush(self) -> None:
-        now = float(self._clock())
-        for key in list(self._pending):
-            self._write(key, now)
-
-    def _write(self, key: str, now: float) -> None:
-        self.project.autosave_draft(key, self._pending.pop(key))
-        self._last[key] = now
-

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -95,6 +95,7 @@ class ProjectStore(Protocol):
     def value_table(self, round: str) -> dict[ChainKey, dict[str, float | None]]: ...
     def expert_cells(self, round: str) -> set[tuple[str, str | None, str]]: ...
     def get_judgement(self, ref: ChainRef) -> Judgement: ...
+    def judgements(self, round: str) -> dict[ChainKey, Judgement]: ...
     def put_judgement(self, ref: ChainRef, judgement: Judgement) -> None: ...
     def put_taxonomy(self, sha256: str, name: str, canonical: str, at: str) -> None: ...
     def get_taxonomy(self, sha256: str) -> str | None: ...
@@ -425,29 +426,24 @@ class SqliteStore:
 
     # --- judgements ---------------------------------------------------------------------------
 
+    _JUDGEMENT_COLS = ("override_decision, override_outcome, override_reason, override_by, "
+                       "override_at, status, status_by, status_at, measures, note, carried_over")
+
     def get_judgement(self, ref: ChainRef) -> Judgement:
         row = self.conn.execute(
-            "SELECT override_decision, override_outcome, override_reason, override_by, "
-            "override_at, status, status_by, status_at, measures, note, carried_over "
+            f"SELECT {self._JUDGEMENT_COLS} "
             "FROM judgements WHERE round = ? AND chain_id = ? AND segment = ?",
             (ref.round, ref.chain_id, _seg(ref.segment)),
         ).fetchone()
-        if row is None:
-            return Judgement()
-        decision, outcome, reason, o_by, o_at, status, s_by, s_at, measures, note, carried = row
-        override = None
-        if decision is not None:
-            override = Override(decision=decision, outcome=outcome, reason=reason or "",
-                                by=o_by, at=o_at)
-        return Judgement(
-            override=override,
-            status=StatusRecord(status=Status(status), by=s_by, at=s_at),
-            measures=None if measures is None else [
-                SelectedMeasure.model_validate(m) for m in json.loads(measures)
-            ],
-            note=note,
-            carried_over=bool(carried),
-        )
+        return Judgement() if row is None else _judgement(row)
+
+    def judgements(self, round: str) -> dict[ChainKey, Judgement]:
+        """Every stored judgement of a round (chains without one are absent: all defaults)."""
+        rows = self.conn.execute(
+            f"SELECT chain_id, segment, {self._JUDGEMENT_COLS} FROM judgements WHERE round = ?",
+            (round,),
+        ).fetchall()
+        return {(str(r[0]), _unseg(str(r[1]))): _judgement(r[2:]) for r in rows}
 
     def put_judgement(self, ref: ChainRef, judgement: Judgement) -> None:
         o = judgement.override
@@ -581,3 +577,20 @@ class SqliteStore:
 
     def delete_draft(self, key: str) -> None:
         self.conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+
+def _judgement(row: tuple[Any, ...]) -> Judgement:
+    decision, outcome, reason, o_by, o_at, status, s_by, s_at, measures, note, carried = row
+    override = None
+    if decision is not None:
+        override = Override(decision=decision, outcome=outcome, reason=reason or "", by=o_by,
+                            at=o_at)
+    return Judgement(
+        override=override,
+        status=StatusRecord(status=Status(status), by=s_by, at=s_at),
+        measures=None if measures is None else [
+            SelectedMeasure.model_validate(m) for m in json.loads(measures)
+        ],
+        note=note,
+        carried_over=bool(carried),
+    )

@@ -73,4 +73,5 @@ def test_failed_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     assert tables == {"something_else"}
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
     conn.close()
-    assert len(before) > 0
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.rdproj"]  # no backup, no lock

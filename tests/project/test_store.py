@@ -149,6 +149,8 @@ def test_a_file_that_is_not_a_project_gets_a_clear_error(tmp_path: Path) -> None
 def test_create_refuses_to_overwrite(project: Project) -> None:
     with pytest.raises(ProjectError, match="already exists"):
         Project.create(project.path, user="a")
+    with pytest.raises(ProjectError, match="does not exist"):
+        Project.create(project.path.parent / "no-such-folder" / "x.rdproj", user="a")
 
 
 def test_drafts_survive_until_discarded(tmp_path: Path) -> None:

@@ -131,6 +131,9 @@ class Project:
         user = user or default_user()
         if path.exists():
             raise ProjectError(f"{path} already exists", f"{path} 已存在")
+        if not path.parent.is_dir():
+            raise ProjectError(f"folder {path.parent} does not exist",
+                               f"文件夹 {path.parent} 不存在")
         lock = ProjectLock(path, user)
         lock.acquire()
         try:

@@ -281,6 +281,11 @@ def migrate(conn: sqlite3.Connection, path: Path, user: str) -> Path | None:
     check_version(version, path)
     if version == SCHEMA_VERSION:
         return None
+    if version == 0 and not {"chains", "indicator_values"} <= _tables(conn):
+        raise ProjectError(  # checked before the backup: nothing is written for a foreign file
+            f"{path.name} is not a riskdesk project (no chain tables)",
+            f"{path.name} 不是 riskdesk 项目（缺少产业链数据表）",
+        )
     saved = backup_path_for(path, version)
     backup(conn, path, saved)
     while version < SCHEMA_VERSION:

@@ -41,18 +41,25 @@ class DossierPdf(ReportPdf):
     """One chain: cover, the chain's full section, methodology appendix."""
 
     def __init__(
-        self, *args: object, chain: ChainResult, inventory: Inventory | None, **kwargs: object
+        self,
+        run: AssessmentRun,
+        options: ReportOptions,
+        taxonomy: Taxonomy,
+        *,
+        chain: ChainResult,
+        inventory: Inventory | None,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(run, options, taxonomy, progress=progress, cancel=cancel)
         self.chain = chain
         self.inventory = inventory
 
     def title(self) -> str:
-        return (
-            self.options.title or f"{self.text.h('dossier_title')}：{self.chain.chain_name}"
-            if self.lang == "zh"
-            else self.options.title or f"{self.text.h('dossier_title')}: {self.chain.chain_name}"
-        )
+        if self.options.title:
+            return self.options.title
+        sep = "：" if self.lang == "zh" else ": "
+        return f"{self.text.h('dossier_title')}{sep}{self.chain.chain_name}"
 
     def story(self) -> list[Flowable]:
         scope = self.text.say("cover_scope_one", name=self.chain.chain_name)
@@ -69,12 +76,16 @@ class PortfolioPdf(ReportPdf):
 
     def __init__(
         self,
-        *args: object,
+        run: AssessmentRun,
+        options: ReportOptions,
+        taxonomy: Taxonomy,
+        *,
         chains: list[ChainResult],
         inventory: Inventory | None,
-        **kwargs: object,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(run, options, taxonomy, progress=progress, cancel=cancel)
         self.chains = chains
         self.inventory = inventory
 

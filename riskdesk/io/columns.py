@@ -115,6 +115,17 @@ def cell_problems(
         )
         if severity == "error":
             table.error_rows.add(number)
+    if parsed.unit_cells:
+        rows = [_where(table, i) for i in parsed.unit_cells]
+        ctx.add(
+            Severity.ASSUMPTION,
+            "unit_text_removed",
+            f"列「{m.text}」中数字后的单位文字（如“30天”“3家”）已去掉（第 {row_list(rows)} 行）",
+            f"column '{m.text}': unit words after numbers (e.g. '30天', '3家') were dropped "
+            f"(rows {row_list(rows)})",
+            row=rows[0],
+            column=_col(m),
+        )
     if parsed.thousands_cells:
         rows = [_where(table, i) for i in parsed.thousands_cells]
         first = parsed.thousands_cells[0]

@@ -244,46 +244,68 @@ def read_sources(
 
 
 def read_timeseries(raw: RawSheet, inv: Inventory, ctx: ChainsContext) -> None:
-    sheet = _open_long(raw, ctx, "timeseries", ("chain_id", "indicator", "year", "value"))
+    """Yearly values, long (`year`, `value` columns) or wide (one column per year: 2019, 2020, …)."""
+    sheet = _open_long(raw, ctx, "timeseries", ("chain_id", "indicator"))
     if sheet is None:
+        return
+    wide = {} if "year" in sheet.columns else _year_columns(raw.rows[sheet.header0])
+    if not wide and not {"year", "value"} <= set(sheet.columns):
+        ctx.add(
+            Severity.ERROR,
+            "missing_column",
+            f"工作表 {raw.name} 需要 year 与 value 两列，或每年一列（如 2019、2020）；该表未读取",
+            f"sheet {raw.name} needs year and value columns, or one column per year (2019, "
+            "2020, …); it was not read",
+            row=sheet.header0 + 1,
+            column="year, value",
+        )
         return
     points: dict[CellKey, dict[int, float]] = {}
     for number, row in _rows(raw, sheet):
         chain_id = text_of(_get(row, sheet, "chain_id"))
         segment = text_of(_get(row, sheet, "segment"))
         indicator = _indicator(ctx, _get(row, sheet, "indicator"), number, sheet)
-        year = _year(ctx, _get(row, sheet, "year"), number, sheet, required=True)
-        cell = _get(row, sheet, "value")
-        parsed = parse_numeric_column([cell], ctx.text_source)
-        for p in parsed.problems:
-            severity, zh, en = problem_text(p.code)
-            ctx.add(
-                Severity(severity),
-                p.code,
-                f"第 {number} 行：{zh}",
-                f"row {number}: {en}",
-                row=number,
-                column=_loc(sheet, "value"),
-                value=cell,
-            )
-        value = float(parsed.values[0])
-        if chain_id is None or indicator is None or year is None or np.isnan(value):
-            continue
-        series = points.setdefault((chain_id, segment, indicator), {})
-        if year in series:
-            ctx.add(
-                Severity.WARNING,
-                "duplicate_year",
-                f"第 {number} 行：{chain_id} 的 {indicator} 在 {year} 年已有数值，以此行为准",
-                f"row {number}: {chain_id} {indicator} already has a value for {year}; "
-                "this row wins",
-                row=number,
-                column=_loc(sheet, "year"),
-                value=year,
-            )
-        series[year] = value
+        cells: list[tuple[int | None, object, str]]
+        if wide:
+            cells = [(year, row[c] if c < len(row) else None, column_letter(c) + f" {year}")
+                     for c, year in wide.items()]  # fmt: skip
+        else:
+            year_cell = _year(ctx, _get(row, sheet, "year"), number, sheet, required=True)
+            cells = [(year_cell, _get(row, sheet, "value"), _loc(sheet, "value"))]
+        for year_of, cell, where in cells:
+            parsed = parse_numeric_column([cell], ctx.text_source)
+            for p in parsed.problems:
+                severity, zh, en = problem_text(p.code)
+                ctx.add(Severity(severity), p.code, f"第 {number} 行：{zh}", f"row {number}: {en}",
+                        row=number, column=where, value=cell)  # fmt: skip
+            value = float(parsed.values[0])
+            if chain_id is None or indicator is None or year_of is None or np.isnan(value):
+                continue
+            series = points.setdefault((chain_id, segment, indicator), {})
+            if year_of in series:
+                ctx.add(
+                    Severity.WARNING,
+                    "duplicate_year",
+                    f"第 {number} 行：{chain_id} 的 {indicator} 在 {year_of} 年已有数值，以此行为准",
+                    f"row {number}: {chain_id} {indicator} already has a value for {year_of}; "
+                    "this row wins",
+                    row=number,
+                    column=where,
+                    value=year_of,
+                )
+            series[year_of] = value
     for key, by_year in points.items():
         inv.series[key] = [SeriesPoint(y, by_year[y]) for y in sorted(by_year)]
+
+
+def _year_columns(header: list[object]) -> dict[int, int]:
+    """Header cells that are years (2019, "2019", "2019年") → {column index: year}."""
+    found: dict[int, int] = {}
+    for c, cell in enumerate(header):
+        text = (text_of(cell) or "").removesuffix("年").removesuffix(".0")
+        if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
+            found[c] = int(text)
+    return found
 
 
 def read_trade(raw: RawSheet, ctx: ChainsContext) -> pd.DataFrame | None:

@@ -64,6 +64,9 @@ NA_ERRORS = frozenset({"#n/a"})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# A unit word after a count or a duration ("30天", "3家", "5 years") is dropped and reported;
+# scale words (万, 亿, million) are not, because they change the number.
+_UNIT_SUFFIX = re.compile(r"^(.*\d)(天|日|年|家|个|次|项|days?|years?|yrs?)$", re.IGNORECASE)
 _NUMERIC_TYPES = (float, int)
 
 
@@ -81,6 +84,7 @@ class ParsedColumn:
     text_numbers: list[int] = field(default_factory=list)
     percent_cells: list[int] = field(default_factory=list)
     thousands_cells: list[int] = field(default_factory=list)  # "1,234": read as 1234
+    unit_cells: list[int] = field(default_factory=list)  # "30天", "3家": unit word dropped
 
 
 def parse_numeric_column(cells: list[object], text_is_normal: bool = False) -> ParsedColumn:
@@ -136,6 +140,10 @@ def _parse_text(i: int, raw: str, parsed: ParsedColumn, text_is_normal: bool) ->
         parsed.problems.append(CellProblem(i, "excel_error", raw))
         return
     text = _SPACES.sub("", text).replace("\u2212", "-")
+    unit = _UNIT_SUFFIX.match(text)
+    if unit is not None:
+        text = unit.group(1)
+        parsed.unit_cells.append(i)
     scale = 1.0
     if text.endswith("%"):
         text, scale = text[:-1], 0.01
@@ -164,7 +172,7 @@ def _parse_text(i: int, raw: str, parsed: ParsedColumn, text_is_normal: bool) ->
     parsed.values[i] = number * scale
     if scale != 1.0:
         parsed.percent_cells.append(i)
-    elif not text_is_normal:
+    elif not text_is_normal and unit is None:
         parsed.text_numbers.append(i)
 
 

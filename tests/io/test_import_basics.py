@@ -162,3 +162,27 @@ def test_trade_table_in_its_own_csv(csv_file, taxonomy) -> None:
     assert table[["partner", "flow", "value"]].values.tolist() == [
         ["KOR", "import", 1000.0], ["WLD", "export", 2500.0]]  # fmt: skip
     assert [(i.code, i.row, i.column) for i in issues] == [("bad_trade_row", 4, "F value")]
+
+
+def test_wide_timeseries_one_column_per_year(xlsx, taxonomy) -> None:
+    path = xlsx({
+        "chains": [["chain_id", "chain_name"], ["C1", "a"]],
+        "指标时间序列": [["产业链编号", "指标", "2019", 2020, "2021年"],
+                   ["C1", "RCA", 0.9, None, "0.7"], ["C1", "GDP", 1, 2, 3]],
+    })  # fmt: skip
+    inv = read_inventory(path, taxonomy)
+    assert [(p.year, p.value) for p in inv.series[("C1", None, "rca_index")]] == [
+        (2019, 0.9), (2021, 0.7)]  # fmt: skip
+    assert [i.code for i in inv.issues] == ["unknown_indicator"]
+
+
+def test_unit_words_after_numbers_are_dropped_and_reported(xlsx, taxonomy) -> None:
+    rows = [["chain_id", "chain_name", "安全库存天数", "全球可供给方数量"],
+            ["C1", "a", "30天", "3家"], ["C2", "b", 45, "5 家"]]  # fmt: skip
+    inv = read_inventory(xlsx({"chains": rows}), taxonomy)
+    assert list(inv.frame["inventory_days"]) == [30.0, 45.0]
+    assert list(inv.frame["supplier_count"]) == [3.0, 5.0]
+    assert sorted((i.code, i.column) for i in inv.issues) == [
+        ("unit_text_removed", "C 安全库存天数"),
+        ("unit_text_removed", "D 全球可供给方数量"),
+    ]

@@ -104,6 +104,19 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def _modified_as_created(core_xml: bytes) -> bytes:
+    """openpyxl stamps "modified" with the clock on save; use the run's time like "created"."""
+    created = re.search(rb"<dcterms:created[^>]*>([^<]*)</dcterms:created>", core_xml)
+    if created is None:
+        return core_xml
+    stamp = created.group(1)
+    return re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+        lambda m: m.group(1) + stamp + m.group(2),
+        core_xml,
+    )
+
+
 def _rows_of(chains: list[ChainResult]) -> Iterator[ChainResult]:
     """Each chain, followed by its segments (the sheets have one row per chain or segment)."""
     for c in chains:
@@ -167,6 +180,8 @@ class WorkbookExport:
                     rows = rows_by_part.get(info.filename)
                     if rows is not None:
                         data = rows.splice(data)
+                    elif info.filename == "docProps/core.xml":
+                        data = _modified_as_created(data)
                     # A fixed entry time: the same run gives the same bytes.
                     entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
                     dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)

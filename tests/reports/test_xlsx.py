@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -197,6 +198,7 @@ def test_same_run_gives_identical_workbook(
     a = write_xlsx(
         run, tmp_path / "a.xlsx", ReportOptions(), inventory=inventory, taxonomy=taxonomy
     )
+    time.sleep(1.1)  # openpyxl stamps the save time; it must not reach the file
     b = write_xlsx(
         run, tmp_path / "b.xlsx", ReportOptions(), inventory=inventory, taxonomy=taxonomy
     )

@@ -12,11 +12,8 @@ from riskdesk.cli.common import load_country_risk, load_taxonomy_arg, print_summ
 from riskdesk.cli.main import EXIT_OK
 from riskdesk.core.assess import assess_inventory
 from riskdesk.core.models import Lang
+from riskdesk.core.paths import DEMO_COUNTRY_RISK, DEMO_INVENTORY
 from riskdesk.core.progress import sub_progress
-
-DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
-DEMO_INVENTORY = DEMO_DIR / "demo_inventory.xlsx"
-DEMO_COUNTRY_RISK = DEMO_DIR / "country_risk.csv"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -20,9 +20,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from riskdesk.core.models import Lang, RiskType, TechCategory
+from riskdesk.core.paths import TAXONOMY_DIR
 
 SCHEMA_VERSION = 1
-DEFAULT_TAXONOMY_DIR = Path(__file__).resolve().parents[2] / "taxonomy"
+DEFAULT_TAXONOMY_DIR = TAXONOMY_DIR
 TAXONOMY_FILES = (
     "taxonomy.toml",
     "indicators.toml",

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from riskdesk.core.models import Lang, RiskLevel
+from riskdesk.core.paths import TEMPLATES_DIR
 from riskdesk.core.taxonomy import Indicator
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 LEVEL_LABELS: dict[Lang, dict[RiskLevel, str]] = {
     "zh": {

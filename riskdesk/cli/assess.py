@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_taxonomy_options(p)
     add_output_options(p)
     p.add_argument(
+        "--trade",
+        type=Path,
+        metavar="FILE",
+        help="a trade table (csv/xlsx, Comtrade-style long format) to compute TC, RCA and concentration",
+    )
+    p.add_argument(
         "--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest"
     )
     p.add_argument(
@@ -111,6 +117,33 @@ def load_inventory(
     return inventory
 
 
+def add_trade_file(inventory: Inventory, path: Path, taxonomy: Taxonomy, lang: Lang) -> None:
+    """Append a separate trade table to the inventory's (SPEC §7.2); its errors end the command."""
+    import pandas as pd
+
+    from riskdesk.io.inventory import read_trade_file
+    from riskdesk.io.issues import InventoryReadError
+
+    if not path.exists():
+        raise CliError(f"{path}: trade file not found", EXIT_USAGE)
+    try:
+        table, issues = read_trade_file(path, taxonomy)
+    except InventoryReadError as exc:
+        raise CliError(exc.message(lang), EXIT_INPUT) from None
+    errors = [i for i in issues if i.severity == Severity.ERROR]
+    for issue in errors[:50]:
+        print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
+    if errors:
+        raise CliError(
+            f"贸易数据有 {len(errors)} 个错误"
+            if lang == "zh"
+            else f"the trade table has {len(errors)} error(s)",
+            EXIT_INPUT,
+        )
+    inventory.issues.extend(issues)
+    inventory.trade = table if inventory.trade is None else pd.concat([inventory.trade, table])
+
+
 def write_outputs(
     args: argparse.Namespace,
     run: AssessmentRun,
@@ -166,6 +199,8 @@ def run_assess(args: argparse.Namespace) -> int:
         args.input, taxonomy, skip_invalid_rows=args.skip_invalid_rows, lang=lang,
         progress=sub_progress(progress, 0.0, 0.3),
     )  # fmt: skip
+    if args.trade:
+        add_trade_file(inventory, args.trade, taxonomy, lang)
     run = assess_inventory(
         inventory,
         taxonomy,

@@ -146,3 +146,26 @@ def test_console_script_runs_in_a_fresh_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "PEN-TIP" in proc.stdout and "Normal dependence" in proc.stdout
     assert len(json.loads(out.read_text(encoding="utf-8"))["chains"]) == 13
+
+
+def test_a_separate_trade_file_feeds_the_trade_indicators(tmp_path):
+    inv = _csv(tmp_path / "inv.csv", [["PEN", "笔尖钢"]], ["chain_id", "chain_name"])
+    trade = _csv(
+        tmp_path / "trade.csv",
+        [
+            ["PEN", "CHN", "WLD", 2023, "进口", 100.0],
+            ["PEN", "CHN", "JPN", 2023, "进口", 60.0],
+            ["PEN", "CHN", "CHE", 2023, "进口", 40.0],
+            ["PEN", "CHN", "WLD", 2023, "出口", 10.0],
+        ],
+        ["product", "reporter", "partner", "year", "flow", "value"],
+    )
+    out = tmp_path / "r.json"
+    assert (
+        main(["assess", str(inv), "--trade", str(trade), "--json", str(out), "--no-robustness"])
+        == 0
+    )
+    indicators = json.loads(out.read_text(encoding="utf-8"))["chains"][0]["indicators"]
+    assert indicators["tc_index"]["value"] == pytest.approx((10 - 100) / 110)
+    assert indicators["source_hhi"]["value"] == pytest.approx(0.36 + 0.16)
+    assert indicators["top_source_share"]["source"].startswith("computed")

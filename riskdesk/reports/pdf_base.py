@@ -49,8 +49,10 @@ INK = colors.HexColor("#1c2833")
 class Styles:
     """Paragraph styles in the one CJK face; heading weight comes from size and colour."""
 
-    def __init__(self, font: str, lang: str) -> None:
-        wrap = "CJK" if lang == "zh" else None
+    def __init__(self, font: str) -> None:
+        # CJK wrapping in both languages: it breaks between Chinese characters yet keeps
+        # English words whole, and English reports still carry Chinese names and sources.
+        wrap = "CJK"
         base = ParagraphStyle(
             "body",
             fontName=font,
@@ -200,7 +202,7 @@ class ReportPdf:
         self.text: ReportText = load_report_text(options.lang)
         self.marking = options.marking_text(self.text.label("default_marking"))
         self.font = ensure_fonts(options.font_path)
-        self.styles = Styles(self.font.pdf_name, options.lang)
+        self.styles = Styles(self.font.pdf_name)
         self.progress = progress
         self.cancel = cancel
 

@@ -248,13 +248,18 @@ def store_assessment(
 ) -> int:
     """Store an inventory and its run in a project (created if absent); returns the run id.
 
-    Values the analyst entered in the project are kept over re-imported ones; the run, its
-    taxonomy and every changed classification go into the audit trail.
+    A new round starts from the project's latest round (values and judgements carried over,
+    then overwritten by the fresh import). Values the analyst entered in this round are kept
+    over re-imported ones; the run, its taxonomy and every changed classification go into the
+    audit trail.
     """
     round_name = round_name or default_round(inventory, run)
     try:
         opener = Project.open if project_path.exists() else Project.create
         with opener(project_path, user) as project:
+            rounds = project.round_names()
+            if rounds and round_name not in rounds:
+                project.new_round(rounds[-1], round_name)
             project.import_inventory(inventory, round_name, taxonomy)
             return project.save_run(run, round_name, taxonomy)
     except ProjectError as exc:

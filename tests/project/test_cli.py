@@ -130,3 +130,28 @@ def test_export_without_a_run_says_so(tmp_path: Path, taxonomy: Taxonomy,
     assert main(["export", str(path), "--pdf", str(tmp_path / "x.pdf"), "--lang", "en"]) == 1
     assert "no stored assessment" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_assess_into_a_new_round_starts_from_the_last_one(tmp_path: Path,
+                                                          taxonomy: Taxonomy) -> None:
+    path = tmp_path / "years.rdproj"
+    run = make_run(taxonomy, [make_result("C0", Outcome.MISSING, 0.6)])
+    store_assessment(path, make_inventory(taxonomy), run, taxonomy, round_name="2025", user="a")
+    ind0, ind5 = taxonomy.indicator_ids[0], taxonomy.indicator_ids[5]
+    with Project.open(path, user="a") as p:
+        p.set_note("2025", "C0", "去年意见")
+        p.set_value("2025", "C0", ind0, 0.9)   # the analyst's value for an imported indicator
+        p.set_value("2025", "C0", ind5, 0.3)   # and for one the file does not have
+    store_assessment(path, make_inventory(taxonomy, scale=2.0), run, taxonomy, round_name="2026",
+                     user="a")
+    with Project.open(path, user="a") as p:
+        assert p.round_names() == ["2025", "2026"]
+        j = p.judgement("2026", "C0")
+        assert (j.note, j.carried_over) == ("去年意见", True)
+        inv = p.inventory("2026", taxonomy)
+        row = inv.row_of("C0")
+        assert inv.frame.at[row, ind0] == pytest.approx(0.2)  # this year's data replaces it
+        assert inv.frame.at[row, ind5] == 0.3  # last year's judgement is the starting point
+        changes = {v.indicator: (v.old, v.new) for v in p.diff("2025", "2026").chains[0].values}
+        assert changes[ind0] == (0.9, pytest.approx(0.2))
+        assert ind5 not in changes

@@ -416,10 +416,11 @@ class SqliteStore:
         ]
 
     def expert_cells(self, round: str) -> set[tuple[str, str | None, str]]:
-        """Cells holding the analyst's own values (expert or computed), which imports keep."""
+        """Cells holding the analyst's own values (expert or computed) entered in this round,
+        which imports keep; values carried over from last round give way to fresh data."""
         rows = self.conn.execute(
             "SELECT chain_id, segment, indicator FROM indicator_values WHERE round = ? AND "
-            "json_extract(provenance, '$.kind') != 'imported'",
+            "json_extract(provenance, '$.kind') != 'imported' AND carried_over = 0",
             (round,),
         ).fetchall()
         return {(c, _unseg(s), i) for c, s, i in rows}

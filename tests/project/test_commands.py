@@ -197,3 +197,17 @@ def test_project_undo_redo_report_labels_and_audit(tmp_path: Path) -> None:
         assert p.redo() == "edit note (C1)"
         assert p.judgement(ROUND, "C1").note == "first"
         assert [e.action for e in p.history("C1")] == ["set", "undo", "redo"]
+
+
+def test_a_gui_undo_stack_can_drive_commands_and_keep_the_audit_right(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "q.rdproj", user="a") as p:
+        p.import_inventory(make_inventory(default_taxonomy()), ROUND)
+        command = SetNote(REFS[0], "from the wizard")
+        command.do(p)  # what QUndoCommand.redo() does the first time
+        with p.audit_as("undo"):
+            command.undo(p)
+        with p.audit_as("redo"):
+            command.do(p)
+        assert p.judgement(ROUND, "C0").note == "from the wizard"
+        assert [e.action for e in p.history("C0")] == ["set", "undo", "redo"]
+        assert not p.commands.can_undo  # the project's own stack was not involved

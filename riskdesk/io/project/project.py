@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -306,23 +306,27 @@ class Project:
         self._writable()
         self.commands.push(command)
 
+    @contextmanager
+    def audit_as(self, action: Literal["undo", "redo"]) -> Iterator[None]:
+        """Record the edits made inside as undo / redo in the audit trail — for a GUI that keeps
+        its own QUndoStack: `with project.audit_as("undo"): command.undo(project)`."""
+        previous, self._action = self._action, action
+        try:
+            yield
+        finally:
+            self._action = previous
+
     def undo(self) -> str | None:
         """Undo the last edit; returns its label, or None when there is nothing to undo."""
         self._writable()
-        self._action = "undo"
-        try:
+        with self.audit_as("undo"):
             command = self.commands.undo()
-        finally:
-            self._action = "set"
         return None if command is None else command.label("en")
 
     def redo(self) -> str | None:
         self._writable()
-        self._action = "redo"
-        try:
+        with self.audit_as("redo"):
             command = self.commands.redo()
-        finally:
-            self._action = "set"
         return None if command is None else command.label("en")
 
     def set_value(

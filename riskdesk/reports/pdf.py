@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
 
 from riskdesk.charts import distribution_figure, render_png, risk_matrix_figure
 from riskdesk.core.inventory import Inventory
@@ -105,10 +105,9 @@ class PortfolioPdf(ReportPdf):
         out.append(_image(render_png(distribution_figure(self.chains, tax, lang), dpi=170), BODY_W))
         out.append(self.heading(t.h("risk_matrix"), 1, "overview-matrix"))
         out.append(_image(render_png(risk_matrix_figure(self.chains, tax, lang), dpi=170), BODY_W))
-        out.append(self.heading(t.h("top_risks"), 1, "overview-top"))
         ranked = sorted(self.chains, key=lambda c: (-(c.primary_score or -1.0), c.chain_id))
         top = ranked[: self.options.top_risks]
-        out.append(self.para(t.say("top_risks_caption", count=len(top)), self.styles.note))
+        caption = self.para(t.say("top_risks_caption", count=len(top)), self.styles.note)
         head = [
             Paragraph(_escape(t.label(k)), self.styles.cell_head)
             for k in ("rank", "chain_name", "primary_type", "level", "score", "strategy")
@@ -129,7 +128,9 @@ class PortfolioPdf(ReportPdf):
         widths = [10 * mm, 52 * mm, 32 * mm, 16 * mm, 16 * mm, BODY_W - 126 * mm]
         table = self.table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(table_style(rows=len(rows)))
-        out.append(table)
+        out.append(
+            KeepTogether([self.heading(t.h("top_risks"), 1, "overview-top"), caption, table])
+        )
         return out
 
     def story(self) -> list[Flowable]:

@@ -68,7 +68,14 @@ class Styles:
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, textColor=colors.white)
         self.note = ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=MUTED)
         self.h1 = ParagraphStyle(
-            "h1", parent=base, fontSize=17, leading=22, textColor=NAVY, spaceBefore=4, spaceAfter=8
+            "h1",
+            parent=base,
+            fontSize=17,
+            leading=22,
+            textColor=NAVY,
+            spaceBefore=4,
+            spaceAfter=8,
+            keepWithNext=1,  # a heading never ends a page alone
         )
         self.h2 = ParagraphStyle(
             "h2",
@@ -78,6 +85,7 @@ class Styles:
             textColor=NAVY,
             spaceBefore=10,
             spaceAfter=5,
+            keepWithNext=1,
         )
         self.h3 = ParagraphStyle(
             "h3",
@@ -87,6 +95,7 @@ class Styles:
             textColor=colors.HexColor("#2e5984"),
             spaceBefore=6,
             spaceAfter=3,
+            keepWithNext=1,
         )
         self.cover_title = ParagraphStyle(
             "cover_title",

@@ -235,3 +235,28 @@ def test_import_judgements_in_one_go_is_audited_per_field(project: Project) -> N
     with pytest.raises(ProjectError):
         project.import_judgements(ROUND, {("NOPE", None): decided})
     assert project.judgements(ROUND) == {("C0", None): decided}  # all or nothing
+
+
+def test_edits_from_a_worker_thread_are_serialised(project: Project, taxonomy: Taxonomy) -> None:
+    import threading
+
+    ind = taxonomy.indicator_ids[3]
+    errors: list[BaseException] = []
+
+    def worker(chain: str) -> None:
+        try:
+            for k in range(20):
+                project.put_note(project_ref(chain), f"{chain}-{k}")
+                project.set_value(ROUND, chain, ind, k / 100)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in ("C0", "C1")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert project.judgement(ROUND, "C1").note == "C1-19"
+    assert project.verify().ok
+    assert project.integrity_ok()

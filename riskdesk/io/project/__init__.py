@@ -11,13 +11,8 @@ See docs/projects.md for the file format, safety guarantees and the API.
 
 from riskdesk.io.project.audit import AuditEntry, AuditVerification
 from riskdesk.io.project.errors import ProjectError, ProjectLockedError, ReadOnlyProjectError
-from riskdesk.io.project.project import (
-    PROJECT_SUFFIX,
-    AssessmentRecord,
-    ImportSummary,
-    Project,
-    default_user,
-)
+from riskdesk.io.project.project import PROJECT_SUFFIX, Project
+from riskdesk.io.project.records import AssessmentRecord, ImportSummary, default_user
 from riskdesk.io.project.recovery import DEFAULT_AUTOSAVE_INTERVAL_S, DraftAutosaver, Recovery
 from riskdesk.io.project.schema import SCHEMA_VERSION
 from riskdesk.io.project.store import Draft, ProjectStore, RoundInfo, RunInfo, SqliteStore

@@ -8,17 +8,13 @@ next open lists it in `recovered_drafts()`. See docs/projects.md.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel
 
 from riskdesk import __version__
 from riskdesk.core.commands import (
@@ -44,6 +40,7 @@ from riskdesk.io.project.audit import AuditEntry, AuditVerification, to_json
 from riskdesk.io.project.bulk import build_inventory, chains_of, value_rows
 from riskdesk.io.project.errors import ProjectError, ReadOnlyProjectError
 from riskdesk.io.project.lock import LockHolder, ProjectLock
+from riskdesk.io.project.records import AssessmentRecord, ImportSummary, default_user
 from riskdesk.io.project.recovery import Recovery
 from riskdesk.io.project.schema import (
     SCHEMA_VERSION,
@@ -63,38 +60,6 @@ from riskdesk.io.project.store import (
 )
 
 PROJECT_SUFFIX = ".rdproj"
-
-
-def default_user() -> str:
-    """Who the audit trail names: RISKDESK_USER (a configured name) or the OS user."""
-    configured = os.environ.get("RISKDESK_USER", "").strip()
-    if configured:
-        return configured
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
-
-
-class ImportSummary(BaseModel):
-    round: str
-    chains: int
-    values: int
-    kept_analyst_values: int = 0
-
-
-class AssessmentRecord(BaseModel):
-    """One stored result of a chain: which run, which round, what it concluded."""
-
-    run_id: int
-    round: str
-    assessed_at: str
-    stored_by: str
-    taxonomy_sha256: str
-    segment: str | None
-    primary_type: str
-    strategy: str
-    type_scores: dict[str, float | None]
 
 
 class Project:
@@ -136,6 +101,7 @@ class Project:
                                f"文件夹 {path.parent} 不存在")
         lock = ProjectLock(path, user)
         lock.acquire()
+        conn: sqlite3.Connection | None = None
         try:
             conn = connect(path)
             store = SqliteStore(conn)
@@ -147,6 +113,10 @@ class Project:
                 store.append_audit(cls._entry(user, "create", "project",
                                               new=to_json({"schema": SCHEMA_VERSION})))
         except BaseException:
+            if conn is not None:
+                conn.close()
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)  # ours: created a moment ago, holds nothing
             lock.release()
             raise
         return cls(path, store, user, read_only=False, lock=lock)
@@ -235,19 +205,12 @@ class Project:
                 f"项目中没有产业链 {ref.describe()}",
             )
 
-    @contextmanager
-    def _audited(self, ref: ChainRef, entity: str, field: str | None, old: Any, new: Any
-                 ) -> Iterator[None]:
-        """One edit: the write and its audit entry commit together or not at all."""
-        self._writable()
-        self._known_chain(ref)
-        with self.store.transaction():
-            yield
-            action = self._action if new is not None or self._action != "set" else "clear"
-            self.store.append_audit(self._entry(
-                self.user, action, entity, ref=ref, field=field, old=to_json(old),
-                new=to_json(new),
-            ))
+    def _audit_edit(self, ref: ChainRef, entity: str, field: str | None, old: Any,
+                    new: Any) -> None:
+        action = self._action if new is not None or self._action != "set" else "clear"
+        self.store.append_audit(self._entry(
+            self.user, action, entity, ref=ref, field=field, old=to_json(old), new=to_json(new),
+        ))
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
@@ -263,17 +226,24 @@ class Project:
                 f"chain {ref.chain_id} is held per segment; enter values for a segment",
                 f"产业链 {ref.chain_id} 按环节填报，请为具体环节录入指标值",
             )
-        old = self.store.get_value(ref, indicator)
-        with self._audited(ref, "value", indicator, old, value):
+        self._writable()
+        self._known_chain(ref)
+        # Old value, write and audit entry in one transaction: they commit together or not at
+        # all, and another thread's edit cannot slip in between the read and the write.
+        with self.store.transaction():
+            old = self.store.get_value(ref, indicator)
             self.store.put_value(ref, indicator, value)
+            self._audit_edit(ref, "value", indicator, old, value)
 
     def _put_judgement_field(self, ref: ChainRef, name: str, value: Any) -> None:
-        judgement = self.store.get_judgement(ref)
-        old = getattr(judgement, name)
-        with self._audited(ref, name, None, old, value):
+        self._writable()
+        self._known_chain(ref)
+        with self.store.transaction():
+            judgement = self.store.get_judgement(ref)
             self.store.put_judgement(
                 ref, judgement.model_copy(update={name: value, "carried_over": False})
             )
+            self._audit_edit(ref, name, None, getattr(judgement, name), value)
 
     def get_override(self, ref: ChainRef) -> Override | None:
         return self.store.get_judgement(ref).override

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -115,11 +116,13 @@ class ProjectStore(Protocol):
 def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
     """Open with the project's safety settings. Autocommit mode: transactions are explicit.
     `wal=False` leaves the file's journal mode alone (before a migration's backup is taken)."""
+    # The GUI may write from its one worker thread while the window reads: SQLite is built
+    # serialized (sqlite3.threadsafety == 3) and SqliteStore serialises transactions itself.
     if read_only:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               isolation_level=None)
+                               isolation_level=None, check_same_thread=False)
     else:
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -154,19 +157,21 @@ class SqliteStore:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._writer = threading.RLock()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        if self.conn.in_transaction:  # nested: part of the caller's transaction
-            yield
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self._writer:
+            if self.conn.in_transaction:  # nested: part of the caller's transaction
+                yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()

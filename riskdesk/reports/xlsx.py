@@ -159,6 +159,7 @@ class WorkbookExport:
             self.wb.properties.created = self.wb.properties.modified = stamp
         self.wb.properties.creator = f"riskdesk {run.riskdesk_version}"
         self.styles = cells.CellStyles(self.wb)
+        self._labels: dict[str, str] = {}
         self.sheet_rows: list[tuple[str, cells.SheetRows]] = []
 
     def sheet(self, key: str) -> tuple[WriteOnlySheet, cells.SheetRows]:
@@ -187,7 +188,11 @@ class WorkbookExport:
                     dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
 
     def label(self, key: str) -> str:
-        return self.tax.label(key, self.lang)
+        # Cached: the taxonomy look-up walks several tables and runs ~10 times per row.
+        text = self._labels.get(key)
+        if text is None:
+            text = self._labels[key] = self.tax.label(key, self.lang)
+        return text
 
     def level(self, level: str | None) -> str | None:
         return self.text.levels[level] if level is not None else None

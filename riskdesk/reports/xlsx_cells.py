@@ -91,12 +91,20 @@ class CellStyles:
     def id(self, name: str) -> int:
         return self._ids[name]
 
+    def attribute(self, name: str | None) -> str:
+        """The ` s="n"` attribute of a cell in this style ('' for the default style)."""
+        return "" if name is None else f' s="{self._ids[name]}"'
+
+    def attributes(self) -> dict[str | None, str]:
+        return {name: self.attribute(name) for name in (None, *self._ids)}
+
 
 class SheetRows:
     """Rows of one sheet as XML, written through the single safe path in `_cell`."""
 
     def __init__(self, styles: CellStyles) -> None:
         self.styles = styles
+        self._attr = styles.attributes()
         self.parts: list[str] = []
         self.n_rows = 0
         self.n_cols = 0
@@ -121,23 +129,24 @@ class SheetRows:
         if isinstance(value, Styled):
             name, value = value.style, value.value
             if value is None:
-                return f'<c r="{ref}" s="{self.styles.id(name)}"/>'
+                return f'<c r="{ref}"{self._attr[name]}/>'
         if isinstance(value, str):
             text = clean_text(value)
             if not text:  # empty text is an empty cell, as a spreadsheet shows it
-                return f'<c r="{ref}" s="{self.styles.id(name)}"/>' if name else ""
+                return f'<c r="{ref}"{self._attr[name]}/>' if name else ""
             if is_risky(text):
                 name = "wrap_safe" if name == "wrap" else "text_safe"
-            style = f' s="{self.styles.id(name)}"' if name else ""
             space = ' xml:space="preserve"' if text != text.strip() else ""
-            return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
-        style = f' s="{self.styles.id(name)}"' if name else ""
+            return (
+                f'<c r="{ref}"{self._attr[name]} t="inlineStr"><is><t{space}>{_xml(text)}</t>'
+                "</is></c>"
+            )
         if isinstance(value, bool):
-            return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+            return f'<c r="{ref}"{self._attr[name]} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int | float):
             if isinstance(value, float) and not math.isfinite(value):
                 return ""  # NaN is missing data: an empty cell, never a number
-            return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+            return f'<c r="{ref}"{self._attr[name]}><v>{value!r}</v></c>'
         return self._cell(ref, str(value))
 
     def dimension(self) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from riskdesk.core.models import Outcome, Status
-from riskdesk.core.rounds import diff_chain
+from riskdesk.core.rounds import SCORE_TOLERANCE, diff_chain, diff_rounds
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.project import Project, ProjectError
 
@@ -99,3 +104,50 @@ def test_classification_change_is_audited_only_when_it_changes(
     records = project.assessment_history("C0")
     assert [r.primary_type for r in records] == ["missing", "missing", "monitor"]
     assert records[1].type_scores["missing"] == 0.65
+
+
+def test_first_run_of_a_new_round_is_audited_against_last_years(
+    project: Project, taxonomy: Taxonomy
+) -> None:
+    project.save_run(make_run(taxonomy, [make_result("C0", Outcome.MISSING, 0.6),
+                                         make_result("C1", Outcome.MONITOR, 0.2, "monitor")]),
+                     ROUND, taxonomy)
+    project.new_round(ROUND, "2026")
+    project.save_run(make_run(taxonomy, [make_result("C0", Outcome.MONITOR, 0.3, "monitor"),
+                                         make_result("C1", Outcome.MONITOR, 0.2, "monitor")]),
+                     "2026", taxonomy)
+    changes = [e for e in project.history() if e.entity == "classification" and e.round == "2026"]
+    assert [e.chain_id for e in changes] == ["C0"]
+    assert '"missing"' in (changes[0].old or "")
+
+
+values_maps = st.dictionaries(
+    st.sampled_from(["a", "b", "c", "d"]),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=1, allow_nan=False)),
+    max_size=4,
+)
+rounds = st.dictionaries(st.sampled_from([("X", None), ("Y", None), ("Y", "seg")]), values_maps,
+                         max_size=3)
+
+
+@given(a=rounds, b=rounds)
+def test_diff_properties(a: dict[Any, Any], b: dict[Any, Any]) -> None:
+    same = diff_rounds("r1", "r1", values_a=a, values_b=a, results_a={}, results_b={})
+    assert same.changed == []
+    forward = diff_rounds("r1", "r2", values_a=a, values_b=b, results_a={}, results_b={})
+    backward = diff_rounds("r2", "r1", values_a=b, values_b=a, results_a={}, results_b={})
+    assert [c.chain_id for c in forward.chains] == [c.chain_id for c in backward.chains]
+    for f, r in zip(forward.chains, backward.chains, strict=True):
+        assert [(v.indicator, v.old, v.new) for v in f.values] == [
+            (v.indicator, v.new, v.old) for v in r.values
+        ]
+        flipped = {"added": "removed", "removed": "added"}.get(f.change, f.change)
+        assert r.change == flipped
+        old_values, new_values = a.get((f.chain_id, f.segment), {}), b.get((f.chain_id, f.segment), {})
+        expected = {
+            i for i in set(old_values) | set(new_values)
+            if (old_values.get(i) is None) != (new_values.get(i) is None)  # missing is not 0
+            or not math.isclose(old_values.get(i) or 0.0, new_values.get(i) or 0.0,
+                                rel_tol=SCORE_TOLERANCE, abs_tol=SCORE_TOLERANCE)
+        }
+        assert {v.indicator for v in f.values} == expected

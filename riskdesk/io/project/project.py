@@ -475,6 +475,9 @@ class Project:
         canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True,
                                ensure_ascii=False)
         runs = self.store.runs(round)
+        if not runs:  # first run of a round: compare with the round it was carried from
+            origin = next((r.carried_from for r in self.store.rounds() if r.name == round), None)
+            runs = self.store.runs(origin) if origin else []
         before = self.store.run_digests(runs[-1].id) if runs else {}
         header = run.model_dump(mode="json", exclude={"chains"})
         with self.store.transaction():

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -359,7 +360,13 @@ class ReportPdf:
                 report(progress, flowable.fraction, flowable.message)
 
         doc.afterFlowable = after_flowable
-        doc.build(story, canvasmaker=_numbered_canvas(self._decorate, self.font.pdf_name))
+        # ASCII85 only makes streams 25 % larger and slower to write; PDF is binary-safe.
+        use_a85 = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            doc.build(story, canvasmaker=_numbered_canvas(self._decorate, self.font.pdf_name))
+        finally:
+            rl_config.useA85 = use_a85
 
 
 def _escape(text: str) -> str:

@@ -16,7 +16,7 @@ from riskdesk.core.progress import CancelFn, ProgressFn
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.gui.qt import (
     QAbstractItemView,
-    QCheckBox,
+    QButtonGroup,
     QColor,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +24,7 @@ from riskdesk.gui.qt import (
     QLabel,
     QMessageBox,
     QObject,
+    QRadioButton,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -123,14 +124,24 @@ class ImportPreviewDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.resizeColumnsToContents()
         self.table.cellDoubleClicked.connect(self._jump)
-        self.skip_rows = named(QCheckBox(), "skipInvalidRows")
+        self.skip_rows = named(QRadioButton(), "skipInvalidRows")
         self.skip_rows.setText(
             translate(
                 "Import", "Leave out the {n} rows with errors (they stay listed as skipped)"
             ).format(n=len(preview.rows_with_problems))
         )
-        self.skip_rows.setVisible(preview.has_errors)
-        self.skip_rows.toggled.connect(self._update)
+        self.keep_rows = named(QRadioButton(), "keepInvalidRows")
+        self.keep_rows.setText(
+            translate(
+                "Import",
+                "Import all rows; cells with errors stay empty (missing) so you can fix them in place",
+            )
+        )
+        self.choice = QButtonGroup(self)
+        for button in (self.keep_rows, self.skip_rows):
+            button.setVisible(preview.has_errors)
+            self.choice.addButton(button)
+            button.toggled.connect(self._update)
         buttons = named(QDialogButtonBox(), "importButtons")
         self.import_button = buttons.addButton(
             translate("Import", "Import"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -145,6 +156,7 @@ class ImportPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.keep_rows)
         layout.addWidget(self.skip_rows)
         layout.addWidget(buttons)
         self.resize(900, 500)
@@ -152,7 +164,7 @@ class ImportPreviewDialog(QDialog):
 
     def _update(self) -> None:
         # Rows with errors are never dropped silently: importing them away is an explicit choice.
-        ok = not self.preview.has_errors or self.skip_rows.isChecked()
+        ok = not self.preview.has_errors or self.skip_rows.isChecked() or self.keep_rows.isChecked()
         self.import_button.setEnabled(ok and self.preview.rows_ok > 0)
 
     def _jump(self, row: int, _column: int) -> None:
@@ -239,7 +251,7 @@ class ImportFlow(QObject):
     def _decided(self, path: Path, dialog: ImportPreviewDialog, result: int) -> None:
         self.dialog = None
         if result == QDialog.DialogCode.Accepted:
-            if dialog.preview.has_errors:
+            if dialog.preview.has_errors and dialog.skip_rows.isChecked():
                 # The analyst chose to leave the error rows out: read again with that option.
                 self.pending_jump = dialog.jump_issue
                 self.start(path, preview=False, skip_invalid_rows=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from riskdesk.core.inventory import ChainKey
 from riskdesk.core.models import Lang
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.gui import project_session
 from riskdesk.gui.i18n import LanguageSwitcher
 from riskdesk.gui.importing import SPREADSHEET_SUFFIXES, ImportFlow
@@ -53,6 +55,17 @@ def page_title(name: str) -> str:
         "taxonomy": translate("MainWindow", "Taxonomy"),
         "reports": translate("MainWindow", "Reports"),
     }[name]
+
+
+def indicator_in_header(column: str, taxonomy: Taxonomy) -> str | None:
+    """The indicator a problem's column names ('C import_dependence', '对外依存度'), if any."""
+    tokens = {t.casefold() for t in re.split(r"[\s()（）:：,，'\"]+", column) if t}
+    tokens.add(column.strip().casefold())
+    for ind in taxonomy.indicators:
+        names = (ind.id, ind.name_zh, ind.name_en, *ind.aliases)
+        if any(n.casefold() in tokens for n in names if n):
+            return ind.id
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -362,8 +375,16 @@ class MainWindow(QMainWindow):
         self.rescore()
 
     def _jump_to_problem(self, row: int, column: str) -> None:
-        self.show_page("inventory")
-        self.inventory_page.focus_cell(row, column or None)
+        """A located problem opens where it can be fixed: an indicator cell in the data check,
+        anything else as the row in the inventory."""
+        indicator = indicator_in_header(column, self.ws.taxonomy)
+        if indicator is None:
+            self.show_page("inventory")
+            self.inventory_page.focus_cell(row)
+            return
+        self.open_assessment(self.ws.inventory.key(row))
+        self.assessment_page.go(1)
+        self.assessment_page.steps[1].focus_indicator(indicator)  # type: ignore[attr-defined]
 
     def open_path(self, path: Path) -> None:
         if path.suffix.lower() == ".rdproj":

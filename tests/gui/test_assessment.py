@@ -212,3 +212,34 @@ def test_values_are_read_as_analysts_type_them(text: str, value: float | None) -
 def test_text_is_not_a_number() -> None:
     with pytest.raises(ValueError, match="could not convert"):
         parse_number("about half")
+
+
+def test_a_problem_in_the_preview_opens_the_cell_to_fix(
+    session: Session, qtbot: object, tmp_path: Path
+) -> None:
+    window, ws = session.window, session.workspace
+    csv = tmp_path / "chains.csv"
+    csv.write_text(
+        "chain_id,chain_name,import_dependence,rd_intensity\n"
+        "A,链A,90%,0.02\nB,链B,abc,0.03\nC,链C,0.5,0.01\n",
+        encoding="utf-8",
+    )
+    window.import_file(csv)  # type: ignore[attr-defined]
+    importer = window.importer  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: importer.dialog is not None, timeout=30_000)  # type: ignore[attr-defined]
+    dialog = importer.dialog
+    # An error row is never imported or dropped without the analyst's explicit choice.
+    assert not dialog.import_button.isEnabled()
+    dialog.keep_rows.click()
+    assert dialog.import_button.isEnabled()
+    row = next(i for i, issue in enumerate(dialog.issues) if issue.code == "not_a_number")
+    dialog.table.cellDoubleClicked.emit(row, 1)
+    qtbot.waitUntil(lambda: window.current_page() == "assessment", timeout=30_000)  # type: ignore[attr-defined]
+    page = window.assessment_page  # type: ignore[attr-defined]
+    assert page.draft.key == ("B", None)
+    assert page.current() == 1
+    data = page.steps[1]
+    assert data.table.currentRow() == data.row_of("import_dependence")
+    assert data.table.item(data.row_of("import_dependence"), 2).text() == ""  # missing, not 0
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
+    assert len(ws.inventory) == 3

@@ -80,7 +80,9 @@ def _pattern(source: str) -> re.Pattern[str]:
 def _visible_texts(root: QWidget) -> list[str]:
     texts: list[str] = []
     for w in [root, *root.findChildren(QWidget)]:
-        if (isinstance(w, QLabel) and not w.text().startswith("<")) or isinstance(w, QPushButton | QRadioButton):
+        if (isinstance(w, QLabel) and not w.text().startswith("<")) or isinstance(
+            w, QPushButton | QRadioButton
+        ):
             texts.append(w.text())
         elif isinstance(w, QGroupBox) and not w.objectName().startswith("question_"):
             texts.append(w.title())

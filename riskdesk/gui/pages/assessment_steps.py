@@ -282,6 +282,11 @@ class DataCheckStep(WizardStep):
         self._loading = False
         self._show_error()
 
+    def focus_indicator(self, indicator: str) -> None:
+        r = self.row_of(indicator)
+        self.table.setCurrentCell(r, COL_VALUE)
+        self.table.scrollToItem(cell(self.table, r, COL_VALUE))
+
     def row_of(self, indicator: str) -> int:
         return self.ws.taxonomy.indicator_ids.index(indicator)
 

@@ -3,32 +3,32 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../pages/dashboard.py" line="88" />
+        <location filename="../pages/dashboard.py" line="93" />
         <source>No results yet: import an inventory and score it (F5).</source>
         <translation>尚无评估结果：请导入清单并评分（F5）。</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="89" />
+        <location filename="../pages/dashboard.py" line="95" />
         <source>Top-risk chains (click to select)</source>
         <translation>风险最高的产业链（点击选中）</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="91" />
+        <location filename="../pages/dashboard.py" line="98" />
         <source>Chain</source>
         <translation>产业链</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="91" />
+        <location filename="../pages/dashboard.py" line="99" />
         <source>Classification</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="92" />
+        <location filename="../pages/dashboard.py" line="100" />
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="92" />
+        <location filename="../pages/dashboard.py" line="101" />
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
@@ -36,67 +36,72 @@
 <context>
     <name>Import</name>
     <message>
-        <location filename="../importing.py" line="70" />
+        <location filename="../importing.py" line="74" />
         <source>Import preview — {file}</source>
         <translation>导入预览 — {file}</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="80" />
+        <location filename="../importing.py" line="84" />
         <source>{ok} rows can be imported; {bad} rows have errors. {errors} errors, {warnings} warnings, {assumptions} assumptions ({detected}; header on row {header}). Nothing is stored until you press Import. Double-click a problem to import and go to it.</source>
         <translation>可导入 {ok} 行；{bad} 行有错误。共 {errors} 个错误、{warnings} 个警告、{assumptions} 条假设（{detected}；表头在第 {header} 行）。按“导入”之前不会保存任何内容。双击某个问题可导入并定位到该处。</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="92" />
+        <location filename="../importing.py" line="102" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="92" />
+        <location filename="../importing.py" line="103" />
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="92" />
+        <location filename="../importing.py" line="104" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="95" />
+        <location filename="../importing.py" line="108" />
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="96" />
+        <location filename="../importing.py" line="109" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="97" />
+        <location filename="../importing.py" line="110" />
         <source>assumption</source>
         <translation>假设</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="115" />
+        <location filename="../importing.py" line="129" />
         <source>Leave out the {n} rows with errors (they stay listed as skipped)</source>
         <translation>不导入有错误的 {n} 行（它们仍作为“已跳过”列出）</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="121" />
+        <location filename="../importing.py" line="135" />
+        <source>Import all rows; cells with errors stay empty (missing) so you can fix them in place</source>
+        <translation>导入全部行；有错误的单元格留空（记为缺失），以便就地修正</translation>
+    </message>
+    <message>
+        <location filename="../importing.py" line="147" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="123" />
+        <location filename="../importing.py" line="151" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="184" />
+        <location filename="../importing.py" line="219" />
         <source>Reading {file}</source>
         <translation>正在读取 {file}</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="198" />
+        <location filename="../importing.py" line="234" />
         <source>Cannot import {file}</source>
         <translation>无法导入 {file}</translation>
     </message>
@@ -104,92 +109,92 @@
 <context>
     <name>Inventory</name>
     <message>
-        <location filename="../inventory_model.py" line="78" />
+        <location filename="../inventory_model.py" line="79" />
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="79" />
+        <location filename="../inventory_model.py" line="80" />
         <source>Chain</source>
         <translation>产业链</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="80" />
+        <location filename="../inventory_model.py" line="81" />
         <source>Segment</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="81" />
+        <location filename="../inventory_model.py" line="82" />
         <source>Sector</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="82" />
+        <location filename="../inventory_model.py" line="83" />
         <source>Tech category</source>
         <translation>技术类别</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="83" />
+        <location filename="../inventory_model.py" line="84" />
         <source>Classification</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="84" />
+        <location filename="../inventory_model.py" line="85" />
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="85" />
+        <location filename="../inventory_model.py" line="86" />
         <source>Exposure</source>
         <translation>供给暴露</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="86" />
+        <location filename="../inventory_model.py" line="87" />
         <source>Stability</source>
         <translation>稳健性</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="87" />
+        <location filename="../inventory_model.py" line="88" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="151" />
+        <location filename="../pages/inventory.py" line="175" />
         <source>Search by ID, name, segment or sector</source>
         <translation>按编号、名称、环节或行业搜索</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="152" />
+        <location filename="../pages/inventory.py" line="177" />
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="153" />
+        <location filename="../pages/inventory.py" line="178" />
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="155" />
+        <location filename="../pages/inventory.py" line="180" />
         <source>No chains yet. Import a spreadsheet (or drop it on the window).</source>
         <translation>还没有产业链。请导入表格（或把文件拖到窗口上）。</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="159" />
+        <location filename="../pages/inventory.py" line="188" />
         <source>All classifications</source>
         <translation>全部分类</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="161" />
+        <location filename="../pages/inventory.py" line="193" />
         <source>All risk levels</source>
         <translation>全部风险等级</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="163" />
+        <location filename="../pages/inventory.py" line="198" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="199" />
+        <location filename="../pages/inventory.py" line="254" />
         <source>{shown} of {total} rows shown · {selected} selected</source>
         <translation>显示 {shown} / {total} 行 · 已选 {selected} 行</translation>
     </message>
@@ -197,37 +202,37 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../inventory_model.py" line="96" />
+        <location filename="../inventory_model.py" line="97" />
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="97" />
+        <location filename="../inventory_model.py" line="98" />
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="98" />
+        <location filename="../inventory_model.py" line="99" />
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="99" />
+        <location filename="../inventory_model.py" line="100" />
         <source>critical</source>
         <translation>极高</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="105" />
+        <location filename="../inventory_model.py" line="106" />
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="106" />
+        <location filename="../inventory_model.py" line="107" />
         <source>assessed</source>
         <translation>已评估</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="107" />
+        <location filename="../inventory_model.py" line="108" />
         <source>reviewed</source>
         <translation>已复核</translation>
     </message>
@@ -235,219 +240,219 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="49" />
+        <location filename="../main_window.py" line="52" />
         <source>Inventory</source>
         <translation>产业链清单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="50" />
+        <location filename="../main_window.py" line="53" />
         <source>Assessment</source>
         <translation>向导评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="51" />
+        <location filename="../main_window.py" line="54" />
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="52" />
+        <location filename="../main_window.py" line="55" />
         <source>Taxonomy</source>
         <translation>分类体系</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="53" />
+        <location filename="../main_window.py" line="56" />
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="114" />
+        <location filename="../main_window.py" line="131" />
         <source>Assessment saved.</source>
         <translation>评估已保存。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="240" />
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="243" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235" />
+        <location filename="../main_window.py" line="267" />
         <source>riskdesk — industrial chain security assessment</source>
         <translation>riskdesk — 产业链安全评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="239" />
+        <location filename="../main_window.py" line="272" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240" />
+        <location filename="../main_window.py" line="273" />
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241" />
+        <location filename="../main_window.py" line="274" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242" />
+        <location filename="../main_window.py" line="275" />
         <source>&amp;Assessment</source>
         <translation>评估(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243" />
+        <location filename="../main_window.py" line="276" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244" />
+        <location filename="../main_window.py" line="277" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245" />
+        <location filename="../main_window.py" line="278" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246" />
+        <location filename="../main_window.py" line="279" />
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247" />
+        <location filename="../main_window.py" line="280" />
         <source>Open project…</source>
         <translation>打开项目…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248" />
+        <location filename="../main_window.py" line="281" />
         <source>Save project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249" />
+        <location filename="../main_window.py" line="282" />
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250" />
+        <location filename="../main_window.py" line="283" />
         <source>Re-score all</source>
         <translation>全部重新评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251" />
+        <location filename="../main_window.py" line="284" />
         <source>Export reports…</source>
         <translation>导出报告…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252" />
+        <location filename="../main_window.py" line="285" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253" />
-        <location filename="../main_window.py" line="428" />
+        <location filename="../main_window.py" line="286" />
+        <location filename="../main_window.py" line="489" />
         <source>About riskdesk</source>
         <translation>关于 riskdesk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267" />
+        <location filename="../main_window.py" line="300" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267" />
+        <location filename="../main_window.py" line="300" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299" />
+        <location filename="../main_window.py" line="332" />
         <source>no file</source>
         <translation>无文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300" />
+        <location filename="../main_window.py" line="334" />
         <source>scored</source>
         <translation>已评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300" />
+        <location filename="../main_window.py" line="334" />
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302" />
+        <location filename="../main_window.py" line="337" />
         <source>{source} · {n} rows · {scored}</source>
         <translation>{source} · {n} 行 · {scored}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306" />
+        <location filename="../main_window.py" line="343" />
         <source>Taxonomy {name} · {sha}</source>
         <translation>分类体系 {name} · {sha}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312" />
+        <location filename="../main_window.py" line="352" />
         <source>Spreadsheets</source>
         <translation>表格文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314" />
+        <location filename="../main_window.py" line="358" />
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328" />
+        <location filename="../main_window.py" line="373" />
         <source>Project not updated</source>
         <translation>项目未更新</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349" />
+        <location filename="../main_window.py" line="403" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="350" />
-        <location filename="../main_window.py" line="373" />
+        <location filename="../main_window.py" line="405" />
+        <location filename="../main_window.py" line="433" />
         <source>riskdesk projects</source>
         <translation>riskdesk 项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360" />
+        <location filename="../main_window.py" line="416" />
         <source>Cannot open the project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365" />
+        <location filename="../main_window.py" line="422" />
         <source>Recovered</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372" />
+        <location filename="../main_window.py" line="431" />
         <source>Save project as</source>
         <translation>项目另存为</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383" />
+        <location filename="../main_window.py" line="444" />
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403" />
+        <location filename="../main_window.py" line="464" />
         <source>Scoring chains</source>
         <translation>正在评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="406" />
+        <location filename="../main_window.py" line="467" />
         <source>Scoring failed</source>
         <translation>评分失败</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="429" />
+        <location filename="../main_window.py" line="490" />
         <source>riskdesk {version}: industrial-chain security assessment by capability type (Li Wei &amp; He Jun).</source>
         <translation>riskdesk {version}：按能力类型进行产业链安全评估（李巍、何君）。</translation>
     </message>
@@ -455,118 +460,118 @@
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../pages/reports.py" line="171" />
+        <location filename="../pages/reports.py" line="193" />
         <source>Report language</source>
         <translation>报告语言</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="171" />
+        <location filename="../pages/reports.py" line="194" />
         <source>Formats</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="172" />
+        <location filename="../pages/reports.py" line="195" />
         <source>Organisation</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="172" />
+        <location filename="../pages/reports.py" line="196" />
         <source>Author</source>
         <translation>编制人</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="173" />
+        <location filename="../pages/reports.py" line="197" />
         <source>Classification marking</source>
         <translation>密级标注</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="174" />
-        <location filename="../pages/reports.py" line="219" />
+        <location filename="../pages/reports.py" line="198" />
+        <location filename="../pages/reports.py" line="262" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="174" />
+        <location filename="../pages/reports.py" line="199" />
         <source>File name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="178" />
+        <location filename="../pages/reports.py" line="204" />
         <source>Chains to include (one chain: a dossier; several: a portfolio report)</source>
         <translation>纳入报告的产业链（一条：单链报告；多条：组合报告）</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="179" />
+        <location filename="../pages/reports.py" line="208" />
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="180" />
+        <location filename="../pages/reports.py" line="209" />
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="181" />
+        <location filename="../pages/reports.py" line="210" />
         <source>PDF dossier</source>
         <translation>PDF 报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="182" />
+        <location filename="../pages/reports.py" line="211" />
         <source>Excel workbook</source>
         <translation>Excel 工作簿</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="183" />
+        <location filename="../pages/reports.py" line="212" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="184" />
+        <location filename="../pages/reports.py" line="213" />
         <source>Open the result when done</source>
         <translation>完成后打开结果</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="185" />
+        <location filename="../pages/reports.py" line="214" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="186" />
+        <location filename="../pages/reports.py" line="215" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="240" />
+        <location filename="../pages/reports.py" line="285" />
         <source>Score the inventory and choose at least one chain.</source>
         <translation>请先评分，并至少选择一条产业链。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="244" />
+        <location filename="../pages/reports.py" line="291" />
         <source>Choose a format this installation can write.</source>
         <translation>请选择本安装可以输出的格式。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="260" />
+        <location filename="../pages/reports.py" line="311" />
         <source>Exporting reports</source>
         <translation>正在导出报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="264" />
+        <location filename="../pages/reports.py" line="317" />
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="265" />
+        <location filename="../pages/reports.py" line="322" />
         <source>Export cancelled; no file was left half-written.</source>
         <translation>导出已取消；没有留下写了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="269" />
+        <location filename="../pages/reports.py" line="328" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="289" />
+        <location filename="../pages/reports.py" line="349" />
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
     </message>
@@ -574,148 +579,148 @@
 <context>
     <name>Taxonomy</name>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="149" />
+        <location filename="../pages/taxonomy_editor.py" line="153" />
         <source>Anchors and weights</source>
         <translation>锚点与权重</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="150" />
+        <location filename="../pages/taxonomy_editor.py" line="154" />
         <source>Thresholds</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="151" />
+        <location filename="../pages/taxonomy_editor.py" line="155" />
         <source>Country risk list</source>
         <translation>国别风险清单</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="153" />
+        <location filename="../pages/taxonomy_editor.py" line="157" />
         <source>Low below</source>
         <translation>低风险上限</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="153" />
+        <location filename="../pages/taxonomy_editor.py" line="158" />
         <source>Medium below</source>
         <translation>中风险上限</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="154" />
+        <location filename="../pages/taxonomy_editor.py" line="159" />
         <source>High below (critical at or above)</source>
         <translation>高风险上限（达到即为极高）</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="155" />
+        <location filename="../pages/taxonomy_editor.py" line="160" />
         <source>Minimum evidence coverage</source>
         <translation>最低证据覆盖率</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="156" />
+        <location filename="../pages/taxonomy_editor.py" line="161" />
         <source>Type assigned at score</source>
         <translation>判定类型的得分阈值</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="162" />
+        <location filename="../pages/taxonomy_editor.py" line="167" />
         <source>Profile name</source>
         <translation>方案名称</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="163" />
+        <location filename="../pages/taxonomy_editor.py" line="168" />
         <source>Save as profile</source>
         <translation>另存为方案</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="164" />
+        <location filename="../pages/taxonomy_editor.py" line="169" />
         <source>Load profile</source>
         <translation>载入方案</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="165" />
+        <location filename="../pages/taxonomy_editor.py" line="170" />
         <source>Reset to default</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="166" />
+        <location filename="../pages/taxonomy_editor.py" line="171" />
         <source>Add country</source>
         <translation>添加国家</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="167" />
+        <location filename="../pages/taxonomy_editor.py" line="172" />
         <source>Save and re-score</source>
         <translation>保存并重新评分</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="169" />
+        <location filename="../pages/taxonomy_editor.py" line="175" />
         <source>ISO3 code</source>
         <translation>ISO3 代码</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="169" />
+        <location filename="../pages/taxonomy_editor.py" line="176" />
         <source>Risk rating (0–1)</source>
         <translation>风险评级（0–1）</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="171" />
+        <location filename="../pages/taxonomy_editor.py" line="180" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="171" />
+        <location filename="../pages/taxonomy_editor.py" line="181" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="172" />
+        <location filename="../pages/taxonomy_editor.py" line="182" />
         <source>Safe anchor</source>
         <translation>安全锚点</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="172" />
+        <location filename="../pages/taxonomy_editor.py" line="183" />
         <source>Critical anchor</source>
         <translation>临界锚点</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="207" />
+        <location filename="../pages/taxonomy_editor.py" line="225" />
         <source>Taxonomy “{name}” · content hash sha256 {sha}</source>
         <translation>分类体系“{name}” · 内容哈希 sha256 {sha}</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="243" />
+        <location filename="../pages/taxonomy_editor.py" line="263" />
         <source>Some cells are not numbers.</source>
         <translation>有单元格不是数字。</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="271" />
-        <location filename="../pages/taxonomy_editor.py" line="274" />
+        <location filename="../pages/taxonomy_editor.py" line="292" />
+        <location filename="../pages/taxonomy_editor.py" line="297" />
         <source>Not applied: {problems}</source>
         <translation>未应用：{problems}</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="278" />
+        <location filename="../pages/taxonomy_editor.py" line="302" />
         <source>edited</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="285" />
+        <location filename="../pages/taxonomy_editor.py" line="310" />
         <source>Give the profile a name (letters, digits, - _ .).</source>
         <translation>请为方案命名（字母、数字、汉字、- _ .）。</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="292" />
+        <location filename="../pages/taxonomy_editor.py" line="318" />
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="301" />
+        <location filename="../pages/taxonomy_editor.py" line="327" />
         <source>Cannot load the profile</source>
         <translation>无法载入方案</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="347" />
+        <location filename="../pages/taxonomy_editor.py" line="374" />
         <source>Row {row}: the rating is not a number.</source>
         <translation>第 {row} 行：评级不是数字。</translation>
     </message>
     <message>
-        <location filename="../pages/taxonomy_editor.py" line="366" />
+        <location filename="../pages/taxonomy_editor.py" line="402" />
         <source>Saved; {n} countries rated.</source>
         <translation>已保存；共 {n} 个国家有评级。</translation>
     </message>
@@ -723,7 +728,7 @@
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../workspace.py" line="322" />
+        <location filename="../workspace.py" line="366" />
         <source>assessment of {chain}</source>
         <translation>{chain} 的评估</translation>
     </message>
@@ -731,352 +736,352 @@
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../pages/assessment.py" line="40" />
+        <location filename="../pages/assessment.py" line="46" />
         <source>1 Profile</source>
         <translation>1 基本情况</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="41" />
+        <location filename="../pages/assessment.py" line="47" />
         <source>2 Data check</source>
         <translation>2 数据核查</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="42" />
+        <location filename="../pages/assessment.py" line="48" />
         <source>3 Diagnostic questions</source>
         <translation>3 诊断问题</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="43" />
+        <location filename="../pages/assessment.py" line="49" />
         <source>4 Result</source>
         <translation>4 评估结果</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="44" />
+        <location filename="../pages/assessment.py" line="50" />
         <source>5 Strategy</source>
         <translation>5 治理策略</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="45" />
+        <location filename="../pages/assessment.py" line="51" />
         <source>6 Finish</source>
         <translation>6 完成</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="120" />
+        <location filename="../pages/assessment.py" line="132" />
         <source>Choose a chain in the inventory and press Assess.</source>
         <translation>请在清单中选择一条产业链，然后点击“评估”。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="128" />
+        <location filename="../pages/assessment.py" line="142" />
         <source>Guided assessment: {name} ({id}{seg})</source>
         <translation>向导评估：{name}（{id}{seg}）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="190" />
+        <location filename="../pages/assessment.py" line="208" />
         <source>Scoring {chain}</source>
         <translation>正在评分 {chain}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="219" />
+        <location filename="../pages/assessment.py" line="237" />
         <source>Scoring failed</source>
         <translation>评分失败</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="236" />
+        <location filename="../pages/assessment.py" line="257" />
         <source>Saved. Undo with Ctrl+Z.</source>
         <translation>已保存。可用 Ctrl+Z 撤销。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="250" />
+        <location filename="../pages/assessment.py" line="271" />
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="251" />
+        <location filename="../pages/assessment.py" line="272" />
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="252" />
+        <location filename="../pages/assessment.py" line="273" />
         <source>Save assessment</source>
         <translation>保存评估</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="47" />
+        <location filename="../pages/assessment_result.py" line="51" />
         <source>Assigned types</source>
         <translation>判定类型</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="51" />
+        <location filename="../pages/assessment_result.py" line="55" />
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="54" />
+        <location filename="../pages/assessment_result.py" line="59" />
         <source>Exposure gate: {score} (evidence coverage {coverage:.0%})</source>
         <translation>供给暴露门：{score}（证据覆盖率 {coverage:.0%}）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="58" />
+        <location filename="../pages/assessment_result.py" line="64" />
         <source>A capability gap with an unexposed supply: normal dependence.</source>
         <translation>存在能力缺口但供给风险暴露低：属于常态化分工依赖。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="63" />
+        <location filename="../pages/assessment_result.py" line="71" />
         <source>Robustness: the primary classification holds in {share:.0%} of {draws} weight draws (±{spread:.0%}).</source>
         <translation>稳健性：在 {draws} 次权重扰动（±{spread:.0%}）中，主分类保持不变的比例为 {share:.0%}。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="69" />
+        <location filename="../pages/assessment_result.py" line="78" />
         <source>Alternatives seen</source>
         <translation>出现过的其他结果</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="73" />
+        <location filename="../pages/assessment_result.py" line="82" />
         <source>Data to collect first</source>
         <translation>应优先补充的数据</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="116" />
+        <location filename="../pages/assessment_result.py" line="125" />
         <source>Scoring with the engine…</source>
         <translation>正在由评分引擎计算…</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="165" />
-        <location filename="../pages/assessment_result.py" line="371" />
+        <location filename="../pages/assessment_result.py" line="176" />
+        <location filename="../pages/assessment_result.py" line="404" />
         <source>Waiting for the engine's result.</source>
         <translation>正在等待评分结果。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="168" />
+        <location filename="../pages/assessment_result.py" line="179" />
         <source>Choose the classification you stand behind.</source>
         <translation>请选择您认定的分类。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="170" />
-        <location filename="../pages/assessment_result.py" line="373" />
+        <location filename="../pages/assessment_result.py" line="181" />
+        <location filename="../pages/assessment_result.py" line="406" />
         <source>An override needs a written reason.</source>
         <translation>改判分类必须填写理由。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="174" />
+        <location filename="../pages/assessment_result.py" line="185" />
         <source>Your decision</source>
         <translation>您的判断</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="175" />
+        <location filename="../pages/assessment_result.py" line="186" />
         <source>Accept the classification</source>
         <translation>接受该分类</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="176" />
+        <location filename="../pages/assessment_result.py" line="187" />
         <source>Override with:</source>
         <translation>改判为：</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="177" />
+        <location filename="../pages/assessment_result.py" line="189" />
         <source>Reason for the override (required, kept in the audit trail)</source>
         <translation>改判理由（必填，记入审计日志）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="227" />
+        <location filename="../pages/assessment_result.py" line="242" />
         <source>Sub-strategy</source>
         <translation>子策略</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="231" />
-        <location filename="../pages/assessment_result.py" line="235" />
+        <location filename="../pages/assessment_result.py" line="248" />
+        <location filename="../pages/assessment_result.py" line="253" />
         <source>Priority mode</source>
         <translation>推进方式</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="238" />
+        <location filename="../pages/assessment_result.py" line="256" />
         <source>Your override: {outcome}. Adjust the measures below to match it.</source>
         <translation>您的改判：{outcome}。请相应调整下列措施。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="309" />
+        <location filename="../pages/assessment_result.py" line="332" />
         <source>Measures (tick to keep, double-click to edit the text, add your own below)</source>
         <translation>措施（勾选保留，双击修改文字，可在下方添加）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="311" />
+        <location filename="../pages/assessment_result.py" line="337" />
         <source>A measure of your own</source>
         <translation>自定义措施</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="312" />
+        <location filename="../pages/assessment_result.py" line="338" />
         <source>Add measure</source>
         <translation>添加措施</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="313" />
+        <location filename="../pages/assessment_result.py" line="339" />
         <source>Analyst notes</source>
         <translation>分析意见</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="346" />
+        <location filename="../pages/assessment_result.py" line="373" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="347" />
+        <location filename="../pages/assessment_result.py" line="375" />
         <source>overridden: {reason}</source>
         <translation>已改判：{reason}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="350" />
+        <location filename="../pages/assessment_result.py" line="383" />
         <source>{n} values entered or answered as expert judgement.</source>
         <translation>以专家判断录入或作答的数值：{n} 个。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="353" />
+        <location filename="../pages/assessment_result.py" line="386" />
         <source>{n} measures selected.</source>
         <translation>已选措施：{n} 项。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_result.py" line="377" />
+        <location filename="../pages/assessment_result.py" line="410" />
         <source>Status when saved</source>
         <translation>保存后的状态</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="131" />
+        <location filename="../pages/assessment_steps.py" line="141" />
         <source>whole chain</source>
         <translation>全链</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="133" />
-        <location filename="../pages/assessment_steps.py" line="158" />
+        <location filename="../pages/assessment_steps.py" line="143" />
+        <location filename="../pages/assessment_steps.py" line="172" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="145" />
+        <location filename="../pages/assessment_steps.py" line="155" />
         <source>The chain needs a name.</source>
         <translation>产业链需要名称。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="150" />
+        <location filename="../pages/assessment_steps.py" line="160" />
         <source>Chain name</source>
         <translation>产业链名称</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="150" />
+        <location filename="../pages/assessment_steps.py" line="161" />
         <source>Sector</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="150" />
+        <location filename="../pages/assessment_steps.py" line="162" />
         <source>Segment</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="151" />
+        <location filename="../pages/assessment_steps.py" line="163" />
         <source>Technology category</source>
         <translation>技术类别</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="151" />
+        <location filename="../pages/assessment_steps.py" line="164" />
         <source>Strategic value (1–5)</source>
         <translation>战略价值（1–5）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="152" />
+        <location filename="../pages/assessment_steps.py" line="165" />
         <source>Generality (1–5)</source>
         <translation>通用性（1–5）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="152" />
+        <location filename="../pages/assessment_steps.py" line="166" />
         <source>Responsible office</source>
         <translation>责任处室</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="153" />
+        <location filename="../pages/assessment_steps.py" line="167" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="227" />
-        <location filename="../pages/assessment_steps.py" line="297" />
+        <location filename="../pages/assessment_steps.py" line="245" />
+        <location filename="../pages/assessment_steps.py" line="327" />
         <source>entered here (expert)</source>
         <translation>在此录入（专家判断）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="240" />
+        <location filename="../pages/assessment_steps.py" line="263" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="308" />
+        <location filename="../pages/assessment_steps.py" line="340" />
         <source>Not a number: {names}</source>
         <translation>不是数字：{names}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="313" />
+        <location filename="../pages/assessment_steps.py" line="349" />
         <source>An entered value needs an evidence note: {names}</source>
         <translation>录入的数值需要证据说明：{names}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="317" />
+        <location filename="../pages/assessment_steps.py" line="356" />
         <source>Every indicator with value, unit, year and source. Missing values are highlighted; type a value (0.9 or 90%) with an evidence note to record it as an expert judgement.</source>
         <translation>列出每个指标的数值、单位、年份和来源。缺失值以黄色标出；输入数值（0.9 或 90%）并填写证据说明，即记为专家判断。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="323" />
+        <location filename="../pages/assessment_steps.py" line="364" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="323" />
+        <location filename="../pages/assessment_steps.py" line="365" />
         <source>Feeds</source>
         <translation>所属维度</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="323" />
+        <location filename="../pages/assessment_steps.py" line="366" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="324" />
+        <location filename="../pages/assessment_steps.py" line="367" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="324" />
+        <location filename="../pages/assessment_steps.py" line="368" />
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="324" />
+        <location filename="../pages/assessment_steps.py" line="369" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="325" />
+        <location filename="../pages/assessment_steps.py" line="370" />
         <source>Evidence note</source>
         <translation>证据说明</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="402" />
+        <location filename="../pages/assessment_steps.py" line="453" />
         <source>Not answered</source>
         <translation>暂不回答</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="409" />
+        <location filename="../pages/assessment_steps.py" line="463" />
         <source>The data already gives {value} ({source}); an answer replaces it.</source>
         <translation>数据中已有 {value}（{source}）；作答将替换该值。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="414" />
+        <location filename="../pages/assessment_steps.py" line="473" />
         <source>Evidence note (source, interview, document)</source>
         <translation>证据说明（来源、访谈、文件）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="444" />
+        <location filename="../pages/assessment_steps.py" line="508" />
         <source>Each answer needs an evidence note ({n} without).</source>
         <translation>每个回答都需要证据说明（还有 {n} 个未填）。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="448" />
+        <location filename="../pages/assessment_steps.py" line="515" />
         <source>Answer what the data cannot tell. Each level is anchored in the papers' cases; the answer is stored as an expert indicator value with your evidence note.</source>
         <translation>回答数据无法说明的问题。每个等级都以文献中的案例为锚点；回答将连同证据说明记为专家判断的指标值。</translation>
     </message>
@@ -1084,12 +1089,12 @@
 <context>
     <name>Worker</name>
     <message>
-        <location filename="../worker.py" line="152" />
+        <location filename="../worker.py" line="174" />
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../worker.py" line="154" />
+        <location filename="../worker.py" line="176" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.gui.inventory_model import fast_keys
 from riskdesk.gui.workspace import Workspace
 from riskdesk.io.project import Project
@@ -82,3 +83,14 @@ def detach(ws: Workspace) -> None:
     ws.attach_store(None)
     if isinstance(project, Project):
         project.close()
+
+
+def previous_round_diff(ws: Workspace) -> RoundDiff | None:
+    """What changed since the round before the open one (None without a project or a prior round)."""
+    project = ws.store
+    if not isinstance(project, Project):
+        return None
+    rounds = project.round_names()
+    if ws.round not in rounds or rounds.index(ws.round) == 0:
+        return None
+    return project.diff(rounds[rounds.index(ws.round) - 1], ws.round)

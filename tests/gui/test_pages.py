@@ -210,3 +210,26 @@ def test_inventory_model_prepares_100k_rows_once(qtbot: object, n: int) -> None:
     model.sort(0, Qt.SortOrder.DescendingOrder)
     assert model.index(0, 0).data() == f"C{n - 1:06d}"
     assert load_s < 5.0
+
+
+def test_dashboard_shows_what_changed_since_the_previous_round(
+    session: Session, qtbot: object, tmp_path: Path
+) -> None:
+    from riskdesk.io.project import Project
+
+    window, ws = session.window, session.workspace
+    inventory = ws.inventory
+    path = tmp_path / "rounds.rdproj"
+    with Project.create(path) as project:
+        project.import_inventory(inventory, "2025", ws.taxonomy)
+        later = inventory.subset(range(len(inventory)))
+        later.frame.loc[0, "import_dependence"] = 0.99
+        project.import_inventory(later, "2026", ws.taxonomy)
+    assert window.open_project(path)  # type: ignore[attr-defined]
+    assert ws.round == "2026"
+    qtbot.waitUntil(lambda: ws.run is not None and active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
+    window.show_page("dashboard")  # type: ignore[attr-defined]
+    diff = window.dashboard_page.diff  # type: ignore[attr-defined]
+    assert diff.isVisible()
+    assert "2025 → 2026" in diff.toPlainText()
+    assert inventory.key(0)[0] in diff.toPlainText()

@@ -22,6 +22,7 @@ from riskdesk.gui.qt import (
     Qt,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -62,10 +63,13 @@ class DashboardPage(QWidget):
         self.empty = named(QLabel(), "dashboardEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.top.horizontalHeader().setStretchLastSection(True)
+        self.diff = named(QTextBrowser(), "roundDiff")
+        self.diff.setMaximumHeight(130)
         left = QVBoxLayout()
         left.addWidget(self.distribution, 1)
         left.addWidget(self.top_label)
         left.addWidget(self.top, 1)
+        left.addWidget(self.diff)
         right = QVBoxLayout()
         right.addWidget(self.matrix, 3)
         right.addWidget(self.radar, 2)
@@ -145,9 +149,18 @@ class DashboardPage(QWidget):
             for c, text in enumerate(cells):
                 self.top.setItem(i, c, QTableWidgetItem(text))
         self.top.resizeColumnsToContents()
+        self._show_diff()
         selected = self.ws.selected
         first = ranked[0].key if ranked else results[0].key
         self.show_chain(selected if selected is not None else first)
+
+    def _show_diff(self) -> None:
+        from riskdesk.gui.project_session import previous_round_diff
+
+        diff = previous_round_diff(self.ws)
+        self.diff.setVisible(diff is not None)
+        if diff is not None:
+            self.diff.setPlainText("\n".join(diff.lines(self.lang())))
 
     def show_chain(self, key: ChainKey | None) -> None:
         if key is None or self.ws.run is None or not self.isVisible():

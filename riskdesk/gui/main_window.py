@@ -36,6 +36,7 @@ from riskdesk.gui.qt import (
     QStackedWidget,
     QToolBar,
     QWidget,
+    is_alive,
     named,
     translate,
 )
@@ -295,6 +296,8 @@ class MainWindow(QMainWindow):
 
     def _update_undo_texts(self, *_args: object) -> None:
         stack = self.ws.undo_stack
+        if not is_alive(stack) or not is_alive(self.act_undo):
+            return  # shutting down: the stack is cleared while the window goes away
         self.act_undo.setEnabled(stack.canUndo())
         self.act_redo.setEnabled(stack.canRedo())
         undo, redo = translate("MainWindow", "Undo"), translate("MainWindow", "Redo")
@@ -521,6 +524,7 @@ class MainWindow(QMainWindow):
             self.scoring_op.cancel()
         self.reports_page.cancel()
         self.importer.cancel()
+        self.assessment_page.autosave.flush()
         wait_for_workers(5000)
         QApplication.processEvents()
         project_session.detach(self.ws)

@@ -204,10 +204,18 @@ __all__ = [
     "Signal",
     "Slot",
     "cell",
+    "is_alive",
     "named",
     "protect_none_refcount",
     "translate",
 ]
+
+
+def is_alive(obj: QObject) -> bool:
+    """False once the C++ side of a Qt object has been deleted (e.g. during shutdown)."""
+    import shiboken6
+
+    return bool(shiboken6.isValid(obj))
 
 
 def named(widget: _W, name: str) -> _W:

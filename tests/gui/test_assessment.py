@@ -243,3 +243,24 @@ def test_a_problem_in_the_preview_opens_the_cell_to_fix(
     assert data.table.item(data.row_of("import_dependence"), 2).text() == ""  # missing, not 0
     qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     assert len(ws.inventory) == 3
+
+
+def test_unsaved_answers_are_autosaved_and_can_be_restored(session: Session, qtbot: object) -> None:
+    window = session.window
+    window.open_assessment(CHAIN)  # type: ignore[attr-defined]
+    page: AssessmentPage = window.assessment_page  # type: ignore[attr-defined]
+    page.go(2)
+    page.steps[2].answer("basic_research.tech_gap_years", 3, evidence="site visit")
+    page.autosave.flush()
+    # The analyst leaves without saving (or the machine goes down) and comes back later.
+    window.open_assessment(("EDA-SW", None))  # type: ignore[attr-defined]
+    window.open_assessment(CHAIN)  # type: ignore[attr-defined]
+    assert "basic_research.tech_gap_years" not in page.draft.answers
+    assert page.restore_button.isVisibleTo(page)
+    page.restore_button.click()
+    assert page.draft.answers["basic_research.tech_gap_years"].evidence == "site visit"
+    _to_result(page, qtbot)
+    page.go(5)
+    assert page.save()
+    window.open_assessment(CHAIN)  # type: ignore[attr-defined]
+    assert not page.restore_button.isVisibleTo(page)  # saving discarded the draft

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from riskdesk.core.inventory import ChainKey
 from riskdesk.core.models import Lang, Outcome, Status
 from riskdesk.core.results import AssessmentRun
+from riskdesk.gui.autosave import DraftAutosave, restore_payload
 from riskdesk.gui.draft import AssessmentDraft
 from riskdesk.gui.pages.assessment_result import FinishStep, ResultStep, StrategyStep
 from riskdesk.gui.pages.assessment_steps import (
@@ -69,6 +70,10 @@ class AssessmentPage(QWidget):
         self.settings = settings
         self.draft: AssessmentDraft | None = None
         self.scoring: BackgroundOp | None = None
+        self.autosave = DraftAutosave(workspace)
+        self.restore_button = named(QPushButton(), "restoreDraft")
+        self.restore_button.setVisible(False)
+        self.restore_button.clicked.connect(self.restore_draft)
 
         self.heading = named(QLabel(), "wizardHeading")
         self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -88,7 +93,7 @@ class AssessmentPage(QWidget):
         for step in self.steps:
             self.step_list.addItem("")
             self.stack.addWidget(step)
-            step.changed.connect(self._update_buttons)
+            step.changed.connect(self._changed)
         self.result_step: ResultStep = self.steps[3]  # type: ignore[assignment]
         self.step_list.currentRowChanged.connect(self._step_clicked)
         self.back_button = named(QPushButton(), "wizardBack")
@@ -106,8 +111,11 @@ class AssessmentPage(QWidget):
         body = QHBoxLayout()
         body.addWidget(self.step_list)
         body.addWidget(self.stack, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.restore_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(top)
         layout.addLayout(body, 1)
         layout.addLayout(buttons)
         self.retranslate()
@@ -116,8 +124,11 @@ class AssessmentPage(QWidget):
     # --- starting ---------------------------------------------------------------------------
 
     def start(self, key: ChainKey) -> None:
+        if self.draft is not None:
+            self.autosave.flush()
         analyst = self.settings.analyst
         self.draft = AssessmentDraft.start(self.ws, key, analyst)
+        self.restore_button.setVisible(self.autosave.find(key) is not None)
         for step in self.steps:
             step.set_draft(self.draft)
         self._set_enabled(True)
@@ -143,6 +154,24 @@ class AssessmentPage(QWidget):
                 name=name, id=chain_id, seg=seg
             )
         )
+
+    def _changed(self) -> None:
+        if self.draft is not None:
+            self.autosave.save(self.draft)
+        self._update_buttons()
+
+    def restore_draft(self) -> None:
+        """Bring back the answers autosaved before a crash or an unsaved close."""
+        if self.draft is None:
+            return
+        payload = self.autosave.find(self.draft.key)
+        self.restore_button.setVisible(False)
+        if payload is None:
+            return
+        restore_payload(self.draft, payload)
+        for step in self.steps:
+            step.set_draft(self.draft)
+        self.go(0)
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -254,6 +283,8 @@ class AssessmentPage(QWidget):
             draft.commands(self.ws),
             draft.result,
         )
+        self.autosave.discard(draft.key)
+        self.restore_button.setVisible(False)
         self.hint.setText(translate("Wizard", "Saved. Undo with Ctrl+Z."))
         self.saved.emit(draft.key)
         return True
@@ -271,6 +302,7 @@ class AssessmentPage(QWidget):
         self.back_button.setText(translate("Wizard", "< Back"))
         self.next_button.setText(translate("Wizard", "Next >"))
         self.save_button.setText(translate("Wizard", "Save assessment"))
+        self.restore_button.setText(translate("Wizard", "Restore unsaved answers"))
         for step in self.steps:
             step.retranslate()
         if self.draft is None:

@@ -3,32 +3,32 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../pages/dashboard.py" line="93" />
+        <location filename="../pages/dashboard.py" line="97" />
         <source>No results yet: import an inventory and score it (F5).</source>
         <translation>尚无评估结果：请导入清单并评分（F5）。</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="95" />
+        <location filename="../pages/dashboard.py" line="99" />
         <source>Top-risk chains (click to select)</source>
         <translation>风险最高的产业链（点击选中）</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="98" />
+        <location filename="../pages/dashboard.py" line="102" />
         <source>Chain</source>
         <translation>产业链</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="99" />
+        <location filename="../pages/dashboard.py" line="103" />
         <source>Classification</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="100" />
+        <location filename="../pages/dashboard.py" line="104" />
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../pages/dashboard.py" line="101" />
+        <location filename="../pages/dashboard.py" line="105" />
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
@@ -240,219 +240,219 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="52" />
+        <location filename="../main_window.py" line="53" />
         <source>Inventory</source>
         <translation>产业链清单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="53" />
+        <location filename="../main_window.py" line="54" />
         <source>Assessment</source>
         <translation>向导评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="54" />
+        <location filename="../main_window.py" line="55" />
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="55" />
+        <location filename="../main_window.py" line="56" />
         <source>Taxonomy</source>
         <translation>分类体系</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="56" />
+        <location filename="../main_window.py" line="57" />
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131" />
+        <location filename="../main_window.py" line="132" />
         <source>Assessment saved.</source>
         <translation>评估已保存。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240" />
+        <location filename="../main_window.py" line="241" />
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243" />
+        <location filename="../main_window.py" line="244" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267" />
+        <location filename="../main_window.py" line="268" />
         <source>riskdesk — industrial chain security assessment</source>
         <translation>riskdesk — 产业链安全评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272" />
+        <location filename="../main_window.py" line="273" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273" />
+        <location filename="../main_window.py" line="274" />
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274" />
+        <location filename="../main_window.py" line="275" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275" />
+        <location filename="../main_window.py" line="276" />
         <source>&amp;Assessment</source>
         <translation>评估(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276" />
+        <location filename="../main_window.py" line="277" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277" />
+        <location filename="../main_window.py" line="278" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278" />
+        <location filename="../main_window.py" line="279" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279" />
+        <location filename="../main_window.py" line="280" />
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280" />
+        <location filename="../main_window.py" line="281" />
         <source>Open project…</source>
         <translation>打开项目…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281" />
+        <location filename="../main_window.py" line="282" />
         <source>Save project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282" />
+        <location filename="../main_window.py" line="283" />
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283" />
+        <location filename="../main_window.py" line="284" />
         <source>Re-score all</source>
         <translation>全部重新评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284" />
+        <location filename="../main_window.py" line="285" />
         <source>Export reports…</source>
         <translation>导出报告…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285" />
+        <location filename="../main_window.py" line="286" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="286" />
-        <location filename="../main_window.py" line="489" />
+        <location filename="../main_window.py" line="287" />
+        <location filename="../main_window.py" line="492" />
         <source>About riskdesk</source>
         <translation>关于 riskdesk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300" />
+        <location filename="../main_window.py" line="303" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300" />
+        <location filename="../main_window.py" line="303" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332" />
+        <location filename="../main_window.py" line="335" />
         <source>no file</source>
         <translation>无文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334" />
+        <location filename="../main_window.py" line="337" />
         <source>scored</source>
         <translation>已评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334" />
+        <location filename="../main_window.py" line="337" />
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337" />
+        <location filename="../main_window.py" line="340" />
         <source>{source} · {n} rows · {scored}</source>
         <translation>{source} · {n} 行 · {scored}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343" />
+        <location filename="../main_window.py" line="346" />
         <source>Taxonomy {name} · {sha}</source>
         <translation>分类体系 {name} · {sha}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352" />
+        <location filename="../main_window.py" line="355" />
         <source>Spreadsheets</source>
         <translation>表格文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358" />
+        <location filename="../main_window.py" line="361" />
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373" />
+        <location filename="../main_window.py" line="376" />
         <source>Project not updated</source>
         <translation>项目未更新</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403" />
+        <location filename="../main_window.py" line="406" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="405" />
-        <location filename="../main_window.py" line="433" />
+        <location filename="../main_window.py" line="408" />
+        <location filename="../main_window.py" line="436" />
         <source>riskdesk projects</source>
         <translation>riskdesk 项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="416" />
+        <location filename="../main_window.py" line="419" />
         <source>Cannot open the project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="422" />
+        <location filename="../main_window.py" line="425" />
         <source>Recovered</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="431" />
+        <location filename="../main_window.py" line="434" />
         <source>Save project as</source>
         <translation>项目另存为</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="444" />
+        <location filename="../main_window.py" line="447" />
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="464" />
+        <location filename="../main_window.py" line="467" />
         <source>Scoring chains</source>
         <translation>正在评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467" />
+        <location filename="../main_window.py" line="470" />
         <source>Scoring failed</source>
         <translation>评分失败</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="490" />
+        <location filename="../main_window.py" line="493" />
         <source>riskdesk {version}: industrial-chain security assessment by capability type (Li Wei &amp; He Jun).</source>
         <translation>riskdesk {version}：按能力类型进行产业链安全评估（李巍、何君）。</translation>
     </message>
@@ -736,74 +736,79 @@
 <context>
     <name>Wizard</name>
     <message>
-        <location filename="../pages/assessment.py" line="46" />
+        <location filename="../pages/assessment.py" line="47" />
         <source>1 Profile</source>
         <translation>1 基本情况</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="47" />
+        <location filename="../pages/assessment.py" line="48" />
         <source>2 Data check</source>
         <translation>2 数据核查</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="48" />
+        <location filename="../pages/assessment.py" line="49" />
         <source>3 Diagnostic questions</source>
         <translation>3 诊断问题</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="49" />
+        <location filename="../pages/assessment.py" line="50" />
         <source>4 Result</source>
         <translation>4 评估结果</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="50" />
+        <location filename="../pages/assessment.py" line="51" />
         <source>5 Strategy</source>
         <translation>5 治理策略</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="51" />
+        <location filename="../pages/assessment.py" line="52" />
         <source>6 Finish</source>
         <translation>6 完成</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="132" />
+        <location filename="../pages/assessment.py" line="143" />
         <source>Choose a chain in the inventory and press Assess.</source>
         <translation>请在清单中选择一条产业链，然后点击“评估”。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="142" />
+        <location filename="../pages/assessment.py" line="153" />
         <source>Guided assessment: {name} ({id}{seg})</source>
         <translation>向导评估：{name}（{id}{seg}）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="208" />
+        <location filename="../pages/assessment.py" line="237" />
         <source>Scoring {chain}</source>
         <translation>正在评分 {chain}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="237" />
+        <location filename="../pages/assessment.py" line="266" />
         <source>Scoring failed</source>
         <translation>评分失败</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="257" />
+        <location filename="../pages/assessment.py" line="288" />
         <source>Saved. Undo with Ctrl+Z.</source>
         <translation>已保存。可用 Ctrl+Z 撤销。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="271" />
+        <location filename="../pages/assessment.py" line="302" />
         <source>&lt; Back</source>
         <translation>&lt; 上一步</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="272" />
+        <location filename="../pages/assessment.py" line="303" />
         <source>Next &gt;</source>
         <translation>下一步 &gt;</translation>
     </message>
     <message>
-        <location filename="../pages/assessment.py" line="273" />
+        <location filename="../pages/assessment.py" line="304" />
         <source>Save assessment</source>
         <translation>保存评估</translation>
+    </message>
+    <message>
+        <location filename="../pages/assessment.py" line="305" />
+        <source>Restore unsaved answers</source>
+        <translation>恢复未保存的回答</translation>
     </message>
     <message>
         <location filename="../pages/assessment_result.py" line="51" />

@@ -95,7 +95,10 @@ class ProfileStep(WizardStep):
         self.owner = named(QLineEdit(), "profileOwner")
         self.description = named(QPlainTextEdit(), "profileDescription")
         self.description.setMaximumHeight(90)
-        self.form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)
         self._rows: list[QWidget] = [
             self.name,
             self.sector,
@@ -267,6 +270,8 @@ class DataCheckStep(WizardStep):
                 item = QTableWidgetItem(text)
                 if c not in (COL_VALUE, COL_YEAR, COL_EVIDENCE):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if c in (COL_DIMS, COL_SOURCE):
+                    item.setToolTip(text)
                 if c == COL_NAME:
                     item.setData(Qt.ItemDataRole.UserRole, ind.id)
                     item.setToolTip(ind.description_zh if lang == "zh" else ind.description_en)

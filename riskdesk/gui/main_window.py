@@ -27,6 +27,7 @@ from riskdesk.gui.qt import (
     QEvent,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QKeySequence,
     QLabel,
     QListWidget,
@@ -164,7 +165,8 @@ class MainWindow(QMainWindow):
         self.act_save_as = self._action("actionSaveProjectAs", std.SaveAs, self.save_project_dialog)
         self.act_rescore = self._action("actionRescore", "F5", self.rescore)
         self.act_assess = self._action("actionAssess", "Ctrl+E", self._assess_current)
-        self.act_export = self._action("actionExport", "Ctrl+P", lambda: self.show_page("reports"))
+        self.act_export = self._action("actionExport", "Ctrl+P", self._export_selected)
+        self.act_analyst = self._action("actionAnalyst", None, self._ask_analyst)
         self.act_quit = self._action("actionQuit", std.Quit, self.close)
         stack = self.ws.undo_stack
         self.act_undo = self._action("actionUndo", std.Undo, stack.undo)
@@ -196,6 +198,8 @@ class MainWindow(QMainWindow):
         self.menu_file.addAction(self.act_import)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_export)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_analyst)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_edit = bar.addMenu("")
@@ -284,6 +288,7 @@ class MainWindow(QMainWindow):
         self.act_rescore.setText(translate("MainWindow", "Re-score all"))
         self.act_export.setText(translate("MainWindow", "Export reports…"))
         self.act_quit.setText(translate("MainWindow", "Quit"))
+        self.act_analyst.setText(translate("MainWindow", "Analyst name…"))
         self.act_about.setText(translate("MainWindow", "About riskdesk"))
         self.act_zh.setText("中文")
         self.act_en.setText("English")
@@ -324,6 +329,29 @@ class MainWindow(QMainWindow):
             key = self.ws.inventory.key(0)
         if key is not None:
             self.open_assessment(key)
+
+    def _export_selected(self) -> None:
+        """Reports for the chains selected in the inventory (all when none is selected)."""
+        chosen = {key[0] for key in self.inventory_page.selected_keys()}
+        self.show_page("reports")
+        if chosen:
+            self.reports_page.check_only(chosen)
+
+    def _ask_analyst(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            translate("MainWindow", "Analyst name"),
+            translate(
+                "MainWindow", "Name recorded with expert values, decisions and the audit trail:"
+            ),
+            text=self.settings.analyst,
+        )
+        if ok:
+            self.set_analyst(name)
+
+    def set_analyst(self, name: str) -> None:
+        self.settings.analyst = name.strip()
+        self.ws.analyst = name.strip()
 
     def _select_from_dashboard(self, key: ChainKey) -> None:
         self.ws.select(key)

@@ -159,3 +159,22 @@ def test_cli_screenshot_rejects_a_missing_project(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "nope.rdproj" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_export_action_preselects_the_inventory_selection(session: Session) -> None:
+    window = session.window
+    inv_page = window.inventory_page  # type: ignore[attr-defined]
+    inv_page.select_keys([("EDA-SW", None), ("PEN-TIP", None)])
+    window.act_export.trigger()  # type: ignore[attr-defined]
+    assert window.current_page() == "reports"  # type: ignore[attr-defined]
+    assert sorted(window.reports_page.selected_chains()) == ["EDA-SW", "PEN-TIP"]  # type: ignore[attr-defined]
+
+
+def test_analyst_name_is_recorded_with_expert_values(session: Session) -> None:
+    window, ws = session.window, session.workspace
+    window.set_analyst("王分析师")  # type: ignore[attr-defined]
+    assert AppSettings().analyst == "王分析师"
+    window.open_assessment(("AUTO-CHIP", None))  # type: ignore[attr-defined]
+    draft = window.assessment_page.draft  # type: ignore[attr-defined]
+    assert draft.expert_provenance("note").expert == "王分析师"
+    assert ws.analyst == "王分析师"

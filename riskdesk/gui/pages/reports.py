@@ -250,6 +250,12 @@ class ReportsPage(QWidget):
         for i in range(self.chains.count()):
             self.chains.item(i).setCheckState(state)
 
+    def check_only(self, chain_ids: set[str]) -> None:
+        for i in range(self.chains.count()):
+            item = self.chains.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in chain_ids
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
     def selected_chains(self) -> list[str]:
         return [
             str(self.chains.item(i).data(Qt.ItemDataRole.UserRole))

@@ -240,219 +240,234 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="53" />
+        <location filename="../main_window.py" line="54" />
         <source>Inventory</source>
         <translation>产业链清单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="54" />
+        <location filename="../main_window.py" line="55" />
         <source>Assessment</source>
         <translation>向导评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="55" />
+        <location filename="../main_window.py" line="56" />
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="56" />
+        <location filename="../main_window.py" line="57" />
         <source>Taxonomy</source>
         <translation>分类体系</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="57" />
+        <location filename="../main_window.py" line="58" />
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132" />
+        <location filename="../main_window.py" line="133" />
         <source>Assessment saved.</source>
         <translation>评估已保存。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241" />
+        <location filename="../main_window.py" line="245" />
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244" />
+        <location filename="../main_window.py" line="248" />
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268" />
+        <location filename="../main_window.py" line="272" />
         <source>riskdesk — industrial chain security assessment</source>
         <translation>riskdesk — 产业链安全评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273" />
+        <location filename="../main_window.py" line="277" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274" />
+        <location filename="../main_window.py" line="278" />
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275" />
+        <location filename="../main_window.py" line="279" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276" />
+        <location filename="../main_window.py" line="280" />
         <source>&amp;Assessment</source>
         <translation>评估(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277" />
+        <location filename="../main_window.py" line="281" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278" />
+        <location filename="../main_window.py" line="282" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279" />
+        <location filename="../main_window.py" line="283" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280" />
+        <location filename="../main_window.py" line="284" />
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281" />
+        <location filename="../main_window.py" line="285" />
         <source>Open project…</source>
         <translation>打开项目…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282" />
+        <location filename="../main_window.py" line="286" />
         <source>Save project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283" />
+        <location filename="../main_window.py" line="287" />
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284" />
+        <location filename="../main_window.py" line="288" />
         <source>Re-score all</source>
         <translation>全部重新评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285" />
+        <location filename="../main_window.py" line="289" />
         <source>Export reports…</source>
         <translation>导出报告…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="286" />
+        <location filename="../main_window.py" line="290" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287" />
-        <location filename="../main_window.py" line="492" />
+        <location filename="../main_window.py" line="291" />
+        <source>Analyst name…</source>
+        <translation>分析人员姓名…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="292" />
+        <location filename="../main_window.py" line="518" />
         <source>About riskdesk</source>
         <translation>关于 riskdesk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303" />
+        <location filename="../main_window.py" line="308" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303" />
+        <location filename="../main_window.py" line="308" />
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335" />
+        <location filename="../main_window.py" line="343" />
+        <source>Analyst name</source>
+        <translation>分析人员姓名</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="344" />
+        <source>Name recorded with expert values, decisions and the audit trail:</source>
+        <translation>记录在专家判断、评估决定和审计日志中的姓名：</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="361" />
         <source>no file</source>
         <translation>无文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337" />
+        <location filename="../main_window.py" line="363" />
         <source>scored</source>
         <translation>已评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337" />
+        <location filename="../main_window.py" line="363" />
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340" />
+        <location filename="../main_window.py" line="366" />
         <source>{source} · {n} rows · {scored}</source>
         <translation>{source} · {n} 行 · {scored}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346" />
+        <location filename="../main_window.py" line="372" />
         <source>Taxonomy {name} · {sha}</source>
         <translation>分类体系 {name} · {sha}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355" />
+        <location filename="../main_window.py" line="381" />
         <source>Spreadsheets</source>
         <translation>表格文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361" />
+        <location filename="../main_window.py" line="387" />
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376" />
+        <location filename="../main_window.py" line="402" />
         <source>Project not updated</source>
         <translation>项目未更新</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="406" />
+        <location filename="../main_window.py" line="432" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408" />
-        <location filename="../main_window.py" line="436" />
+        <location filename="../main_window.py" line="434" />
+        <location filename="../main_window.py" line="462" />
         <source>riskdesk projects</source>
         <translation>riskdesk 项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="419" />
+        <location filename="../main_window.py" line="445" />
         <source>Cannot open the project</source>
         <translation>无法打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="425" />
+        <location filename="../main_window.py" line="451" />
         <source>Recovered</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="434" />
+        <location filename="../main_window.py" line="460" />
         <source>Save project as</source>
         <translation>项目另存为</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="447" />
+        <location filename="../main_window.py" line="473" />
         <source>Cannot save the project</source>
         <translation>无法保存项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467" />
+        <location filename="../main_window.py" line="493" />
         <source>Scoring chains</source>
         <translation>正在评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="470" />
+        <location filename="../main_window.py" line="496" />
         <source>Scoring failed</source>
         <translation>评分失败</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="493" />
+        <location filename="../main_window.py" line="519" />
         <source>riskdesk {version}: industrial-chain security assessment by capability type (Li Wei &amp; He Jun).</source>
         <translation>riskdesk {version}：按能力类型进行产业链安全评估（李巍、何君）。</translation>
     </message>
@@ -486,7 +501,7 @@
     </message>
     <message>
         <location filename="../pages/reports.py" line="198" />
-        <location filename="../pages/reports.py" line="262" />
+        <location filename="../pages/reports.py" line="268" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
@@ -541,37 +556,37 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="285" />
+        <location filename="../pages/reports.py" line="291" />
         <source>Score the inventory and choose at least one chain.</source>
         <translation>请先评分，并至少选择一条产业链。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="291" />
+        <location filename="../pages/reports.py" line="297" />
         <source>Choose a format this installation can write.</source>
         <translation>请选择本安装可以输出的格式。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="311" />
+        <location filename="../pages/reports.py" line="317" />
         <source>Exporting reports</source>
         <translation>正在导出报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="317" />
+        <location filename="../pages/reports.py" line="323" />
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="322" />
+        <location filename="../pages/reports.py" line="328" />
         <source>Export cancelled; no file was left half-written.</source>
         <translation>导出已取消；没有留下写了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="328" />
+        <location filename="../pages/reports.py" line="334" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="349" />
+        <location filename="../pages/reports.py" line="355" />
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
     </message>
@@ -949,144 +964,144 @@
         <translation>保存后的状态</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="141" />
+        <location filename="../pages/assessment_steps.py" line="144" />
         <source>whole chain</source>
         <translation>全链</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="143" />
-        <location filename="../pages/assessment_steps.py" line="172" />
+        <location filename="../pages/assessment_steps.py" line="146" />
+        <location filename="../pages/assessment_steps.py" line="175" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="155" />
+        <location filename="../pages/assessment_steps.py" line="158" />
         <source>The chain needs a name.</source>
         <translation>产业链需要名称。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="160" />
+        <location filename="../pages/assessment_steps.py" line="163" />
         <source>Chain name</source>
         <translation>产业链名称</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="161" />
+        <location filename="../pages/assessment_steps.py" line="164" />
         <source>Sector</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="162" />
+        <location filename="../pages/assessment_steps.py" line="165" />
         <source>Segment</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="163" />
+        <location filename="../pages/assessment_steps.py" line="166" />
         <source>Technology category</source>
         <translation>技术类别</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="164" />
+        <location filename="../pages/assessment_steps.py" line="167" />
         <source>Strategic value (1–5)</source>
         <translation>战略价值（1–5）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="165" />
+        <location filename="../pages/assessment_steps.py" line="168" />
         <source>Generality (1–5)</source>
         <translation>通用性（1–5）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="166" />
+        <location filename="../pages/assessment_steps.py" line="169" />
         <source>Responsible office</source>
         <translation>责任处室</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="167" />
+        <location filename="../pages/assessment_steps.py" line="170" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="245" />
-        <location filename="../pages/assessment_steps.py" line="327" />
+        <location filename="../pages/assessment_steps.py" line="248" />
+        <location filename="../pages/assessment_steps.py" line="332" />
         <source>entered here (expert)</source>
         <translation>在此录入（专家判断）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="263" />
+        <location filename="../pages/assessment_steps.py" line="266" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="340" />
+        <location filename="../pages/assessment_steps.py" line="345" />
         <source>Not a number: {names}</source>
         <translation>不是数字：{names}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="349" />
+        <location filename="../pages/assessment_steps.py" line="354" />
         <source>An entered value needs an evidence note: {names}</source>
         <translation>录入的数值需要证据说明：{names}</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="356" />
+        <location filename="../pages/assessment_steps.py" line="361" />
         <source>Every indicator with value, unit, year and source. Missing values are highlighted; type a value (0.9 or 90%) with an evidence note to record it as an expert judgement.</source>
         <translation>列出每个指标的数值、单位、年份和来源。缺失值以黄色标出；输入数值（0.9 或 90%）并填写证据说明，即记为专家判断。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="364" />
+        <location filename="../pages/assessment_steps.py" line="369" />
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="365" />
+        <location filename="../pages/assessment_steps.py" line="370" />
         <source>Feeds</source>
         <translation>所属维度</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="366" />
+        <location filename="../pages/assessment_steps.py" line="371" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="367" />
+        <location filename="../pages/assessment_steps.py" line="372" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="368" />
+        <location filename="../pages/assessment_steps.py" line="373" />
         <source>Year</source>
         <translation>年份</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="369" />
+        <location filename="../pages/assessment_steps.py" line="374" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="370" />
+        <location filename="../pages/assessment_steps.py" line="375" />
         <source>Evidence note</source>
         <translation>证据说明</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="453" />
+        <location filename="../pages/assessment_steps.py" line="458" />
         <source>Not answered</source>
         <translation>暂不回答</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="463" />
+        <location filename="../pages/assessment_steps.py" line="468" />
         <source>The data already gives {value} ({source}); an answer replaces it.</source>
         <translation>数据中已有 {value}（{source}）；作答将替换该值。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="473" />
+        <location filename="../pages/assessment_steps.py" line="478" />
         <source>Evidence note (source, interview, document)</source>
         <translation>证据说明（来源、访谈、文件）</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="508" />
+        <location filename="../pages/assessment_steps.py" line="513" />
         <source>Each answer needs an evidence note ({n} without).</source>
         <translation>每个回答都需要证据说明（还有 {n} 个未填）。</translation>
     </message>
     <message>
-        <location filename="../pages/assessment_steps.py" line="515" />
+        <location filename="../pages/assessment_steps.py" line="520" />
         <source>Answer what the data cannot tell. Each level is anchored in the papers' cases; the answer is stored as an expert indicator value with your evidence note.</source>
         <translation>回答数据无法说明的问题。每个等级都以文献中的案例为锚点；回答将连同证据说明记为专家判断的指标值。</translation>
     </message>

@@ -17,10 +17,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Open the desktop application. With --screenshot, render the window offscreen "
         "when there is no display, save it as PNG and exit.",
     )
-    parser.add_argument("project", nargs="?", type=Path,
-                        help="a project (.rdproj) or a spreadsheet to open; default: the demo on first start")
-    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save a picture of the window and exit")
-    parser.add_argument("--lang", choices=("zh", "en"), help="interface language (default: last used, else zh)")
+    parser.add_argument(
+        "project",
+        nargs="?",
+        type=Path,
+        help="a project (.rdproj) or a spreadsheet to open; default: the demo on first start",
+    )
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PNG", help="save a picture of the window and exit"
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), help="interface language (default: last used, else zh)"
+    )
     parser.add_argument("--page", choices=PAGES, help="page to show")
     parser.set_defaults(func=handle)
 
@@ -33,6 +41,8 @@ def handle(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise CliError(f"the desktop application needs PySide6 ({exc})") from None
     try:
-        return run_gui(args.project, screenshot_path=args.screenshot, lang=args.lang, page=args.page)
+        return run_gui(
+            args.project, screenshot_path=args.screenshot, lang=args.lang, page=args.page
+        )
     except StartupError as exc:
         raise CliError(str(exc)) from None

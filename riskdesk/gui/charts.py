@@ -35,11 +35,11 @@ class ChartView(QWidget):
             self.canvas.setParent(None)
             self.canvas.deleteLater()
         self.figure = figure
-        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
         self.canvas.setMinimumSize(QSize(200, 150))
         self._layout.addWidget(self.canvas)
         self._connect(self.canvas)
-        self.canvas.draw_idle()
+        self.canvas.draw_idle()  # type: ignore[no-untyped-call]
 
     def _connect(self, canvas: FigureCanvasQTAgg) -> None:
         """Subclasses hook matplotlib events here."""

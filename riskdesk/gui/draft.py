@@ -28,6 +28,7 @@ from riskdesk.core.inventory import ChainKey, Inventory
 from riskdesk.core.models import IndicatorValue, Outcome, Provenance, Status
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Question, Taxonomy
+from riskdesk.gui.cells import cell, cell_float, set_cell
 from riskdesk.gui.workspace import Workspace
 
 EDITABLE_PROFILE = (
@@ -76,7 +77,7 @@ class AssessmentDraft:
         row = ws.inventory.row_of(*key)
         frame = ws.inventory.frame
         draft = cls(key=key, row=row, analyst=analyst)
-        draft.profile = {c: frame.at[row, c] for c in EDITABLE_PROFILE}
+        draft.profile = {c: cell(frame, row, c) for c in EDITABLE_PROFILE}
         judgement = ws.judgement(key)
         if judgement.override is not None and judgement.override.decision == "overridden":
             draft.accepted = False
@@ -90,7 +91,9 @@ class AssessmentDraft:
         for q in ws.taxonomy.questions:
             prov = ws.inventory.provenance(row, q.indicator)
             if prov is not None and prov.kind == "expert" and prov.method == f"question:{q.id}":
-                draft.answers[q.id] = Answer(float(frame.at[row, q.indicator]), prov.evidence or "")
+                draft.answers[q.id] = Answer(
+                    cell_float(frame, row, q.indicator), prov.evidence or ""
+                )
         draft.result = ws.result(key)
         return draft
 
@@ -140,7 +143,7 @@ class AssessmentDraft:
         one.cell_provenance = dict(inventory.cell_provenance)
         one.cell_years = dict(inventory.cell_years)
         for column, value in self.profile.items():
-            one.frame.at[0, column] = value
+            set_cell(one.frame, 0, column, value)
         for indicator, iv in self.values(taxonomy).items():
             one.set_value(
                 0,
@@ -205,7 +208,7 @@ class AssessmentDraft:
         frame = inventory.frame
         changed = {}
         for column, value in self.profile.items():
-            old = frame.at[self.row, column]
+            old = cell(frame, self.row, column)
             if not _same(old, value):
                 changed[column] = value
         return changed

@@ -93,20 +93,22 @@ def column_title(column_id: str, taxonomy: Taxonomy, lang: Lang) -> str:
 
 
 def level_label(level: str) -> str:
-    return {
+    labels: dict[str, str] = {
         RiskLevel.LOW: translate("Labels", "low"),
         RiskLevel.MEDIUM: translate("Labels", "medium"),
         RiskLevel.HIGH: translate("Labels", "high"),
         RiskLevel.CRITICAL: translate("Labels", "critical"),
-    }.get(level, level)
+    }
+    return labels.get(level, level)
 
 
 def status_label(status: str) -> str:
-    return {
+    labels: dict[str, str] = {
         Status.DRAFT: translate("Labels", "draft"),
         Status.ASSESSED: translate("Labels", "assessed"),
         Status.REVIEWED: translate("Labels", "reviewed"),
-    }.get(status, status)
+    }
+    return labels.get(status, status)
 
 
 def tech_label(category: str, lang: Lang) -> str:
@@ -323,8 +325,8 @@ def prepare_rows(
     outcome_text = [outcome_labels[o] if o else MISSING_TEXT for o in outcome]
     level_text = [level_labels[v] if v else MISSING_TEXT for v in level]
     status_text = [status_labels[v] for v in status]
-    level_rank = {lv: i for i, lv in enumerate(RiskLevel)}
-    outcome_rank = {o: i for i, o in enumerate(Outcome)}
+    level_rank: dict[str, int] = {lv.value: i for i, lv in enumerate(RiskLevel)}
+    outcome_rank: dict[str, int] = {o.value: i for i, o in enumerate(Outcome)}
     columns: dict[str, tuple[list[str], np.ndarray]] = {}
     for name, values in text.items():
         columns[name] = (values, np.array(values, dtype=object))

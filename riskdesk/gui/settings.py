@@ -73,8 +73,10 @@ class AppSettings:
     def recent_projects(self) -> list[str]:
         value = self._qs.value("files/recent", [])
         if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or []) if v]
+            return [value] if value else []
+        if not isinstance(value, list):
+            return []
+        return [str(v) for v in value if v]
 
     def add_recent(self, path: str) -> list[str]:
         items = [path, *(p for p in self.recent_projects() if p != path)][:MAX_RECENT]

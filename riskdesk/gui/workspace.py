@@ -28,6 +28,7 @@ from riskdesk.core.models import IndicatorValue, Lang, Status
 from riskdesk.core.progress import CancelFn, ProgressFn
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
+from riskdesk.gui.cells import cell, cell_float, set_cell
 from riskdesk.gui.qt import QObject, QUndoCommand, QUndoStack, Signal, translate
 
 CURRENT_ROUND = "current"
@@ -187,7 +188,7 @@ class Workspace(QObject):
 
     def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None:
         row = self._row(ref)
-        raw = self.inventory.frame.at[row, indicator]
+        raw = cell_float(self.inventory.frame, row, indicator)
         provenance = self.inventory.provenance(row, indicator)
         if provenance is None or np.isnan(raw):
             return None
@@ -305,11 +306,11 @@ class _ProfileEdit(_Step):
         self._ws = ws
         self._row = row
         self._new = dict(profile)
-        self._old = {c: ws.inventory.frame.at[row, c] for c in profile}
+        self._old = {c: cell(ws.inventory.frame, row, c) for c in profile}
 
     def _apply(self, values: dict[str, object]) -> None:
         for column, value in values.items():
-            self._ws.inventory.frame.at[self._row, column] = value
+            set_cell(self._ws.inventory.frame, self._row, column, value)
 
     def redo(self) -> None:
         self._apply(self._new)

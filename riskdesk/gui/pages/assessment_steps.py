@@ -10,6 +10,7 @@ import numpy as np
 from riskdesk.core.models import Lang, TechCategory
 from riskdesk.core.taxonomy import Question
 from riskdesk.core.text import fmt_value
+from riskdesk.gui.cells import cell_float
 from riskdesk.gui.draft import Answer, AssessmentDraft, EnteredValue, questions_by_dimension
 from riskdesk.gui.inventory_model import tech_label
 from riskdesk.gui.qt import (
@@ -241,7 +242,7 @@ class DataCheckStep(WizardStep):
         self.table.setRowCount(len(tax.indicators))
         for r, ind in enumerate(tax.indicators):
             entered = draft.entered.get(ind.id)
-            raw = inv.frame.at[draft.row, ind.id]
+            raw = cell_float(inv.frame, draft.row, ind.id)
             prov = inv.provenance(draft.row, ind.id)
             if entered is not None:
                 value_text = "" if entered.value is None else f"{entered.value:g}"
@@ -459,7 +460,7 @@ class QuestionsStep(WizardStep):
                 w.layout_.addWidget(w.unanswered)
                 if answer is None or answer.level is None:
                     w.unanswered.setChecked(True)
-                raw = inv.frame.at[draft.row, q.indicator]
+                raw = cell_float(inv.frame, draft.row, q.indicator)
                 prov = inv.provenance(draft.row, q.indicator)
                 if prov is not None and not (
                     prov.kind == "expert" and prov.method == f"question:{q.id}"

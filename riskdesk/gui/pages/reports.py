@@ -144,7 +144,7 @@ class ReportsPage(QWidget):
         formats.addWidget(self.pdf)
         formats.addWidget(self.xlsx)
         formats.addStretch(1)
-        self._form_rows: list[tuple[str, object]] = [
+        self._form_rows: list[tuple[str, QWidget | QHBoxLayout]] = [
             ("language", self.language),
             ("formats", formats),
             ("organisation", self.organisation),
@@ -157,7 +157,7 @@ class ReportsPage(QWidget):
         for key, widget in self._form_rows:
             label = QLabel()
             self._labels[key] = label
-            self.form.addRow(label, widget)  # type: ignore[arg-type]
+            self.form.addRow(label, widget)
         left = QVBoxLayout()
         self.chains_label = QLabel()
         left.addWidget(self.chains_label)

@@ -353,7 +353,7 @@ class TaxonomyPage(QWidget):
         self.country_table.setItem(r, 0, QTableWidgetItem(""))
         self.country_table.setItem(r, 1, QTableWidgetItem(""))
         self._loading = False
-        self.country_table.editItem(self.country_table.item(r, 0))
+        self.country_table.editItem(cell(self.country_table, r, 0))
 
     def _country_edited(self, _item: QTableWidgetItem) -> None:
         if not self._loading:

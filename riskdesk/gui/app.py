@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from riskdesk.core.models import Lang
 from riskdesk.gui.i18n import LanguageSwitcher, install_cjk_font
@@ -18,6 +19,9 @@ from riskdesk.gui.qt import QApplication, QTimer
 from riskdesk.gui.settings import AppSettings
 from riskdesk.gui.worker import active_ops, wait_for_workers
 from riskdesk.gui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from riskdesk.gui.main_window import MainWindow
 
 DEMO_INVENTORY = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_inventory.xlsx"
 PROJECT_SUFFIX = ".rdproj"
@@ -30,7 +34,7 @@ class StartupError(Exception):
 @dataclass
 class Session:
     app: QApplication
-    window: object  # MainWindow (imported lazily so `--help` stays fast)
+    window: MainWindow  # imported lazily so `riskdesk --help` stays fast
     workspace: Workspace
     languages: LanguageSwitcher
 
@@ -122,17 +126,17 @@ def screenshot(
     session: Session, path: Path, page: str | None = None, size: tuple[int, int] = (1360, 860)
 ) -> Path:
     window = session.window
-    window.resize(*size)  # type: ignore[attr-defined]
-    window.show()  # type: ignore[attr-defined]
+    window.resize(*size)
+    window.show()
     settle(session.app)
     if page:
-        window.show_page(page)  # type: ignore[attr-defined]
-        window.prepare_screenshot(page)  # type: ignore[attr-defined]
+        window.show_page(page)
+        window.prepare_screenshot(page)
         settle(session.app)
     for _ in range(5):
         session.app.processEvents()
     path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = window.grab()  # type: ignore[attr-defined]
+    pixmap = window.grab()
     if not pixmap.save(str(path)):
         raise StartupError(f"{path}: cannot write the screenshot")
     return path
@@ -145,19 +149,15 @@ def run_gui(
     lang: Lang | None = None,
     page: str | None = None,
 ) -> int:
-    if screenshot_path is not None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") if not os.environ.get(
-            "DISPLAY"
-        ) else None
     session = start_session(
         lang, project, demo=True if screenshot_path is not None and project is None else None
     )
     if screenshot_path is not None:
         screenshot(session, screenshot_path, page)
-        session.window.close()  # type: ignore[attr-defined]
+        session.window.close()
         wait_for_workers()
         return 0
-    session.window.show()  # type: ignore[attr-defined]
+    session.window.show()
     if page:
-        QTimer.singleShot(0, lambda: session.window.show_page(page))  # type: ignore[attr-defined]
+        QTimer.singleShot(0, lambda: session.window.show_page(page))
     return int(session.app.exec())

@@ -1,10 +1,14 @@
-"""Engine benchmark (SPEC §9): vectorised scoring vs the row-by-row reference, robustness, memory.
+"""Engine benchmark (SPEC §9, §11): vectorised scoring vs the row-by-row oracle, robustness v2,
+memory.
 
     python benchmarks/bench_engine.py [--rows 100000] [--json OUT] [--quick]
 
 Both implementations run side by side in one process on the same synthetic inventory; the script
-checks they give identical type scores, outcomes and strategies before it reports the speed-up.
-Peak memory is measured in a child process so it counts only the assessment.
+checks they give identical type scores, outcomes, strategies, sub-strategies, priority modes and
+priority scores before it reports the speed-up. The oracle lives in tests/oracle (it is not part
+of the installed package). Robustness is the full v2 measure — Monte Carlo over weights, anchors,
+thresholds, gates, values and ratings, plus the one-at-a-time flip search. Peak memory is measured
+in a child process so it counts only the assessment.
 """
 
 from __future__ import annotations
@@ -22,12 +26,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from oracle.reference import Rules, assess_row
+
 from riskdesk.core.assess import Portfolio, profile_of, values_of
 from riskdesk.core.inventory import Inventory
-from riskdesk.core.reference import assess_row
 from riskdesk.core.rollup import ChainGroups, roll_up
-from riskdesk.core.scoring import OUTCOME_ORDER, STRATEGY_ORDER, score_values
+from riskdesk.core.scoring import (
+    OUTCOME_ORDER,
+    PRIORITY_ORDER,
+    STRATEGY_ORDER,
+    SUB_STRATEGY_ORDER,
+    WeightModel,
+    score_values,
+)
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
+from riskdesk.core.trade import PartnerShares
 
 TARGETS = {"score_100k_s": 1.0, "speedup": 50.0, "robustness_1k_s": 5.0, "peak_rss_mib": 1024.0}
 
@@ -52,6 +67,23 @@ def synthetic_inventory(
     return Inventory(frame=frame)
 
 
+def synthetic_shares(n: int, seed: int, partners: int = 12) -> PartnerShares:
+    """Import partner shares for every row (a few partners each), so the robustness draws also
+    move country ratings and re-derive the rating indicators, as with a real trade table."""
+    rng = np.random.default_rng(seed)
+    raw = rng.random((n, partners)) * (rng.random((n, partners)) < 0.35)
+    raw[:, 0] += 0.01  # every row imports something
+    shares = raw / raw.sum(axis=1, keepdims=True)
+    return PartnerShares(
+        partners=tuple(f"P{k:02d}" for k in range(partners)),
+        shares=shares,
+        rwhhi_rows=np.ones(n, dtype=bool),
+        geo_rows=np.ones(n, dtype=bool),
+        ratings=rng.uniform(0.1, 0.9, partners),
+        high_risk=0.7,
+    )
+
+
 def best_of(fn: Any, repeat: int = 3) -> tuple[float, Any]:
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -63,14 +95,15 @@ def best_of(fn: Any, repeat: int = 3) -> tuple[float, Any]:
 
 def vectorised(inv: Inventory, taxonomy: Taxonomy) -> Any:
     values = values_of(inv, taxonomy)
-    profile = profile_of(inv)
-    table = score_values(values, profile, taxonomy)
-    chains = roll_up(table, ChainGroups.of(inv.frame), profile, taxonomy)
+    groups = ChainGroups.of(inv.frame)
+    profile = profile_of(inv, groups)
+    model = WeightModel.from_taxonomy(taxonomy)
+    table = score_values(values, profile, taxonomy, model)
+    chains = roll_up(table.evaluation, groups, model)
     return table, chains
 
 
-def row_by_row(inv: Inventory, taxonomy: Taxonomy) -> list[Any]:
-    ids = taxonomy.indicator_ids
+def row_by_row(inv: Inventory, rules: Rules, ids: tuple[str, ...]) -> list[Any]:
     records = inv.frame.to_dict("records")
     out = []
     for rec in records:
@@ -80,8 +113,12 @@ def row_by_row(inv: Inventory, taxonomy: Taxonomy) -> list[Any]:
             "generality": None if pd.isna(rec["generality"]) else rec["generality"],
             "strategic_value": None if pd.isna(rec["strategic_value"]) else rec["strategic_value"],
         }
-        out.append(assess_row(values, profile, taxonomy))
+        out.append(assess_row(values, profile, rules))
     return out
+
+
+def _code(order: tuple[str, ...], k: int) -> str | None:
+    return None if k < 0 else order[k]
 
 
 def identical(table: Any, reference: list[Any]) -> bool:
@@ -93,6 +130,9 @@ def identical(table: Any, reference: list[Any]) -> bool:
         if (
             OUTCOME_ORDER[c.outcome[k]].value != ref.outcome
             or STRATEGY_ORDER[c.strategy[k]] != ref.strategy
+            or _code(SUB_STRATEGY_ORDER, int(c.sub_strategy[k])) != ref.sub_strategy
+            or _code(PRIORITY_ORDER, int(c.priority[k])) != ref.priority_mode
+            or float(c.priority_score[k]) != ref.priority_score
         ):
             return False
     return True
@@ -126,13 +166,14 @@ def main() -> int:
     inv = synthetic_inventory(taxonomy, rows)
 
     t_vec, (table, _) = best_of(lambda: vectorised(inv, taxonomy))
+    rules = Rules.load()
     t0 = time.perf_counter()
-    reference = row_by_row(inv, taxonomy)
+    reference = row_by_row(inv, rules, taxonomy.indicator_ids)
     t_ref = time.perf_counter() - t0
     same = identical(table, reference)
 
     small = synthetic_inventory(taxonomy, args.robustness_chains, seed=11)
-    portfolio = Portfolio(small, taxonomy)
+    portfolio = Portfolio(small, taxonomy, partner_shares=synthetic_shares(len(small), seed=11))
     t_rob, _ = best_of(lambda: portfolio.measure_robustness(draws=args.draws), repeat=1)
     rss = peak_rss_child(rows)
 

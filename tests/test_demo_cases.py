@@ -12,6 +12,9 @@ from riskdesk.core.trade import CountryRiskList
 from riskdesk.io.inventory import read_inventory
 
 # chain id → (primary outcome, driving dimension of the primary type or None, strategy, sub-strategy)
+# The top-level strategy fields are the primary block's: sub-strategies belong to gradient
+# cultivation only, so AUTO-CHIP and CRIT-MIN (response primary, missing secondary) have none at
+# the top level and carry it in their missing block (test below).
 EXPECTED = {
     "AERO-ENG": (Outcome.MISSING, "lock_in", "gradient_cultivation", "domestic_substitution"),
     "EDA-SW": (Outcome.MISSING, "basic_research", "gradient_cultivation", "domestic_substitution"),
@@ -22,7 +25,7 @@ EXPECTED = {
         "asymmetric_advantage",
     ),
     "IC": (Outcome.MISSING, None, "gradient_cultivation", "domestic_substitution"),
-    "AUTO-CHIP": (Outcome.RESPONSE, "own_capacity", "reconstruction", "domestic_substitution"),
+    "AUTO-CHIP": (Outcome.RESPONSE, "own_capacity", "reconstruction", None),
     "5G-RAN": (Outcome.DESTROYED, "route_switch", "defence", None),
     "OPTICAL": (Outcome.DESTROYED, "route_switch", "defence", None),
     "TEXTILE": (Outcome.DESTROYED, "transfer", "defence", None),
@@ -34,7 +37,7 @@ EXPECTED = {
         "gradient_cultivation",
         "domestic_substitution",
     ),
-    "CRIT-MIN": (Outcome.RESPONSE, "own_capacity", "reconstruction", "asymmetric_advantage"),
+    "CRIT-MIN": (Outcome.RESPONSE, "own_capacity", "reconstruction", None),
     "PEN-TIP": (Outcome.NORMAL_DEPENDENCE, None, "monitor", None),
 }
 
@@ -104,3 +107,97 @@ def test_textile_rca_trend_comes_from_the_000_series(demo_run):
     assert trend.kind == "computed"
     assert trend.value == pytest.approx(-0.0425, abs=1e-4)
     assert trend.year == 2022
+
+
+@pytest.mark.parametrize(
+    ("chain_id", "missing_sub"),
+    [("AUTO-CHIP", "domestic_substitution"), ("CRIT-MIN", "asymmetric_advantage")],
+)
+def test_intertwined_chains_carry_one_strategy_block_per_type(demo_run, chain_id, missing_sub):
+    """003: a response-lagging chain that also lacks capability gets reconstruction first and
+    gradient cultivation (with its own sub-strategy) second — not a sub-strategy of 梯度培育
+    attached to 重构."""
+    chain = demo_run.chain(chain_id)
+    assert [b.type for b in chain.strategies] == [Outcome.RESPONSE, Outcome.MISSING]
+    response, missing = chain.strategies
+    assert (response.strategy, response.sub_strategy, response.priority_mode) == (
+        "reconstruction", None, None,
+    )  # fmt: skip
+    assert missing.strategy == "gradient_cultivation"
+    assert missing.sub_strategy == missing_sub
+    assert missing.priority_mode == "government_led"  # generality ≥ 4, strategic value 5
+    assert chain.measures[: len(response.measures)] == response.measures
+    assert set(missing.measures) <= set(chain.measures)
+
+
+@pytest.mark.parametrize("chain_id", ["TEXTILE", "PHONE-ASSY"])
+def test_relocation_cases_are_destroyed_on_evidence_that_capability_leaves(demo_run, chain_id):
+    """SPEC §11.1: destroyed only where the data show capability leaving (004's figures)."""
+    chain = demo_run.chain(chain_id)
+    gate = chain.gates["transfer"]
+    assert gate.score is not None  # evidence, not the neutral assumption
+    assert gate.factor == 1.0
+    assert not gate.retained
+    evidence = "004" in chain.indicators["employment_change"].source
+    assert evidence or "004" in chain.indicators["key_line_relocation"].source
+
+
+def test_textile_evidence_cites_004_with_provenance(demo_run):
+    ind = demo_run.chain("TEXTILE").indicators
+    assert ind["employment_change"].value == pytest.approx(-0.402)
+    assert "7.508" in ind["employment_change"].source
+    assert not ind["employment_change"].illustrative
+    assert "001" in ind["key_market_share_change"].source
+
+
+def test_route_switch_cases_name_their_non_market_driver(demo_run):
+    for chain_id in ("5G-RAN", "OPTICAL"):
+        gate = demo_run.chain(chain_id).gates["route_switch"]
+        assert gate.score is not None and gate.score >= 2 / 3
+        assert gate.factor == 1.0
+
+
+def test_chip_chain_lists_every_segment_and_001s_overall_index(demo_run):
+    ic = demo_run.chain("IC")
+    assert [s.segment for s in ic.segments] == ["设计", "制造", "封装测试"]
+    assert ic.segment_rollup == "weakest"
+    assert ic.indicators == ic.segments[0].indicators  # the weakest segment's own indicators
+    assert ic.dimension_scores == ic.segments[0].dimension_scores
+    shares = {"设计": 0.30, "制造": 0.44, "封装测试": 0.26}
+    assert ic.overall_index is not None
+    for rt in RiskType:
+        given = [(s.type_scores[rt], shares[s.segment]) for s in ic.segments
+                 if s.type_scores[rt] is not None]  # fmt: skip
+        expected = sum(x * w for x, w in given) / sum(w for _, w in given) if given else None
+        assert ic.overall_index[rt] == pytest.approx(expected)
+
+
+def test_every_chain_has_importance_and_a_priority_score(demo_run):
+    for chain in demo_run.chains:
+        assert chain.importance is not None and 0 <= chain.importance <= 1
+        assert 0 <= chain.priority_score <= 1
+    by_priority = sorted(demo_run.chains, key=lambda c: -c.priority_score)
+    top = [c.chain_id for c in by_priority[:4]]
+    assert "EDA-SW" in top
+    assert by_priority[-1].chain_id in ("EV-BATTERY", "PEN-TIP")
+
+
+def test_every_demo_chain_has_robustness_v2(demo_run):
+    for chain in demo_run.chains:
+        r = chain.robustness
+        assert r is not None
+        assert 0 <= r.primary_stability <= 1
+        assert {"weights", "anchors", "thresholds", "gates", "values"} <= set(r.varied)
+        # ratings move only where the trade table gave the rating indicators
+        assert ("ratings" in r.varied) == (chain.indicators["geo_risk_share"].kind == "computed")
+        if r.flip is not None:
+            assert r.flip.zh and r.flip.en
+
+
+def test_pen_tip_verdict_flips_with_japans_rating(demo_run):
+    """The true/false chokepoint verdict hangs on one country rating — and says so (issue 10)."""
+    flip = demo_run.chain("PEN-TIP").robustness.flip
+    assert flip is not None
+    assert flip.input == "rating:JPN"
+    assert flip.becomes == Outcome.MISSING
+    assert "日本" in flip.zh and "JPN" in flip.en

@@ -1,26 +1,27 @@
 """Assess an inventory: fill trade-derived indicators, score vectorised, roll up segments, measure
-robustness, and materialise per-chain results with explanations and recommended measures.
+robustness, and materialise per-chain results with explanations and strategy blocks.
 
-`Portfolio` keeps the vectorised tables (the GUI reads them directly for 100,000-row views) and
-builds `ChainResult` objects only for the chains a caller asks for.
+`Portfolio` keeps the vectorised arrays and builds `ChainResult` objects only for the chains a
+caller asks for (`chain_result`, `results`, or one by one with `iter_results`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import numpy as np
 
 from riskdesk import __version__
+from riskdesk.core.enrich import fill_trade_indicators
+from riskdesk.core.explain import chain_preamble, explain
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import (
     LEVEL_ORDER,
     OUTCOME_ORDER,
-    Lang,
     Outcome,
-    Provenance,
     RiskLevel,
     RiskType,
 )
@@ -31,31 +32,43 @@ from riskdesk.core.results import (
     DimensionScore,
     Driver,
     Explanation,
+    GateResult,
     IndicatorResult,
     RobustnessResult,
+    StrategyBlock,
     TaxonomyRef,
 )
-from riskdesk.core.rollup import ChainGroups, ChainLevel, roll_up
+from riskdesk.core.robustness import RobustnessTable, measure
+from riskdesk.core.rollup import ChainGroups, ChainLevel, chain_profile, roll_up
 from riskdesk.core.scoring import (
     NONE,
-    PRIORITY_ORDER,
-    STRATEGY_ORDER,
-    SUB_STRATEGY_ORDER,
+    PROFILE_SOURCES,
+    TECH_ORDER,
     TYPE_ORDER,
-    Classification,
+    Evaluation,
     Profile,
     ScoreTable,
     WeightModel,
-    score_values,
+    evaluate,
+    table_of,
 )
-from riskdesk.core.taxonomy import EXPOSURE, Taxonomy
-from riskdesk.core.text import fmt_percent, fmt_score, fmt_value, frame, level_label
-from riskdesk.core.trade import CountryRiskList, compute_trade_indicators, ls_slope
+from riskdesk.core.strategy import StrategyInputs, combined_measures, strategy_blocks
+from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.core.trade import CountryRiskList, PartnerShares
 
-LANGS: tuple[Lang, ...] = ("zh", "en")
+__all__ = [
+    "Portfolio",
+    "assess_inventory",
+    "assess_portfolio",
+    "data_to_collect",
+    "fill_trade_indicators",
+    "outcome_counts",
+    "profile_of",
+    "values_of",
+]
 
 
-def profile_of(inventory: Inventory) -> Profile:
+def _raw_profile(inventory: Inventory) -> Profile:
     f = inventory.frame
     return Profile.from_columns(
         f["tech_category"].to_numpy(dtype=object),
@@ -65,6 +78,11 @@ def profile_of(inventory: Inventory) -> Profile:
     )
 
 
+def profile_of(inventory: Inventory, groups: ChainGroups | None = None) -> Profile:
+    """Profile arrays per row; a segment row without a field takes its chain's first given."""
+    return chain_profile(_raw_profile(inventory), groups or ChainGroups.of(inventory.frame))
+
+
 def values_of(inventory: Inventory, taxonomy: Taxonomy) -> np.ndarray:
     """The (chains × indicators) value matrix, column-major: the engine reads it per indicator."""
     return np.asfortranarray(
@@ -72,29 +90,39 @@ def values_of(inventory: Inventory, taxonomy: Taxonomy) -> np.ndarray:
     )
 
 
-@dataclass
-class Robustness:
-    stability: np.ndarray  # per chain group, share of draws keeping the primary outcome
-    alternatives: list[dict[str, float]]
-    draws: int
-    spread: float
-
-
 class Portfolio:
     """Vectorised results of one inventory under one taxonomy."""
 
-    def __init__(self, inventory: Inventory, taxonomy: Taxonomy) -> None:
+    def __init__(
+        self,
+        inventory: Inventory,
+        taxonomy: Taxonomy,
+        *,
+        partner_shares: PartnerShares | None = None,
+    ) -> None:
         self.inventory = inventory
         self.taxonomy = taxonomy
         self.model = WeightModel.from_taxonomy(taxonomy)
         self.values = values_of(inventory, taxonomy)
-        self.profile = profile_of(inventory)
-        self.table: ScoreTable = score_values(self.values, self.profile, taxonomy, self.model)
         self.groups = ChainGroups.of(inventory.frame)
-        self.chains: ChainLevel = roll_up(self.table, self.groups, self.profile, taxonomy)
-        self.robustness: Robustness | None = None
+        self.profile = profile_of(inventory, self.groups)
+        self.partner_shares = partner_shares
+        self.evaluation: Evaluation = evaluate(self.values.T, self.profile, self.model)
+        self.table: ScoreTable = table_of(self.evaluation)
+        rollup = taxonomy.scoring.segment_rollup
+        self.rule = "value_weighted" if rollup == "value_weighted" else "weakest"
+        share_id = taxonomy.scoring.segment_share_indicator
+        self.shares = (
+            self.values[:, taxonomy.indicator_ids.index(share_id)]
+            if share_id in taxonomy.indicator_by_id
+            else None
+        )
+        self.chains: ChainLevel = roll_up(
+            self.evaluation, self.groups, self.model, rule=self.rule, shares=self.shares
+        )
+        self.robustness: RobustnessTable | None = None
 
-    # --- robustness (SPEC §5.9) -------------------------------------------------------------
+    # --- robustness (SPEC §5.9, §11) ----------------------------------------------------------
 
     def measure_robustness(
         self,
@@ -103,34 +131,10 @@ class Portfolio:
         seed: int | None = None,
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
-    ) -> Robustness:
-        settings = self.taxonomy.robustness
-        draws = settings.draws if draws is None else draws
-        spread = settings.spread if spread is None else spread
-        rng = np.random.default_rng(settings.seed if seed is None else seed)
-        baseline = self.chains.classification.outcome
-        same = np.zeros(len(baseline), dtype=np.int64)
-        seen = np.zeros((len(baseline), len(OUTCOME_ORDER)), dtype=np.int64)
-        for k in range(draws):
-            if k % 10 == 0:
-                checkpoint(cancel)
-                report(progress, k / draws, "robustness")
-            model = self.model.perturbed(rng, spread)
-            table = score_values(self.values, self.profile, self.taxonomy, model)
-            outcome = roll_up(
-                table, self.groups, self.profile, self.taxonomy
-            ).classification.outcome
-            same += outcome == baseline
-            seen[np.arange(len(outcome)), outcome] += 1
-        alternatives = [
-            {
-                OUTCOME_ORDER[o].value: float(seen[g, o] / draws)
-                for o in np.flatnonzero(seen[g])
-                if o != baseline[g]
-            }
-            for g in range(len(baseline))
-        ]
-        self.robustness = Robustness(same / max(draws, 1), alternatives, draws, spread)
+    ) -> RobustnessTable:
+        self.robustness = measure(
+            self, draws=draws, spread=spread, seed=seed, progress=progress, cancel=cancel
+        )
         return self.robustness
 
     # --- materialisation ----------------------------------------------------------------------
@@ -139,307 +143,275 @@ class Portfolio:
         return self.groups.chain_ids.index(chain_id)
 
     def chain_result(self, group: int) -> ChainResult:
-        start, size = int(self.groups.starts[group]), int(self.groups.sizes[group])
-        rows = [int(r) for r in self.groups.order[start : start + size]]
-        robustness = None
-        if self.robustness is not None:
-            robustness = RobustnessResult(
-                primary_stability=float(self.robustness.stability[group]),
-                draws=self.robustness.draws,
-                spread=self.robustness.spread,
-                alternatives=self.robustness.alternatives[group],
-            )
+        robustness = self._robustness_result(group)
+        rows = self.groups.rows(group)
         if not self.groups.segmented[group]:
-            result = self._row_result(rows[0])
-            return result.model_copy(update={"robustness": robustness})
+            return self._row_result(rows[0]).model_copy(update={"robustness": robustness})
         segments = [self._row_result(r) for r in rows]
-        weakest_row = int(self.chains.weakest_row[group])
-        weakest = segments[rows.index(weakest_row)]
-        c = self.chains.classification
-        base = self._classified_fields(c, group, self._chain_dimensions(group))
-        segment_name = weakest.segment or "—"
+        weakest = segments[rows.index(int(self.chains.weakest_row[group]))]
+        overall = self._overall(group)
+        weighted = bool(self.chains.value_weighted[group])
+        names = [s.chain_name for s in segments if s.chain_name]
+        update: dict[str, object] = {
+            "segment": None,
+            "chain_name": names[0],
+            "weakest_segment": weakest.segment,
+            "segments": segments,
+            "segment_rollup": "value_weighted" if weighted else "weakest",
+            "overall_index": overall,
+            "robustness": robustness,
+        }
+        if weighted:
+            update |= self._value_weighted_fields(group, weakest, overall)
+        result = weakest.model_copy(update=update)
         explanation = Explanation(
-            zh=frame("zh", "weakest_segment", segment=segment_name) + weakest.explanation.zh,
-            en=frame("en", "weakest_segment", segment=segment_name) + " " + weakest.explanation.en,
+            zh=self._preamble(weakest, segments, overall if weighted else None, "zh")
+            + weakest.explanation.zh,
+            en=self._preamble(weakest, segments, overall if weighted else None, "en")
+            + weakest.explanation.en,
             drivers=weakest.explanation.drivers,
             driving_dimensions=weakest.explanation.driving_dimensions,
         )
-        names = [s.chain_name for s in segments if s.chain_name]
-        return ChainResult(
-            chain_id=self.groups.chain_ids[group],
-            chain_name=names[0],
-            sector=next((s.sector for s in segments if s.sector), None),
-            tech_category=next((s.tech_category for s in segments if s.tech_category), None),
-            strategic_value=next((s.strategic_value for s in segments if s.strategic_value), None),
-            generality=next((s.generality for s in segments if s.generality), None),
-            explanation=explanation,
-            indicators=weakest.indicators,
-            robustness=robustness,
-            data_to_collect=weakest.data_to_collect,
-            weakest_segment=weakest.segment,
-            segments=segments,
-            **base,
-        )
+        return result.model_copy(update={"explanation": explanation})
 
-    def results(self, chain_ids: list[str] | None = None) -> list[ChainResult]:
+    def iter_results(self, chain_ids: list[str] | None = None) -> Iterator[ChainResult]:
+        """Results one chain at a time, in input order (no list of every chain is built)."""
         groups = (
             self.groups.in_input_order()
             if chain_ids is None
             else [self.group_index(c) for c in chain_ids]
         )
-        return [self.chain_result(g) for g in groups]
+        for g in groups:
+            yield self.chain_result(g)
 
-    def _chain_dimensions(self, group: int) -> dict[str, DimensionScore]:
-        min_cov = self.taxonomy.scoring.min_coverage
-        out = {}
-        for d, dim in enumerate(self.model.dimensions):
-            score = self.chains.dim_score[group, d]
-            cov = float(self.chains.coverage[group, d])
-            out[dim] = DimensionScore(
-                score=None if np.isnan(score) else float(score),
-                coverage=min(1.0, cov),
-                sufficient=bool(not np.isnan(score) and cov >= min_cov - 1e-9),
-            )
+    def results(self, chain_ids: list[str] | None = None) -> list[ChainResult]:
+        return list(self.iter_results(chain_ids))
+
+    def _preamble(
+        self,
+        weakest: ChainResult,
+        segments: list[ChainResult],
+        overall: dict[RiskType, float | None] | None,
+        lang: str,
+    ) -> str:
+        fallback = self.rule == "value_weighted" and overall is None
+        return chain_preamble(
+            self.taxonomy, weakest, segments, "zh" if lang == "zh" else "en",
+            overall=overall, fallback=fallback,
+        )  # fmt: skip
+
+    def _overall(self, group: int) -> dict[RiskType, float | None] | None:
+        """001's value-weighted index of a segmented chain, when every segment gives a share."""
+        if self.shares is None:
+            return None
+        rows = self.groups.rows(group)
+        shares = self.shares[rows]
+        if np.isnan(shares).any():
+            return None
+        out: dict[RiskType, float | None] = {}
+        for k, rt in enumerate(TYPE_ORDER):
+            scores = self.evaluation.type_score[k, rows]
+            ok = ~np.isnan(scores)
+            den = float(shares[ok].sum())
+            out[rt] = float((scores[ok] * shares[ok]).sum() / den) if den > 0 else None
         return out
 
-    def _classified_fields(
-        self, c: Classification, i: int, dimensions: dict[str, DimensionScore]
+    def _value_weighted_fields(
+        self, group: int, weakest: ChainResult, overall: dict[RiskType, float | None] | None
     ) -> dict[str, object]:
-        """The fields shared by row-level and chain-level results, from a Classification."""
-        t = self.taxonomy
-        order = sorted(
-            (k for k in range(len(TYPE_ORDER)) if c.assigned[i, k]),
-            key=lambda k: (-c.type_score[i, k], k),
+        """The chain's verdict from 001's overall index (the explanation stays the weakest's)."""
+        assert overall is not None
+        assert self.chains.assigned is not None
+        outcome = OUTCOME_ORDER[int(self.chains.outcome[group])]
+        assigned = self.chains.assigned[group]
+        types = sorted(
+            (rt for k, rt in enumerate(TYPE_ORDER) if assigned[k]),
+            key=lambda rt: (-(overall[rt] or 0.0), TYPE_ORDER.index(rt)),
         )
-        outcome = OUTCOME_ORDER[int(c.outcome[i])]
-        sub = int(c.sub_strategy[i])
-        prio = int(c.priority[i])
-        exposure = float(c.exposure[i])
+        inputs = dataclasses.replace(
+            StrategyInputs.of(weakest), normal_dependence=outcome == Outcome.NORMAL_DEPENDENCE
+        )
+        blocks = strategy_blocks(
+            self.taxonomy, [Outcome(t.value) for t in types] or [outcome], inputs
+        )
+        levels = self.taxonomy.scoring.levels
         return {
             "primary_type": outcome,
-            "types": [TYPE_ORDER[k] for k in order],
-            "tie": bool(c.tie[i]),
-            "normal_dependence": bool(c.normal_dependence[i]),
-            "type_scores": {
-                rt: None if np.isnan(c.type_score[i, k]) else float(c.type_score[i, k])
-                for k, rt in enumerate(TYPE_ORDER)
-            },
+            "types": types,
+            "tie": len(types) > 1 and overall[types[0]] == overall[types[1]],
+            "normal_dependence": outcome == Outcome.NORMAL_DEPENDENCE,
+            "type_scores": overall,
             "risk_levels": {
-                rt: None if c.level[i, k] == NONE else LEVEL_ORDER[int(c.level[i, k])]
-                for k, rt in enumerate(TYPE_ORDER)
+                rt: _level(v, levels.low, levels.medium, levels.high) for rt, v in overall.items()
             },
-            "gap": None if np.isnan(c.gap[i]) else float(c.gap[i]),
-            "dimension_scores": dimensions,
-            "exposure": None if np.isnan(exposure) else exposure,
-            "exposure_coverage": dimensions[EXPOSURE].coverage,
-            "strategy": STRATEGY_ORDER[int(c.strategy[i])],
-            "sub_strategy": None if sub == NONE else SUB_STRATEGY_ORDER[sub],
-            "priority_mode": None if prio == NONE else PRIORITY_ORDER[prio],
-            "priority_note": frame("en", "priority_undetermined")
-            if c.priority_undetermined[i]
-            else None,
-            "measures": recommended_measures(t, c, i, dimensions),
+            "priority_score": float(self.chains.priority_score[group]),
+            **_strategy_fields(blocks),
         }
 
+    def _robustness_result(self, group: int) -> RobustnessResult | None:
+        rob = self.robustness
+        if rob is None:
+            return None
+        driving = float(rob.driving_stability[group])
+        return RobustnessResult(
+            primary_stability=float(rob.stability[group]),
+            draws=rob.draws,
+            spread=rob.spread,
+            alternatives=rob.alternatives[group],
+            driving_stability=None if np.isnan(driving) else driving,
+            borderline=bool(rob.borderline[group]),
+            flip=rob.flips[group],
+            varied=[v for v in rob.varied if v != "ratings" or self._rated(group)],
+        )
+
+    def _rated(self, group: int) -> bool:
+        """Whether the chain's rating indicators come from partner shares (so ratings move)."""
+        shares = self.partner_shares
+        if shares is None:
+            return False
+        rows = self.groups.rows(group)
+        return bool(shares.rwhhi_rows[rows].any() or shares.geo_rows[rows].any())
+
     def _row_result(self, row: int) -> ChainResult:
-        inv, t, table = self.inventory, self.taxonomy, self.table
+        inv, t, ev, lay = self.inventory, self.taxonomy, self.evaluation, self.model.layout
         chain = inv.chain(row)
-        dimensions = {
-            dim: DimensionScore(
-                score=None if np.isnan(table.dim_score[row, d]) else float(table.dim_score[row, d]),
-                coverage=min(1.0, float(table.coverage[row, d])),
-                sufficient=bool(table.sufficient[row, d]),
+        dimensions: dict[str, DimensionScore] = {}
+        for d, dim in enumerate(lay.dimensions):
+            score = ev.dim_score[d, row]
+            dimensions[dim] = DimensionScore(
+                score=None if np.isnan(score) else float(score),
+                coverage=min(1.0, float(ev.coverage[d, row])),
+                sufficient=bool(ev.sufficient[d, row]),
             )
-            for d, dim in enumerate(self.model.dimensions)
-        }
-        indicators: dict[str, IndicatorResult] = {}
+        indicators = self._indicators(row)
+        outcome = OUTCOME_ORDER[int(ev.outcome[row])]
+        scores = {rt: _number(ev.type_score[k, row]) for k, rt in enumerate(TYPE_ORDER)}
+        types = sorted(
+            (rt for k, rt in enumerate(TYPE_ORDER) if ev.assigned[k, row]),
+            key=lambda rt: (-(scores[rt] or 0.0), TYPE_ORDER.index(rt)),
+        )
+        tech = int(self.profile.tech_category[row])
+        drivers, driving = self._drivers(row)
+        result = ChainResult(
+            chain_id=chain.chain_id,
+            chain_name=chain.chain_name,
+            segment=chain.segment,
+            sector=chain.sector,
+            tech_category=None if tech == NONE else _tech_id(tech),
+            strategic_value=_profile_int(self.profile.strategic_value[row]),
+            generality=_profile_int(self.profile.generality[row]),
+            primary_type=outcome,
+            types=types,
+            tie=bool(ev.tie[row]),
+            normal_dependence=bool(ev.normal_dependence[row]),
+            type_scores=scores,
+            risk_levels={
+                rt: None if ev.level[k, row] == NONE else LEVEL_ORDER[int(ev.level[k, row])]
+                for k, rt in enumerate(TYPE_ORDER)
+            },
+            gap=_number(ev.gap[row]),
+            dimension_scores=dimensions,
+            exposure=_number(ev.exposure[row]),
+            exposure_coverage=dimensions["exposure"].coverage,
+            dependence_met=bool(ev.dependence_met[row]) if ev.dependence_known[row] else None,
+            gates=self._gates(row),
+            strategy="monitor",
+            importance=float(ev.importance[row]),
+            importance_assumed=not self._importance_given(row),
+            priority_score=float(ev.priority_score[row]),
+            explanation=Explanation(zh="", en="", drivers=drivers, driving_dimensions=driving),
+            indicators=indicators,
+            data_to_collect=data_to_collect(t, self.model, self.values[row]),
+        )
+        blocks = strategy_blocks(
+            t, [Outcome(x.value) for x in types] or [outcome], StrategyInputs.of(result)
+        )
+        result = result.model_copy(update=_strategy_fields(blocks))
+        explanation = result.explanation.model_copy(
+            update={"zh": explain(result, t, "zh"), "en": explain(result, t, "en")}
+        )
+        return result.model_copy(update={"explanation": explanation})
+
+    def _indicators(self, row: int) -> dict[str, IndicatorResult]:
+        inv, t, ev = self.inventory, self.taxonomy, self.evaluation
+        out: dict[str, IndicatorResult] = {}
         for j, ind in enumerate(t.indicators):
             value = self.values[row, j]
             prov = inv.provenance(row, ind.id)
-            indicators[ind.id] = IndicatorResult(
+            risk = ev.risk[j, row]
+            out[ind.id] = IndicatorResult(
                 value=None if np.isnan(value) else float(value),
-                risk=None if np.isnan(table.risk[row, j]) else float(table.risk[row, j]),
+                risk=None if np.isnan(risk) or not ind.scored else float(risk),
                 source=prov.describe("en") if prov else "",
                 unit=ind.unit,
                 year=inv.year(row, ind.id) if prov else None,
                 kind=prov.kind if prov else None,
                 illustrative=bool(prov and prov.illustrative),
             )
-        fields = self._classified_fields(table.classification, row, dimensions)
-        drivers, driving = self._drivers(row)
-        explanation = Explanation(
-            zh=self._explain(row, fields, drivers, dimensions, "zh"),
-            en=self._explain(row, fields, drivers, dimensions, "en"),
-            drivers=[d for ds in drivers.values() for d in ds],
-            driving_dimensions=driving,
-        )
-        return ChainResult(
-            chain_id=chain.chain_id,
-            chain_name=chain.chain_name,
-            segment=chain.segment,
-            sector=chain.sector,
-            tech_category=chain.tech_category.value if chain.tech_category else None,
-            strategic_value=chain.strategic_value,
-            generality=chain.generality,
-            explanation=explanation,
-            indicators=indicators,
-            data_to_collect=data_to_collect(t, self.model, self.values[row]),
-            **fields,
-        )
+        return out
 
-    def _drivers(self, row: int) -> tuple[dict[RiskType, list[Driver]], dict[str, str | None]]:
-        """Per type: the top three indicator contributions of its driving dimension."""
-        out: dict[RiskType, list[Driver]] = {}
+    def _gates(self, row: int) -> dict[str, GateResult]:
+        ev, lay, rules = self.evaluation, self.model.layout, self.taxonomy.scoring
+        out: dict[str, GateResult] = {}
+        if lay.route_column is not None:
+            driver = _number(ev.route_driver[row])
+            out[lay.dimensions[lay.route_column]] = GateResult(
+                dimension=lay.dimensions[lay.route_column],
+                score=driver,
+                assumed=rules.route_switch_gate.unknown if driver is None else None,
+                factor=float(ev.route_factor[row]),
+            )
+        if lay.transfer_column is not None:
+            evidence = _number(ev.transfer_evidence[row])
+            out[lay.dimensions[lay.transfer_column]] = GateResult(
+                dimension=lay.dimensions[lay.transfer_column],
+                score=evidence,
+                assumed=rules.transfer_gate.unknown if evidence is None else None,
+                factor=float(ev.transfer_factor[row]),
+                retained=bool(ev.retained[row]),
+            )
+        return out
+
+    def _importance_given(self, row: int) -> bool:
+        for source in self.model.layout.importance_sources:
+            raw = (
+                getattr(self.profile, source)[row]
+                if isinstance(source, str) and source in PROFILE_SOURCES
+                else self.values[row, int(source)]
+            )
+            if not np.isnan(raw):
+                return True
+        return False
+
+    def _drivers(self, row: int) -> tuple[list[Driver], dict[str, str | None]]:
+        """Per type: the top three positive indicator contributions of its driving dimension."""
+        ev, lay = self.evaluation, self.model.layout
+        out: list[Driver] = []
         driving: dict[str, str | None] = {}
-        risk = self.table.risk[row]
         for k, rt in enumerate(TYPE_ORDER):
-            col = int(self.table.driving[row, k])
+            col = int(ev.driving[k, row])
             if col == NONE:
                 driving[rt.value] = None
                 continue
-            dim = self.model.dimensions[col]
+            dim = lay.dimensions[col]
             driving[rt.value] = dim
-            weights = self.model.weights[:, col]
-            present = (weights > 0) & ~np.isnan(risk)
-            total = float(weights[present].sum())
+            present = [j for j in lay.feeds[col] if not np.isnan(ev.risk[j, row])]
+            total = sum(self.model.base_weight(j, col) for j in present)
             contrib = [
                 Driver(
                     type=rt,
                     dimension=dim,
-                    indicator=self.model.indicators[j],
+                    indicator=lay.indicators[j],
                     value=float(self.values[row, j]),
-                    risk=float(risk[j]),
-                    contribution=float(weights[j] * risk[j] / total),
+                    risk=float(ev.risk[j, row]),
+                    contribution=self.model.base_weight(j, col) * float(ev.risk[j, row]) / total,
                 )
-                for j in np.flatnonzero(present)
+                for j in present
             ]
-            contrib.sort(key=lambda d: (-d.contribution, self.model.indicators.index(d.indicator)))
-            out[rt] = contrib[:3]
+            contrib = [c for c in contrib if c.contribution > 0]
+            contrib.sort(key=lambda d: (-d.contribution, lay.indicators.index(d.indicator)))
+            out += contrib[:3]
         return out, driving
-
-    def _explain(
-        self,
-        row: int,
-        fields: dict[str, object],
-        drivers: dict[RiskType, list[Driver]],
-        dimensions: dict[str, DimensionScore],
-        lang: Lang,
-    ) -> str:
-        t = self.taxonomy
-        c = self.table.classification
-        sep = "" if lang == "zh" else " "
-        outcome = fields["primary_type"]
-        assert isinstance(outcome, Outcome)
-        parts: list[str] = []
-        lst = frame(lang, "list_separator")
-        if outcome.value in tuple(RiskType):
-            k = TYPE_ORDER.index(RiskType(outcome.value))
-            level = LEVEL_ORDER[int(c.level[row, k])]
-            parts.append(
-                frame(
-                    lang,
-                    "primary_type",
-                    primary=t.label(outcome.value, lang),
-                    score=fmt_score(float(c.type_score[row, k])),
-                    level=level_label(level, lang),
-                )
-            )
-            types = fields["types"]
-            assert isinstance(types, list)
-            others = [t.label(x.value, lang) for x in types if x.value != outcome.value]
-            if others:
-                parts.append(frame(lang, "also_assigned", types=lst.join(others)))
-            if c.tie[row]:
-                top = float(c.type_score[row, k])
-                tied = [t.label(rt.value, lang) for j, rt in enumerate(TYPE_ORDER)
-                        if c.assigned[row, j] and c.type_score[row, j] == top]  # fmt: skip
-                parts.append(frame(lang, "tie", types=lst.join(tied)))
-        else:
-            parts.append(frame(lang, "primary_outcome", primary=t.label(outcome.value, lang)))
-        if outcome == Outcome.NORMAL_DEPENDENCE or c.normal_dependence[row]:
-            parts.append(
-                frame(
-                    lang,
-                    "normal_dependence",
-                    gap=fmt_score(float(c.gap[row])),
-                    exposure=fmt_score(float(c.exposure[row])),
-                )
-            )
-        elif outcome == Outcome.MONITOR:
-            parts.append(frame(lang, "monitor", threshold=f"{t.scoring.assign_threshold:.2f}"))
-        elif outcome == Outcome.INSUFFICIENT_EVIDENCE:
-            wanted = data_to_collect(t, self.model, self.values[row])[:5]
-            names = lst.join(t.indicator_by_id[i].name(lang) for i in wanted)
-            parts.append(
-                frame(
-                    lang,
-                    "insufficient",
-                    coverage=fmt_percent(t.scoring.min_coverage),
-                    indicators=names,
-                )
-            )
-        for k, rt in enumerate(TYPE_ORDER):
-            ds = drivers.get(rt)
-            if not ds or np.isnan(c.type_score[row, k]):
-                continue
-            dim = ds[0].dimension
-            text = frame(lang, "driver_separator").join(
-                frame(
-                    lang,
-                    "driver",
-                    indicator=t.indicator_by_id[d.indicator].name(lang),
-                    value=fmt_value(t.indicator_by_id[d.indicator], d.value, lang),
-                    risk=fmt_score(d.risk),
-                    contribution=fmt_score(d.contribution),
-                )
-                for d in ds
-            )
-            parts.append(
-                frame(
-                    lang,
-                    "type_sentence",
-                    type=t.label(rt.value, lang),
-                    score=fmt_score(float(c.type_score[row, k])),
-                    level=level_label(LEVEL_ORDER[int(c.level[row, k])], lang),
-                    dimension=t.label(dim, lang),
-                    dim_score=fmt_score(dimensions[dim].score),
-                    drivers=text,
-                )
-            )
-            if rt == RiskType.MISSING:
-                parts.append(self._exposure_sentence(row, lang))
-        for dim, ds_ in dimensions.items():
-            if not ds_.sufficient and ds_.score is not None:
-                parts.append(
-                    frame(
-                        lang,
-                        "partial_dimension",
-                        dimension=t.label(dim, lang),
-                        coverage=fmt_percent(ds_.coverage),
-                        score=fmt_score(ds_.score),
-                    )
-                )
-        if fields.get("priority_note"):
-            parts.append(frame(lang, "priority_undetermined"))
-        return sep.join(parts)
-
-    def _exposure_sentence(self, row: int, lang: Lang) -> str:
-        damping = self.taxonomy.scoring.exposure_damping
-        e = float(self.table.classification.exposure[row])
-        if np.isnan(e):
-            g = damping.base + damping.slope * damping.unknown_exposure
-            return frame(
-                lang,
-                "exposure_unknown",
-                assumed=fmt_score(damping.unknown_exposure),
-                g=fmt_score(g),
-            )
-        return frame(
-            lang,
-            "exposure_known",
-            exposure=fmt_score(e),
-            g=fmt_score(damping.base + damping.slope * e),
-        )
 
     def to_run(self, *, country: str = "CHN") -> AssessmentRun:
         return AssessmentRun(
@@ -453,109 +425,45 @@ class Portfolio:
         )
 
 
-def recommended_measures(
-    taxonomy: Taxonomy, c: Classification, i: int, dimensions: dict[str, DimensionScore]
-) -> list[str]:
-    """Measure ids: the driving and other high dimensions of each assigned type (primary first),
-    then sub-strategy, priority mode and exposure measures; 'monitor' measures otherwise."""
-    threshold = taxonomy.scoring.assign_threshold
-    targets: list[str] = []
-    outcome = OUTCOME_ORDER[int(c.outcome[i])]
-    assigned = sorted(
-        (k for k in range(len(TYPE_ORDER)) if c.assigned[i, k]),
-        key=lambda k: (-c.type_score[i, k], k),
-    )
-    for k in assigned:
-        spec = taxonomy.type_by_id[TYPE_ORDER[k]]
-        dims = sorted(
-            (
-                d
-                for d in spec.dimensions
-                if dimensions[d].sufficient and dimensions[d].score is not None
-            ),
-            key=lambda d: -(dimensions[d].score or 0.0),
-        )
-        targets += [
-            d for n, d in enumerate(dims) if n == 0 or (dimensions[d].score or 0) >= threshold
-        ]
-    if c.sub_strategy[i] != NONE:
-        targets.append(SUB_STRATEGY_ORDER[int(c.sub_strategy[i])])
-    if c.priority[i] != NONE:
-        targets.append(PRIORITY_ORDER[int(c.priority[i])])
-    exposure = dimensions[EXPOSURE]
-    if c.assigned[i, 0] and exposure.score is not None and exposure.score >= threshold:
-        targets.append(EXPOSURE)
-    if outcome == Outcome.NORMAL_DEPENDENCE or c.normal_dependence[i]:
-        targets.append("normal_dependence")
-    if outcome in (Outcome.MONITOR, Outcome.NORMAL_DEPENDENCE, Outcome.INSUFFICIENT_EVIDENCE):
-        targets.append("monitor")
-    seen: list[str] = []
-    for target in targets:
-        for m in taxonomy.measures_for(target):
-            if m.id not in seen:
-                seen.append(m.id)
-    return seen
+def _strategy_fields(blocks: list[StrategyBlock]) -> dict[str, object]:
+    """The top-level strategy fields are the primary block's; measures are combined."""
+    primary = blocks[0]
+    return {
+        "strategies": blocks,
+        "strategy": primary.strategy,
+        "sub_strategy": primary.sub_strategy,
+        "priority_mode": primary.priority_mode,
+        "priority_note": primary.priority_note,
+        "measures": combined_measures(blocks),
+    }
+
+
+def _number(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def _profile_int(x: float) -> int | None:
+    return None if np.isnan(x) else int(x)
+
+
+def _tech_id(code: int) -> str:
+    return TECH_ORDER[code].value
+
+
+def _level(value: float | None, low: float, medium: float, high: float) -> RiskLevel | None:
+    if value is None:
+        return None
+    return LEVEL_ORDER[int(value >= low) + int(value >= medium) + int(value >= high)]
 
 
 def data_to_collect(taxonomy: Taxonomy, model: WeightModel, values: np.ndarray) -> list[str]:
-    """Missing indicators ranked by the evidence coverage they would add (most informative first)."""
-    totals = model.weights.sum(axis=0)
-    gain = (model.weights / np.where(totals > 0, totals, 1.0)).sum(axis=1)
-    missing = [j for j in range(len(model.indicators)) if np.isnan(values[j])]
+    """Missing scored indicators ranked by the evidence coverage they would add."""
+    weights = model.weights[..., 0]
+    totals = weights.sum(axis=0)
+    gain = (weights / np.where(totals > 0, totals, 1.0)).sum(axis=1)
+    missing = [j for j in range(len(model.indicators)) if np.isnan(values[j]) and gain[j] > 0]
     missing.sort(key=lambda j: (-gain[j], j))
     return [model.indicators[j] for j in missing]
-
-
-def fill_trade_indicators(
-    inventory: Inventory, taxonomy: Taxonomy, *, country: str, country_risk: CountryRiskList | None
-) -> None:
-    """Compute trade indicators and rca_trend into missing cells, with provenance and issues."""
-    ids = inventory.frame["chain_id"].astype(str).to_numpy()
-    if inventory.trade is not None and len(inventory.trade):
-        file = inventory.source.path if inventory.source else None
-        computed = compute_trade_indicators(
-            inventory.trade, country=country, risk=country_risk, file=file, products=set(ids)
-        )
-        inventory.issues.extend(computed.issues)
-        for (product, ind), cv in computed.latest.items():
-            if ind not in taxonomy.indicator_by_id or cv.value is None:
-                continue
-            for row in np.flatnonzero(ids == product):
-                if inventory.number(int(row), ind) is None:
-                    _fill(inventory, int(row), ind, cv.value, cv.provenance, cv.year)
-        for (product, ind), points in computed.series.items():
-            for row in np.flatnonzero(ids == product):
-                inventory.series.setdefault((*inventory.key(int(row)), ind), points)
-    # rca_trend from an RCA time series given directly (timeseries sheet)
-    for (chain_id, segment, ind), points in list(inventory.series.items()):
-        if ind != "rca_index" or "rca_trend" not in taxonomy.indicator_by_id:
-            continue
-        slope = ls_slope(points)
-        try:
-            trend_row = inventory.row_of(chain_id, segment)
-        except KeyError:
-            continue
-        if slope is not None and inventory.number(trend_row, "rca_trend") is None:
-            prov = Provenance(
-                kind="computed",
-                computed_from=f"RCA series {points[0].year}–{points[-1].year}",
-                method="least-squares slope of RCA per year",
-            )
-            _fill(inventory, trend_row, "rca_trend", slope, prov, points[-1].year)
-
-
-def _fill(
-    inventory: Inventory, row: int, indicator: str, value: float, prov: Provenance, year: int
-) -> None:
-    """Put a computed value into a missing cell, keeping an evidence note the file gave for it."""
-    key = (*inventory.key(row), indicator)
-    note = inventory.cell_provenance.get(key)
-    if note is not None and (note.evidence or note.illustrative):
-        prov = prov.model_copy(
-            update={"evidence": note.evidence, "illustrative": note.illustrative}
-        )
-    inventory.set_value(row, indicator, value, prov)
-    inventory.cell_years[key] = year
 
 
 def assess_inventory(
@@ -564,6 +472,7 @@ def assess_inventory(
     *,
     country: str = "CHN",
     country_risk: CountryRiskList | None = None,
+    partner: str | None = None,
     robustness: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
@@ -574,6 +483,7 @@ def assess_inventory(
         taxonomy,
         country=country,
         country_risk=country_risk,
+        partner=partner,
         robustness=robustness,
         progress=progress,
         cancel=cancel,
@@ -590,21 +500,26 @@ def assess_portfolio(
     *,
     country: str = "CHN",
     country_risk: CountryRiskList | None = None,
+    partner: str | None = None,
     robustness: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> Portfolio:
-    """Vectorised assessment (no per-chain objects yet), with robustness when asked."""
+    """Vectorised assessment (no per-chain objects yet), with robustness when asked. The
+    inventory given is not changed: trade-derived values are filled into a copy."""
+    inventory = inventory.copy()
     if country_risk is None:
         country_risk = CountryRiskList(
             unrated=taxonomy.scoring.unrated_country_risk,
             high_risk=taxonomy.scoring.high_risk_country,
         )
     report(progress, 0.0, "trade indicators")
-    fill_trade_indicators(inventory, taxonomy, country=country, country_risk=country_risk)
+    shares = fill_trade_indicators(
+        inventory, taxonomy, country=country, country_risk=country_risk, partner=partner
+    )
     checkpoint(cancel)
     report(progress, 0.1, "scoring")
-    portfolio = Portfolio(inventory, taxonomy)
+    portfolio = Portfolio(inventory, taxonomy, partner_shares=shares)
     checkpoint(cancel)
     if robustness:
         portfolio.measure_robustness(progress=sub_progress(progress, 0.15, 0.85), cancel=cancel)

@@ -1,24 +1,28 @@
-"""Edits as command objects with do / undo / label (glue's model), and the analyst's judgements.
+"""Edits as data: every change an analyst makes is one `Edit` with do / undo / label (glue's model).
 
-Every change an analyst makes — an indicator value, an accepted or overridden classification, the
-status, the selected measures, a note — is one command. A command acts on an `EditTarget`: the
-project store (`riskdesk.io.project.Project`, which persists each edit in its own transaction and
-writes the audit trail) or `MemoryWorkspace` here (tests, scratch work). A command remembers the
-value it replaced when it is done, so undo restores exactly that. Nothing here knows Qt or SQL:
-the GUI wraps a command in a QUndoCommand whose redo()/undo() call `do(target)`/`undo(target)`;
-the CLI and tests use `CommandStack`.
+An edit acts on an `EditTarget` — in practice the assessment session (riskdesk.session), which
+writes each put to the project in one transaction with its audit entry and mirrors it in memory.
+An edit remembers what it replaced when it is done, and it is serialisable (pydantic), so the
+undo history is kept in the project beside the data it changes: after a crash or a restart, Undo
+still walks the analyst's edits back in order. Nothing here knows Qt or SQL.
+
+The kinds: an indicator value with its evidence, a profile field, the analyst's decision on the
+classification (type + reason), status, measures, notes, a taxonomy version, the country risk
+list, an inventory import (replace or merge) — and `EditGroup`, several edits as one undo step
+(saving the assessment wizard).
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from riskdesk.core.models import IndicatorValue, Lang, Outcome, Status
+from riskdesk.core.models import PROFILE_FIELDS, IndicatorValue, Lang, Outcome, Status
+from riskdesk.core.trade import CountryRiskList
+
+ChainKey = tuple[str, str | None]
 
 
 class ChainRef(BaseModel):
@@ -29,6 +33,10 @@ class ChainRef(BaseModel):
     round: str = Field(min_length=1)
     chain_id: str = Field(min_length=1)
     segment: str | None = None
+
+    @property
+    def key(self) -> ChainKey:
+        return (self.chain_id, self.segment)
 
     def describe(self) -> str:
         seg = f"/{self.segment}" if self.segment else ""
@@ -116,10 +124,12 @@ class Judgement(BaseModel):
 
 
 class EditTarget(Protocol):
-    """What commands read and write. Each put is one durable, audited change in a project."""
+    """What edits read and write. Each put is one durable, audited change in a project."""
 
     def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None: ...
     def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None: ...
+    def get_profile(self, ref: ChainRef, field: str) -> Any: ...
+    def put_profile(self, ref: ChainRef, field: str, value: Any) -> None: ...
     def get_override(self, ref: ChainRef) -> Override | None: ...
     def put_override(self, ref: ChainRef, override: Override | None) -> None: ...
     def get_status(self, ref: ChainRef) -> StatusRecord: ...
@@ -128,243 +138,338 @@ class EditTarget(Protocol):
     def put_measures(self, ref: ChainRef, measures: list[SelectedMeasure] | None) -> None: ...
     def get_note(self, ref: ChainRef) -> str | None: ...
     def put_note(self, ref: ChainRef, note: str | None) -> None: ...
+    def get_taxonomy_sha(self) -> str: ...
+    def put_taxonomy_sha(self, sha256: str) -> None: ...
+    def get_country_risk(self) -> CountryRiskList: ...
+    def put_country_risk(self, risk: CountryRiskList) -> None: ...
+    def snapshot_round(self, round: str) -> int: ...
+    def restore_round(self, round: str, snapshot: int) -> None: ...
 
 
-class Command(ABC):
-    """One undoable edit. `do` may be called again after `undo` (redo)."""
-
-    @abstractmethod
-    def do(self, target: EditTarget) -> None: ...
-
-    @abstractmethod
-    def undo(self, target: EditTarget) -> None: ...
-
-    @abstractmethod
-    def label(self, lang: Lang = "zh") -> str:
-        """What the Edit menu shows: 'Undo <label>'."""
+Rescore = Literal["none", "chains", "all"]
 
 
-T = TypeVar("T")
+class Edit(BaseModel):
+    """One undoable edit. `do` captures what it replaces; `undo` puts that back; `do` may run
+    again after `undo` (redo)."""
 
+    model_config = ConfigDict(extra="forbid")
 
-class _Replace(Command, Generic[T]):
-    """Replace one field's value; undo puts back what was there when the command was done."""
-
-    def __init__(self, ref: ChainRef, new: T) -> None:
-        self.ref = ref
-        self.new = new
-        self._old: T | None = None
-        self._done = False
-
-    @abstractmethod
-    def _get(self, target: EditTarget) -> T: ...
-
-    @abstractmethod
-    def _put(self, target: EditTarget, value: T) -> None: ...
+    captured: bool = Field(default=False, description="`do` has run and `old` holds the value")
 
     def do(self, target: EditTarget) -> None:
-        self._old = self._get(target)
-        self._put(target, self.new)
-        self._done = True
+        raise NotImplementedError
 
     def undo(self, target: EditTarget) -> None:
-        if not self._done:
-            raise RuntimeError("undo of a command that was not done")
-        self._put(target, self._old)  # type: ignore[arg-type]  # _old is a T once done
-        self._done = False
+        raise NotImplementedError
 
-    @property
-    def old(self) -> T | None:
-        return self._old
+    def label(self, lang: Lang = "zh") -> str:
+        """What the Edit menu shows: 'Undo <label>'."""
+        raise NotImplementedError
+
+    def rescore(self) -> Rescore:
+        """What must be scored again after this edit (decisions need nothing: the effective
+        result is derived on reading)."""
+        return "none"
+
+    def chains(self) -> set[str]:
+        """The chain ids this edit touches (all segments of a chain are scored together)."""
+        return set()
+
+    def _check_captured(self) -> None:
+        if not self.captured:
+            raise RuntimeError("undo of an edit that was not done")
 
 
-class SetValue(_Replace[IndicatorValue | None]):
-    """Enter, change or clear (None) one indicator value with its provenance."""
+class _ChainEdit(Edit):
+    ref: ChainRef
 
-    def __init__(self, ref: ChainRef, indicator: str, new: IndicatorValue | None) -> None:
-        if new is not None and new.indicator != indicator:
-            raise ValueError(f"value is for {new.indicator}, not {indicator}")
-        super().__init__(ref, new)
-        self.indicator = indicator
+    def chains(self) -> set[str]:
+        return {self.ref.chain_id}
 
-    def _get(self, target: EditTarget) -> IndicatorValue | None:
-        return target.get_value(self.ref, self.indicator)
+    def _chain(self, lang: Lang) -> str:
+        seg = f"/{self.ref.segment}" if self.ref.segment else ""
+        return f"{self.ref.chain_id}{seg}"
 
-    def _put(self, target: EditTarget, value: IndicatorValue | None) -> None:
-        target.put_value(self.ref, self.indicator, value)
+
+class SetValue(_ChainEdit):
+    """Enter, change or clear (None) one indicator value with its provenance and evidence."""
+
+    kind: Literal["value"] = "value"
+    indicator: str
+    new: IndicatorValue | None
+    old: IndicatorValue | None = None
+
+    @model_validator(mode="after")
+    def _same_indicator(self) -> SetValue:
+        if self.new is not None and self.new.indicator != self.indicator:
+            raise ValueError(f"value is for {self.new.indicator}, not {self.indicator}")
+        return self
+
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_value(self.ref, self.indicator)
+        self.captured = True
+        target.put_value(self.ref, self.indicator, self.new)
+
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        target.put_value(self.ref, self.indicator, self.old)
+
+    def rescore(self) -> Rescore:
+        return "chains"
 
     def label(self, lang: Lang = "zh") -> str:
         if lang == "zh":
-            verb_zh = "清除" if self.new is None else "设置"
-            return f"{verb_zh}指标 {self.indicator}（{self.ref.chain_id}）"
+            verb = "清除" if self.new is None else "设置"
+            return f"{verb}指标 {self.indicator}（{self._chain(lang)}）"
         verb = "clear" if self.new is None else "set"
-        return f"{verb} indicator {self.indicator} ({self.ref.chain_id})"
+        return f"{verb} indicator {self.indicator} ({self._chain(lang)})"
 
 
-class SetOverride(_Replace[Override | None]):
+class SetProfile(_ChainEdit):
+    """Change one profile field of a chain (name, sector, owner, generality, …)."""
+
+    kind: Literal["profile"] = "profile"
+    field: str
+    new: str | int | float | None
+    old: str | int | float | None = None
+
+    @model_validator(mode="after")
+    def _known_field(self) -> SetProfile:
+        if self.field not in PROFILE_FIELDS or self.field in ("chain_id", "segment"):
+            raise ValueError(f"'{self.field}' is not an editable profile field")
+        return self
+
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_profile(self.ref, self.field)
+        self.captured = True
+        target.put_profile(self.ref, self.field, self.new)
+
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        target.put_profile(self.ref, self.field, self.old)
+
+    def rescore(self) -> Rescore:
+        return "chains"
+
+    def label(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            return f"修改{self.field}（{self._chain(lang)}）"
+        return f"edit {self.field} ({self._chain(lang)})"
+
+
+class SetDecision(_ChainEdit):
     """Accept or override the classification (None withdraws the decision)."""
 
-    def _get(self, target: EditTarget) -> Override | None:
-        return target.get_override(self.ref)
+    kind: Literal["decision"] = "decision"
+    new: Override | None
+    old: Override | None = None
 
-    def _put(self, target: EditTarget, value: Override | None) -> None:
-        target.put_override(self.ref, value)
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_override(self.ref)
+        self.captured = True
+        target.put_override(self.ref, self.new)
+
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        target.put_override(self.ref, self.old)
 
     def label(self, lang: Lang = "zh") -> str:
-        new = self.new
-        if new is None:
-            return (
-                f"撤回分类决定（{self.ref.chain_id}）"
-                if lang == "zh"
-                else (f"withdraw classification decision ({self.ref.chain_id})")
-            )
-        if new.decision == "accepted":
-            return (
-                f"接受分类（{self.ref.chain_id}）"
-                if lang == "zh"
-                else (f"accept classification ({self.ref.chain_id})")
-            )
-        return (
-            f"改判分类为 {new.outcome}（{self.ref.chain_id}）"
-            if lang == "zh"
-            else (f"override classification to {new.outcome} ({self.ref.chain_id})")
-        )
+        chain = self._chain(lang)
+        if self.new is None:
+            return f"撤回分类决定（{chain}）" if lang == "zh" else f"withdraw decision ({chain})"
+        if self.new.decision == "accepted":
+            return f"接受分类（{chain}）" if lang == "zh" else f"accept classification ({chain})"
+        if lang == "zh":
+            return f"改判分类为 {self.new.outcome}（{chain}）"
+        return f"override classification to {self.new.outcome} ({chain})"
 
 
-class SetStatus(_Replace[StatusRecord]):
-    def _get(self, target: EditTarget) -> StatusRecord:
-        return target.get_status(self.ref)
+class SetStatus(_ChainEdit):
+    kind: Literal["status"] = "status"
+    new: StatusRecord
+    old: StatusRecord | None = None
 
-    def _put(self, target: EditTarget, value: StatusRecord) -> None:
-        target.put_status(self.ref, value)
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_status(self.ref)
+        self.captured = True
+        target.put_status(self.ref, self.new)
+
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        target.put_status(self.ref, self.old or StatusRecord())
 
     def label(self, lang: Lang = "zh") -> str:
         if lang == "zh":
-            return f"状态改为 {self.new.status}（{self.ref.chain_id}）"
-        return f"set status to {self.new.status} ({self.ref.chain_id})"
+            return f"状态改为 {self.new.status}（{self._chain(lang)}）"
+        return f"set status to {self.new.status} ({self._chain(lang)})"
 
 
-class SetMeasures(_Replace[list[SelectedMeasure] | None]):
-    def _get(self, target: EditTarget) -> list[SelectedMeasure] | None:
-        return target.get_measures(self.ref)
+class SetMeasures(_ChainEdit):
+    kind: Literal["measures"] = "measures"
+    new: list[SelectedMeasure] | None
+    old: list[SelectedMeasure] | None = None
 
-    def _put(self, target: EditTarget, value: list[SelectedMeasure] | None) -> None:
-        target.put_measures(self.ref, value)
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_measures(self.ref)
+        self.captured = True
+        target.put_measures(self.ref, self.new)
 
-    def label(self, lang: Lang = "zh") -> str:
-        if lang == "zh":
-            return f"修改措施（{self.ref.chain_id}）"
-        return f"edit measures ({self.ref.chain_id})"
-
-
-class SetNote(_Replace[str | None]):
-    def _get(self, target: EditTarget) -> str | None:
-        return target.get_note(self.ref)
-
-    def _put(self, target: EditTarget, value: str | None) -> None:
-        target.put_note(self.ref, value)
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        target.put_measures(self.ref, self.old)
 
     def label(self, lang: Lang = "zh") -> str:
         if lang == "zh":
-            return f"修改备注（{self.ref.chain_id}）"
-        return f"edit note ({self.ref.chain_id})"
+            return f"修改措施（{self._chain(lang)}）"
+        return f"edit measures ({self._chain(lang)})"
 
 
-@dataclass
-class CommandStack:
-    """Undo / redo history over one target (the GUI uses QUndoStack with the same commands)."""
+class SetNote(_ChainEdit):
+    kind: Literal["note"] = "note"
+    new: str | None
+    old: str | None = None
 
-    target: EditTarget
-    limit: int | None = None
-    _done: list[Command] = field(default_factory=list)
-    _undone: list[Command] = field(default_factory=list)
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_note(self.ref)
+        self.captured = True
+        target.put_note(self.ref, self.new)
 
-    def push(self, command: Command) -> None:
-        """Do the command and make it the next to undo; a new edit forgets what was undone."""
-        command.do(self.target)
-        self._done.append(command)
-        self._undone.clear()
-        if self.limit is not None and len(self._done) > self.limit:
-            del self._done[0]
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        target.put_note(self.ref, self.old)
 
-    def undo(self) -> Command | None:
-        if not self._done:
-            return None
-        command = self._done[-1]
-        command.undo(self.target)
-        self._undone.append(self._done.pop())
-        return command
-
-    def redo(self) -> Command | None:
-        if not self._undone:
-            return None
-        command = self._undone[-1]
-        command.do(self.target)
-        self._done.append(self._undone.pop())
-        return command
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._done)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._undone)
-
-    def undo_label(self, lang: Lang = "zh") -> str | None:
-        return self._done[-1].label(lang) if self._done else None
-
-    def redo_label(self, lang: Lang = "zh") -> str | None:
-        return self._undone[-1].label(lang) if self._undone else None
-
-    def clear(self) -> None:
-        self._done.clear()
-        self._undone.clear()
+    def label(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            return f"修改备注（{self._chain(lang)}）"
+        return f"edit note ({self._chain(lang)})"
 
 
-@dataclass
-class MemoryWorkspace:
-    """An in-memory EditTarget: the same semantics as a project, without a file."""
+class SetTaxonomy(Edit):
+    """Switch the project to another taxonomy version (an edited weight, anchor or threshold, or
+    a loaded profile). The versions themselves are stored by content hash beside the edits."""
 
-    values: dict[tuple[ChainRef, str], IndicatorValue] = field(default_factory=dict)
-    judgements: dict[ChainRef, Judgement] = field(default_factory=dict)
+    kind: Literal["taxonomy"] = "taxonomy"
+    new_sha256: str
+    old_sha256: str | None = None
+    what_zh: str = "分类体系"
+    what_en: str = "taxonomy"
 
-    def _judgement(self, ref: ChainRef) -> Judgement:
-        return self.judgements.get(ref) or Judgement()
+    def do(self, target: EditTarget) -> None:
+        self.old_sha256 = target.get_taxonomy_sha()
+        self.captured = True
+        target.put_taxonomy_sha(self.new_sha256)
 
-    def _update(self, ref: ChainRef, **changes: object) -> None:
-        self.judgements[ref] = self._judgement(ref).model_copy(update=changes)
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        assert self.old_sha256 is not None
+        target.put_taxonomy_sha(self.old_sha256)
 
-    def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None:
-        return self.values.get((ref, indicator))
+    def rescore(self) -> Rescore:
+        return "all"
 
-    def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None:
-        if value is None:
-            self.values.pop((ref, indicator), None)
-        else:
-            self.values[(ref, indicator)] = value
+    def label(self, lang: Lang = "zh") -> str:
+        return f"修改{self.what_zh}" if lang == "zh" else f"edit {self.what_en}"
 
-    def get_override(self, ref: ChainRef) -> Override | None:
-        return self._judgement(ref).override
 
-    def put_override(self, ref: ChainRef, override: Override | None) -> None:
-        self._update(ref, override=override)
+class SetCountryRisk(Edit):
+    """Replace the country risk list (one rating, the unrated default or the high-risk line)."""
 
-    def get_status(self, ref: ChainRef) -> StatusRecord:
-        return self._judgement(ref).status
+    kind: Literal["country_risk"] = "country_risk"
+    new: CountryRiskList
+    old: CountryRiskList | None = None
+    what: str = ""
 
-    def put_status(self, ref: ChainRef, status: StatusRecord) -> None:
-        self._update(ref, status=status)
+    def do(self, target: EditTarget) -> None:
+        self.old = target.get_country_risk()
+        self.captured = True
+        target.put_country_risk(self.new)
 
-    def get_measures(self, ref: ChainRef) -> list[SelectedMeasure] | None:
-        measures = self._judgement(ref).measures
-        return None if measures is None else list(measures)
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        assert self.old is not None
+        target.put_country_risk(self.old)
 
-    def put_measures(self, ref: ChainRef, measures: list[SelectedMeasure] | None) -> None:
-        self._update(ref, measures=None if measures is None else list(measures))
+    def rescore(self) -> Rescore:
+        return "all"
 
-    def get_note(self, ref: ChainRef) -> str | None:
-        return self._judgement(ref).note
+    def label(self, lang: Lang = "zh") -> str:
+        what = f" {self.what}" if self.what else ""
+        return f"修改国别风险评级{what}" if lang == "zh" else f"edit country ratings{what}"
 
-    def put_note(self, ref: ChainRef, note: str | None) -> None:
-        self._update(ref, note=note)
+
+class ImportInventory(Edit):
+    """Replace a round's inventory with an imported one, or merge one into it. The content before
+    and after is kept as project snapshots, so the import is undone exactly."""
+
+    kind: Literal["import"] = "import"
+    round: str
+    mode: Literal["replace", "merge"]
+    source: str = Field(description="file name, for the label")
+    new_snapshot: int
+    old_snapshot: int | None = None
+
+    def do(self, target: EditTarget) -> None:
+        if self.old_snapshot is None:
+            self.old_snapshot = target.snapshot_round(self.round)
+        self.captured = True
+        target.restore_round(self.round, self.new_snapshot)
+
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        assert self.old_snapshot is not None
+        target.restore_round(self.round, self.old_snapshot)
+
+    def rescore(self) -> Rescore:
+        return "all"
+
+    def label(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            verb = "合并导入" if self.mode == "merge" else "导入（替换）"
+            return f"{verb} {self.source}"
+        verb = "merge import of" if self.mode == "merge" else "import (replace) of"
+        return f"{verb} {self.source}"
+
+
+class EditGroup(Edit):
+    """Several edits as one undo step (saving the wizard: profile, values, decision, measures)."""
+
+    kind: Literal["group"] = "group"
+    label_zh: str
+    label_en: str
+    edits: list[AnyEdit]
+
+    def do(self, target: EditTarget) -> None:
+        for edit in self.edits:
+            edit.do(target)
+        self.captured = True
+
+    def undo(self, target: EditTarget) -> None:
+        self._check_captured()
+        for edit in reversed(self.edits):
+            edit.undo(target)
+
+    def rescore(self) -> Rescore:
+        kinds = {e.rescore() for e in self.edits}
+        return "all" if "all" in kinds else "chains" if "chains" in kinds else "none"
+
+    def chains(self) -> set[str]:
+        return set().union(*(e.chains() for e in self.edits)) if self.edits else set()
+
+    def label(self, lang: Lang = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+AnyEdit = Annotated[
+    SetValue | SetProfile | SetDecision | SetStatus | SetMeasures | SetNote | SetTaxonomy
+    | SetCountryRisk | ImportInventory | EditGroup,
+    Field(discriminator="kind"),
+]
+EditGroup.model_rebuild()
+EDITS: TypeAdapter[AnyEdit] = TypeAdapter(AnyEdit)
+
+
+def load_edit(payload: str) -> Edit:
+    """An edit from its stored JSON (the project's undo history)."""
+    edit: Edit = EDITS.validate_json(payload)
+    return edit

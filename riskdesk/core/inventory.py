@@ -195,18 +195,25 @@ class Inventory:
             self.cell_provenance[cell] = provenance
 
     def subset(self, rows: Iterable[int]) -> Inventory:
-        """A new inventory with the given rows (same provenance tables; frame re-indexed)."""
-        frame = self.frame.iloc[list(rows)].reset_index(drop=True)
+        """A new inventory with the given rows (own copies of the tables; frame re-indexed)."""
+        return self._with_frame(self.frame.iloc[list(rows)].reset_index(drop=True))
+
+    def copy(self) -> Inventory:
+        """An independent copy: what the engine adds (trade-derived values, their provenance,
+        issues) never reaches the inventory it was given."""
+        return self._with_frame(self.frame.copy())
+
+    def _with_frame(self, frame: pd.DataFrame) -> Inventory:
         return Inventory(
             frame=frame,
             source=self.source,
-            origins=self.origins,
-            source_rows=self.source_rows,
-            cell_provenance=self.cell_provenance,
-            cell_years=self.cell_years,
-            series=self.series,
-            issues=self.issues,
-            extra_columns=self.extra_columns,
+            origins=dict(self.origins),
+            source_rows=dict(self.source_rows),
+            cell_provenance=dict(self.cell_provenance),
+            cell_years=dict(self.cell_years),
+            series={k: list(v) for k, v in self.series.items()},
+            issues=list(self.issues),
+            extra_columns=list(self.extra_columns),
             trade=self.trade,
         )
 

@@ -58,9 +58,22 @@ class TechCategory(StrEnum):
 
 
 class Status(StrEnum):
+    """Where a chain's assessment stands (SPEC §11.1): draft → submitted → returned / approved.
+    Single-user projects use draft and approved."""
+
     DRAFT = "draft"
-    ASSESSED = "assessed"
-    REVIEWED = "reviewed"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+    @classmethod
+    def parse(cls, value: str) -> Status:
+        """A stored status, including the first version's words (assessed → draft,
+        reviewed → approved)."""
+        return cls(LEGACY_STATUS.get(value, value))
+
+
+LEGACY_STATUS = {"assessed": "draft", "reviewed": "approved"}
 
 
 class Severity(StrEnum):
@@ -153,13 +166,25 @@ class DataIssue(BaseModel):
     )
     column: str | None = Field(default=None, description="header text or column letter")
     value: str | None = None
+    resolution: str | None = Field(
+        default=None,
+        description="what was done about it: excluded, fixed, kept_first, kept_both, skipped, "
+        "imported (None: nothing needed or not yet decided)",
+    )
 
     def message(self, lang: Lang = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
 
-    def location(self) -> str:
+    def location(self, lang: Lang = "en") -> str:
+        """'inv.xlsx / chains row 17 col C' (en) or 'inv.xlsx / chains 第 17 行 C 列' (zh)."""
         parts = [Path(self.file).name if self.file else None, self.sheet]
         loc = " / ".join(p for p in parts if p)
+        if lang == "zh":
+            if self.row is not None:
+                loc += f" 第 {self.row} 行"
+            if self.column:
+                loc += f" {self.column} 列"
+            return loc.strip()
         if self.row is not None:
             loc += f" row {self.row}"
         if self.column:

@@ -19,6 +19,21 @@ class DimensionScore(BaseModel):
     sufficient: bool = Field(description="coverage ≥ the taxonomy's min_coverage")
 
 
+class GateResult(BaseModel):
+    """How a gate let a dimension count (SPEC §11): route_switch by its non-market driver,
+    transfer by the evidence that capability is leaving, damped by a retained position."""
+
+    dimension: str
+    score: float | None = Field(description="the gate's score from its indicators; None = no data")
+    assumed: float | None = Field(
+        default=None, description="the neutral score assumed because no gate indicator is given"
+    )
+    factor: float = Field(ge=0, le=1, description="what the dimension score is multiplied by")
+    retained: bool = Field(
+        default=False, description="transfer: damped by a strong retained position (RCA, TC)"
+    )
+
+
 class IndicatorResult(BaseModel):
     value: float | None
     risk: float | None
@@ -52,15 +67,55 @@ class Explanation(BaseModel):
         return self.zh if lang == "zh" else self.en
 
 
+class FlipPoint(BaseModel):
+    """The input whose one-at-a-time change flips the verdict soonest (robustness v2)."""
+
+    input: str = Field(description="what is varied, e.g. 'rating:JPN', 'value:import_dependence'")
+    kind: Literal["value", "rating", "weight", "anchor", "threshold", "gate"]
+    baseline: float | None = None
+    flips_at: float | None = Field(default=None, description="the value at which it flips")
+    becomes: Outcome | None = Field(default=None, description="the verdict after the flip")
+    zh: str = ""
+    en: str = ""
+
+    def text(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 class RobustnessResult(BaseModel):
     primary_stability: float = Field(
-        ge=0, le=1, description="share of weight draws keeping the primary"
+        ge=0, le=1, description="share of draws keeping the primary"
     )
     draws: int
     spread: float = 0.25
     alternatives: dict[str, float] = Field(
         default_factory=dict, description="other primaries seen in the draws and their share"
     )
+    driving_stability: float | None = Field(
+        default=None, ge=0, le=1, description="share of draws keeping the driving dimension"
+    )
+    borderline: bool = Field(default=False, description="the verdict is close to a threshold")
+    flip: FlipPoint | None = None
+    varied: list[str] = Field(
+        default_factory=list, description="what the draws perturb (weights, anchors, …)"
+    )
+
+
+StrategyId = Literal["gradient_cultivation", "defence", "reconstruction", "monitor"]
+SubStrategyId = Literal["leadership", "domestic_substitution", "asymmetric_advantage"]
+PriorityModeId = Literal["government_led", "market_led"]
+
+
+class StrategyBlock(BaseModel):
+    """The strategy for one assigned type (SPEC §11): sub-strategy and priority mode belong to
+    gradient cultivation only. A chain with no assigned type has one `monitor` block."""
+
+    type: Outcome
+    strategy: StrategyId
+    sub_strategy: SubStrategyId | None = None
+    priority_mode: PriorityModeId | None = None
+    priority_note: str | None = None
+    measures: list[str] = Field(default_factory=list, description="measure ids, in order")
 
 
 class ChainResult(BaseModel):
@@ -86,16 +141,39 @@ class ChainResult(BaseModel):
     dimension_scores: dict[str, DimensionScore]
     exposure: float | None
     exposure_coverage: float = 0.0
-    strategy: Literal["gradient_cultivation", "defence", "reconstruction", "monitor"]
-    sub_strategy: Literal["leadership", "domestic_substitution", "asymmetric_advantage"] | None = (
-        None
+    dependence_met: bool | None = Field(
+        default=None,
+        description="import dependence ≥ the precondition (None: unknown, the verdict is allowed)",
     )
-    priority_mode: Literal["government_led", "market_led"] | None = None
+    gates: dict[str, GateResult] = Field(
+        default_factory=dict, description="dimension -> how its gate let it count"
+    )
+
+    def counted_score(self, dimension: str) -> float | None:
+        """A dimension's score as it enters its type's score (after its gate, if it has one)."""
+        score = self.dimension_scores[dimension].score
+        gate = self.gates.get(dimension)
+        return score if score is None or gate is None else score * gate.factor
+    strategy: StrategyId
+    sub_strategy: SubStrategyId | None = None
+    priority_mode: PriorityModeId | None = None
     priority_note: str | None = Field(
         default=None, description="why the priority mode is undetermined"
     )
     measures: list[str] = Field(
         default_factory=list, description="recommended measure ids, in order"
+    )
+    strategies: list[StrategyBlock] = Field(
+        default_factory=list, description="one block per assigned type, primary first"
+    )
+    importance: float | None = Field(
+        default=None, ge=0, le=1, description="importance of the chain (strategic value, …)"
+    )
+    importance_assumed: bool = Field(
+        default=False, description="no importance input was given; the neutral value is used"
+    )
+    priority_score: float = Field(
+        default=0.0, description="portfolio ranking key: risk × (base + slope·importance)"
     )
     explanation: Explanation
     indicators: dict[str, IndicatorResult]
@@ -104,7 +182,16 @@ class ChainResult(BaseModel):
         default_factory=list, description="missing indicators, most informative first"
     )
     weakest_segment: str | None = None
-    segments: list[ChainResult] = Field(default_factory=list)
+    segments: list[ChainResult] = Field(
+        default_factory=list, description="every segment's own verdict, in input order"
+    )
+    segment_rollup: Literal["weakest", "value_weighted"] | None = Field(
+        default=None, description="the roll-up rule that made this chain result from its segments"
+    )
+    overall_index: dict[RiskType, float | None] | None = Field(
+        default=None,
+        description="001's value-weighted index per type (segments weighted by value share)",
+    )
 
     @property
     def key(self) -> tuple[str, str | None]:

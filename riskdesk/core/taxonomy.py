@@ -44,7 +44,8 @@ class TaxonomyError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: a nan weight or an inf anchor would silently change every score.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Bilingual(_Strict):
@@ -89,8 +90,135 @@ class ExposureDamping(_Strict):
 
 
 class NormalDependenceRule(_Strict):
+    """002's false chokepoint: a gap of at least `gap_min` with exposure below `exposure_max`."""
+
     gap_min: float = Field(0.5, ge=0, le=1)
     exposure_max: float = Field(0.3, ge=0, le=1)
+
+
+class DependenceRule(Bilingual):
+    """`missing` and normal dependence need actual dependence (003 §1: a gap alone is no verdict).
+
+    A chain whose `indicator` is below `minimum` is not dependent; its gap is reported and it is
+    monitored. An unknown value does not block the verdict (the explanation says so)."""
+
+    name_zh: str = "依赖前提"
+    name_en: str = "Dependence precondition"
+    indicator: str = "import_dependence"
+    minimum: float = Field(0.30, ge=0, le=1)
+    description_zh: str = "对外依存度不低于该值，才作能力缺失型或常态化分工依赖判定。"
+    description_en: str = (
+        "Capability missing and normal dependence are assigned only at or above this import "
+        "dependence."
+    )
+
+
+class DriverGate(Bilingual):
+    """A factor in [0, 1] that lets a dimension count only in proportion to its cause.
+
+    gate score s = the max (or weighted mean) of the risks of `indicators` present;
+    factor = min(1, s / full_at); when no indicator is present, s = `unknown` (neutral) and the
+    explanation says so."""
+
+    indicators: dict[str, float] = Field(min_length=1, description="indicator id -> weight")
+    combine: Literal["max", "weighted_mean"] = "max"
+    full_at: float = Field(gt=0, le=1, description="gate score at which the dimension counts fully")
+    unknown: float = Field(0.5, ge=0, le=1, description="gate score assumed without data")
+    description_zh: str = ""
+    description_en: str = ""
+
+    @model_validator(mode="after")
+    def _weights(self) -> DriverGate:
+        if any(w <= 0 for w in self.indicators.values()):
+            raise ValueError("gate indicator weights must be positive")
+        return self
+
+
+class RetainedPosition(Bilingual):
+    """A strong retained position damps `transfer`: RCA ≥ rca_min and TC > tc_min (000)."""
+
+    name_zh: str = "保有竞争地位"
+    name_en: str = "Retained position"
+    rca_indicator: str = "rca_index"
+    rca_min: float = 1.25
+    tc_indicator: str = "tc_index"
+    tc_min: float = 0.5
+    factor: float = Field(0.5, ge=0, le=1)
+    description_zh: str = ""
+    description_en: str = ""
+
+
+def _route_gate() -> DriverGate:
+    return DriverGate(
+        name_zh="非市场驱动",
+        name_en="Non-market driver",
+        indicators={"non_market_pressure": 1.0},
+        combine="max",
+        full_at=2 / 3,
+    )
+
+
+def _transfer_gate() -> DriverGate:
+    return DriverGate(
+        name_zh="能力流失证据",
+        name_en="Evidence of capability leaving",
+        indicators={"rca_trend": 0.3, "employment_change": 0.3},
+        combine="weighted_mean",
+        full_at=0.5,
+    )
+
+
+class ImportanceInput(_Strict):
+    """One input of the importance axis: `source` mapped linearly from `low` (0) to `high` (1)."""
+
+    source: str = Field(description="'strategic_value', 'generality' or an indicator id")
+    low: float
+    high: float
+    weight: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _span(self) -> ImportanceInput:
+        if self.low == self.high:
+            raise ValueError(f"importance input {self.source}: low and high must differ")
+        return self
+
+
+def _importance_inputs() -> list[ImportanceInput]:
+    return [
+        ImportanceInput(source="strategic_value", low=1, high=5, weight=0.6),
+        ImportanceInput(source="generality", low=1, high=5, weight=0.4),
+    ]
+
+
+class ImportanceRule(Bilingual):
+    """Importance (EU CRM's economic importance, DOE's importance axis): weighted mean of the
+    inputs present, each clipped to [0, 1]; `unknown` when none is given."""
+
+    name_zh: str = "重要性"
+    name_en: str = "Importance"
+    inputs: list[ImportanceInput] = Field(default_factory=_importance_inputs, min_length=1)
+    unknown: float = Field(0.5, ge=0, le=1)
+    description_zh: str = ""
+    description_en: str = ""
+
+
+class PriorityScoreRule(Bilingual):
+    """priority_score = risk × (base + slope·importance): risk is the primary type's score, or
+    for a chain without an assigned type its highest type score below the assignment threshold
+    (so a monitored chain ranks low but is still ranked)."""
+
+    name_zh: str = "优先级得分"
+    name_en: str = "Priority score"
+    base: float = Field(0.4, ge=0, le=1)
+    slope: float = Field(0.6, ge=0, le=1)
+    description_zh: str = ""
+    description_en: str = ""
+
+    @model_validator(mode="after")
+    def _bounded(self) -> PriorityScoreRule:
+        if self.base + self.slope > 1.0 + 1e-12:
+            raise ValueError("base + slope must not exceed 1 so priority stays in [0, 1]")
+        return self
 
 
 class Scoring(_Strict):
@@ -99,15 +227,45 @@ class Scoring(_Strict):
     levels: LevelThresholds = LevelThresholds()
     exposure_damping: ExposureDamping = ExposureDamping()
     normal_dependence: NormalDependenceRule = NormalDependenceRule()
-    segment_rollup: Literal["max"] = "max"
+    dependence: DependenceRule = DependenceRule()
+    route_switch_gate: DriverGate = Field(default_factory=_route_gate)
+    transfer_gate: DriverGate = Field(default_factory=_transfer_gate)
+    retained_position: RetainedPosition = RetainedPosition()
+    importance: ImportanceRule = ImportanceRule()
+    priority_score: PriorityScoreRule = PriorityScoreRule()
+    # "weakest": the chain takes its weakest segment's whole result; "value_weighted": 001's
+    # overall index (segment scores weighted by segment_value_share). "max" is the first
+    # version's name for the weakest-segment rule, accepted so stored taxonomies still load.
+    segment_rollup: Literal["weakest", "value_weighted", "max"] = "weakest"
+    segment_share_indicator: str = "segment_value_share"
     unrated_country_risk: float = Field(0.3, ge=0, le=1)
     high_risk_country: float = Field(0.7, ge=0, le=1)
 
 
+class ValueSpread(_Strict):
+    """How far the robustness draws move an indicator value, by the kind of its source."""
+
+    computed: float = Field(0.05, ge=0, lt=1, description="relative, e.g. TC from trade data")
+    imported: float = Field(0.10, ge=0, lt=1, description="relative, reported data")
+    illustrative: float = Field(0.25, ge=0, lt=1, description="relative, demo fill-ins")
+    expert_steps: int = Field(1, ge=0, le=3, description="answer levels up or down")
+
+
 class Robustness(_Strict):
     draws: int = Field(300, ge=1, le=100_000)
-    spread: float = Field(0.25, ge=0, lt=1)
+    spread: float = Field(0.25, ge=0, lt=1, description="relative spread of every weight")
     seed: int = 20221115
+    anchor_spread: float = Field(0.10, ge=0, lt=1, description="share of the anchor span")
+    threshold_shift: float = Field(0.03, ge=0, lt=0.5)
+    gate_spread: float = Field(0.25, ge=0, lt=1, description="relative, gate parameters")
+    rating_shift: float = Field(0.1, ge=0, le=1)
+    values: ValueSpread = ValueSpread()
+    borderline_below: float = Field(
+        0.9, ge=0, le=1, description="stability under which a verdict is borderline"
+    )
+    flip_range: float = Field(
+        4.0, gt=0, le=20, description="how far the one-at-a-time search goes, in uncertainties"
+    )
 
 
 class RiskTypeSpec(Bilingual):
@@ -144,7 +302,9 @@ class Indicator(Bilingual):
     critical: float
     valid_min: float | None = None
     valid_max: float | None = None
-    weights: dict[str, float] = Field(min_length=1)
+    # Empty for an indicator that is not scored: an importance input, a roll-up share or
+    # information such as the bilateral TC*/RCA* (shown, never part of a risk score).
+    weights: dict[str, float] = Field(default_factory=dict)
     aliases: list[str] = Field(default_factory=list)
     description_zh: str
     description_en: str
@@ -160,6 +320,11 @@ class Indicator(Bilingual):
         if bounded and self.valid_min >= self.valid_max:  # type: ignore[operator]
             raise ValueError(f"{self.id}: valid_min must be below valid_max")
         return self
+
+    @property
+    def scored(self) -> bool:
+        """Whether the indicator feeds a risk dimension (else it is context only)."""
+        return any(w > 0 for w in self.weights.values())
 
     @property
     def lower_is_worse(self) -> bool:
@@ -265,7 +430,9 @@ class Taxonomy(_Strict):
     questions: list[Question] = Field(default_factory=list)
     columns: ColumnAliases = ColumnAliases()
 
-    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, ignored_types=(cached_property,)
+    )
 
     @model_validator(mode="after")
     def _cross_references(self) -> Taxonomy:
@@ -317,6 +484,7 @@ class Taxonomy(_Strict):
             for m in self.measures
             if m.applies_to not in targets
         ]
+        problems += self._rule_references(seen)
         for q in self.questions:
             if q.dimension not in dim_ids:
                 problems.append(f"question {q.id}: unknown dimension '{q.dimension}'")
@@ -325,6 +493,32 @@ class Taxonomy(_Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _rule_references(self, indicator_ids: set[str]) -> list[str]:
+        """Indicators named by the scoring rules must exist (a typo would silently disable a gate)."""
+        rules = self.scoring
+        named = {
+            "scoring.dependence": [rules.dependence.indicator],
+            "scoring.route_switch_gate": list(rules.route_switch_gate.indicators),
+            "scoring.transfer_gate": list(rules.transfer_gate.indicators),
+            "scoring.retained_position": [
+                rules.retained_position.rca_indicator,
+                rules.retained_position.tc_indicator,
+            ],
+            "scoring.importance": [
+                i.source
+                for i in rules.importance.inputs
+                if i.source not in ("strategic_value", "generality")
+            ],
+        }
+        if rules.segment_rollup == "value_weighted":
+            named["scoring.segment_share_indicator"] = [rules.segment_share_indicator]
+        return [
+            f"{where}: unknown indicator '{ind}'"
+            for where, ids in named.items()
+            for ind in ids
+            if ind not in indicator_ids
+        ]
 
     # --- look-ups (derived, cached on the frozen instance) -------------------------------------
 
@@ -421,10 +615,17 @@ def load_taxonomy(directory: Path | None = None) -> Taxonomy:
                 continue
             problems.append(f"{path}: file missing")
             continue
+        text = read_regular_text(path, problems)
+        if text is None:
+            continue
         try:
-            part = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            part = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             problems.append(f"{path}: not valid TOML ({exc})")
+            continue
+        except RecursionError:
+            problems.append(f"{path}: nested too deeply to be read (arrays or tables inside "
+                            "each other hundreds of levels deep)")
             continue
         for key, value in part.items():
             if key in data:
@@ -437,6 +638,29 @@ def load_taxonomy(directory: Path | None = None) -> Taxonomy:
         return Taxonomy.model_validate(data)
     except ValidationError as err:
         raise TaxonomyError(_format_validation_error(err, where)) from None
+
+
+MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
+
+
+def read_regular_text(path: Path, problems: list[str]) -> str | None:
+    """The UTF-8 text of a small regular file, or None with the reason added to `problems`.
+
+    A FIFO, device or folder with the expected name is refused before it is opened (reading a
+    FIFO would wait forever, /dev/zero never ends)."""
+    try:
+        if not path.is_file():
+            problems.append(f"{path}: not a regular file (a folder, device or pipe)")
+            return None
+        if path.stat().st_size > MAX_TEXT_FILE_BYTES:
+            problems.append(f"{path}: larger than {MAX_TEXT_FILE_BYTES} bytes")
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+    return None
 
 
 _DEFAULT: Taxonomy | None = None

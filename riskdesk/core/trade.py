@@ -25,16 +25,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from riskdesk.core.inventory import SeriesPoint
 from riskdesk.core.models import DataIssue, Provenance, Severity
+from riskdesk.core.taxonomy import read_regular_text
 
 WORLD = "WLD"
 TOTAL = "TOTAL"
 TRADE_COLUMNS = ("product", "reporter", "partner", "year", "flow", "value")
-BILATERAL = ("tc_star", "rca_star")  # series-only indicators, not scored
+BILATERAL = ("tc_star", "rca_star")  # information indicators (computed with a partner, not scored)
 
 
 class CountryRiskError(ValueError):
@@ -65,10 +68,11 @@ class CountryRiskList(BaseModel):
     @classmethod
     def load(cls, path: Path, *, unrated: float = 0.3, high_risk: float = 0.7) -> CountryRiskList:
         """Read a csv (`iso3,rating` with an optional header) or a TOML file (`[ratings]`)."""
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CountryRiskError(f"{path}: cannot read the country risk list ({exc})") from None
+        problems: list[str] = []
+        text = read_regular_text(path, problems)
+        if text is None:
+            raise CountryRiskError(f"{problems[0]} (the country risk list)")
+        text = text.removeprefix("\ufeff")
         ratings: dict[str, float] = {}
         header_seen = False
         if path.suffix.lower() == ".toml":
@@ -76,9 +80,18 @@ class CountryRiskList(BaseModel):
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
                 raise CountryRiskError(f"{path}: not valid TOML ({exc})") from None
-            ratings = dict(data.get("ratings", {}))
-            unrated = float(data.get("unrated", unrated))
-            high_risk = float(data.get("high_risk", high_risk))
+            except RecursionError:
+                raise CountryRiskError(f"{path}: nested too deeply to be read") from None
+            table = data.get("ratings", {})
+            if not isinstance(table, dict):
+                raise CountryRiskError(
+                    f"{path}: ratings must be a table of ISO3 = rating (e.g. [ratings] USA = 0.8), "
+                    f"not {type(table).__name__} {str(table)[:40]}"
+                )
+            for iso, value in table.items():
+                ratings[iso] = _number(path, f"ratings.{iso}", value)
+            unrated = _number(path, "unrated", data.get("unrated", unrated))
+            high_risk = _number(path, "high_risk", data.get("high_risk", high_risk))
         else:
             for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
                 if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
@@ -102,6 +115,16 @@ class CountryRiskList(BaseModel):
             raise CountryRiskError(f"{path}: {msg}") from None
 
 
+def _number(path: Path, key: str, value: object) -> float:
+    """A finite number from a TOML value, or a sentence naming file, key and value."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CountryRiskError(f"{path}: {key} must be a number from 0 to 1, not {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise CountryRiskError(f"{path}: {key} must be a finite number, not {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class ComputedValue:
     value: float | None
@@ -112,11 +135,18 @@ class ComputedValue:
 
 @dataclass
 class TradeIndicators:
-    """Computed indicators per product: the latest year's value and every year's series."""
+    """Computed indicators per product key: the latest year's value and every year's series.
+
+    A product key is the `product` text, or "product / segment" when the row names a segment;
+    `targets` maps each key to the (chain_id, segment) whose row it fills. `shares` keeps the
+    import partner shares of the latest year with imports (the robustness draws re-derive the
+    country-rating indicators from them)."""
 
     latest: dict[tuple[str, str], ComputedValue] = field(default_factory=dict)
     series: dict[tuple[str, str], list[SeriesPoint]] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)
+    targets: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    shares: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -132,6 +162,18 @@ def tc_index(exports: float, imports: float) -> tuple[float | None, str | None]:
     if total == 0:
         return None, "no trade in either direction (X + M = 0)"
     return (exports - imports) / total, None
+
+
+def tc_of_flows(exports: float | None, imports: float | None) -> tuple[float | None, str | None]:
+    """TC from flows that may be absent: an absent flow is missing, not zero (a file without
+    export rows says nothing about exports), so TC is then missing with the reason."""
+    if exports is None and imports is None:
+        return None, "no export or import rows"
+    if exports is None:
+        return None, "no export rows for the product (missing, not zero)"
+    if imports is None:
+        return None, "no import rows for the product (missing, not zero)"
+    return tc_index(exports, imports)
 
 
 def rca_index(
@@ -165,18 +207,28 @@ def ls_slope(points: list[SeriesPoint]) -> float | None:
     return sum((p.year - mx) * (p.value - my) for p in points) / sxx
 
 
+OPTIONAL_TRADE_COLUMNS = ("segment", "code", "source_row")
+
+
 def canonical_trade(frame: pd.DataFrame) -> pd.DataFrame:
-    """Normalise a trade table's dtypes and labels (flow X/M/出口/进口 → export/import)."""
-    out = pd.DataFrame(
-        {
-            "product": frame["product"].astype(str).str.strip(),
-            "reporter": frame["reporter"].astype(str).str.strip().str.upper(),
-            "partner": frame["partner"].astype(str).str.strip().str.upper(),
-            "year": pd.to_numeric(frame["year"], errors="coerce"),
-            "flow": frame["flow"].astype(str).str.strip().str.lower().map(_FLOW_LABELS),
-            "value": pd.to_numeric(frame["value"], errors="coerce"),
-        }
-    )
+    """Normalise a trade table's dtypes and labels (flow X/M/出口/进口 → export/import).
+
+    Optional columns pass through: `segment` (the row belongs to one segment of the chain named
+    in `product`), `code` (the product code, e.g. HS, when a chain is made of several codes) and
+    `source_row` (the row number in the file, for located messages)."""
+    data: dict[str, pd.Series] = {
+        "product": frame["product"].astype(str).str.strip(),
+        "reporter": frame["reporter"].astype(str).str.strip().str.upper(),
+        "partner": frame["partner"].astype(str).str.strip().str.upper(),
+        "year": pd.to_numeric(frame["year"], errors="coerce"),
+        "flow": frame["flow"].astype(str).str.strip().str.lower().map(_FLOW_LABELS),
+        "value": pd.to_numeric(frame["value"], errors="coerce"),
+    }
+    for name in OPTIONAL_TRADE_COLUMNS:
+        if name in frame.columns:
+            column = frame[name].astype(object).where(frame[name].notna(), "")
+            data[name] = column.astype(str).str.strip()
+    out = pd.DataFrame(data)
     return out.dropna(subset=["year", "flow", "value"]).astype({"year": "int64"})
 
 
@@ -184,6 +236,42 @@ _FLOW_LABELS = {
     "export": "export", "exports": "export", "x": "export", "出口": "export",
     "import": "import", "imports": "import", "m": "import", "进口": "import",
 }  # fmt: skip
+
+TREND_OF = {"rca_index": "rca_trend", "tc_index": "tc_trend"}
+
+
+def _code_digits(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def overlapping_codes(table: pd.DataFrame) -> dict[str, tuple[str, str, list[str]]]:
+    """Per product key: two of its codes where one contains the other (an HS chapter with one
+    of its headings, 85 and 8542), and the file rows involved. Summing them counts trade twice."""
+    if "code" not in table.columns:
+        return {}
+    out: dict[str, tuple[str, str, list[str]]] = {}
+    for key, rows in table.groupby("key", sort=True):
+        codes = sorted({c for c in rows["code"] if _code_digits(c)}, key=_code_digits)
+        for a_pos, a in enumerate(codes):
+            da = _code_digits(a)
+            b = next(
+                (b for b in codes[a_pos + 1 :] if _code_digits(b).startswith(da) and b != a), None
+            )
+            if b is not None:
+                where = rows[rows["code"].isin((a, b))]
+                lines = (
+                    sorted({r for r in where["source_row"] if r}, key=_row_number)
+                    if "source_row" in where.columns
+                    else []
+                )
+                out[str(key)] = (a, b, lines)
+                break
+    return out
+
+
+def _row_number(text: str) -> int:
+    digits = _code_digits(text)
+    return int(digits) if digits else 0
 
 
 def compute_trade_indicators(
@@ -199,9 +287,15 @@ def compute_trade_indicators(
     risk = risk or CountryRiskList()
     country = country.upper()
     t = canonical_trade(trade)
+    has_segment = "segment" in t.columns and bool((t["segment"] != "").any())
+    if has_segment:
+        t["key"] = np.where(t["segment"] != "", t["product"] + " / " + t["segment"], t["product"])
+    else:
+        t["key"] = t["product"]
     out = TradeIndicators()
-    # sum duplicates, then index by (product, reporter, partner, year, flow)
-    totals = t.groupby(["product", "reporter", "partner", "year", "flow"], sort=True)["value"].sum()
+    # sum rows of one key (several codes of one chain), then index by
+    # (key, reporter, partner, year, flow); world rows are keyed by the product
+    totals = t.groupby(["key", "reporter", "partner", "year", "flow"], sort=True)["value"].sum()
     lookup: dict[tuple[str, str, str, int, str], float] = {}
     for key, value in totals.items():
         parts: tuple[object, ...] = tuple(key)  # type: ignore[arg-type]
@@ -213,24 +307,33 @@ def compute_trade_indicators(
         return lookup.get((product, reporter, partner_, year, flow))
 
     own = t[(t["reporter"] == country) & (t["product"] != TOTAL)]
-    wanted = sorted(set(own["product"]) if products is None else set(own["product"]) & products)
+    if products is not None:
+        own = own[own["product"].isin(products)]
+    overlaps = overlapping_codes(own)
     method = "UN Comtrade-style trade table"
-    for product in wanted:
-        rows = own[own["product"] == product]
+    for key in sorted(set(own["key"])):
+        rows = own[own["key"] == key]
+        product = str(rows["product"].iloc[0])
+        segment = str(rows["segment"].iloc[0]) if has_segment else ""
+        out.targets[key] = (product, segment or None)
+        if key in overlaps:
+            out.issues.append(_overlap_issue(key, *overlaps[key], file))
+            _refuse(out, key, rows, overlaps[key], file)
+            continue
         years = sorted({int(y) for y in rows["year"]})
         for year in years:
             prov = Provenance(
                 kind="computed",
                 file=file,
-                computed_from=f"trade rows for product {product}, {country}, {year}",
+                computed_from=f"trade rows for product {key}, {country}, {year}",
                 method=method,
             )
 
             def flow_total(
-                flow: str, product_: str = product, year_: int = year, rows_: pd.DataFrame = rows
+                flow: str, key_: str = key, year_: int = year, rows_: pd.DataFrame = rows
             ) -> float | None:
-                """The WLD row when given, else the sum over partners."""
-                value = get(product_, country, WORLD, year_, flow)
+                """The WLD row when given, else the sum over partners; None when no row."""
+                value = get(key_, country, WORLD, year_, flow)
                 if value is not None:
                     return value
                 by_partner = rows_[
@@ -240,9 +343,9 @@ def compute_trade_indicators(
 
             x, m = flow_total("export"), flow_total("import")
             results: dict[str, tuple[float | None, str | None, str]] = {}
-            if x is not None or m is not None:
-                tc, why = tc_index(x or 0.0, m or 0.0)
-                results["tc_index"] = (tc, why, "TC = (X − M) / (X + M)")
+            tc, why = tc_of_flows(x, m)
+            results["tc_index"] = (tc, why, "TC = (X − M) / (X + M)")
+            # world rows are per product (a segment has no world row of its own)
             rca, why = rca_index(
                 x,
                 get(product, WORLD, WORLD, year, "export"),
@@ -250,44 +353,94 @@ def compute_trade_indicators(
                 get(TOTAL, WORLD, WORLD, year, "export"),
             )
             results["rca_index"] = (rca, why, "RCA = (X_cj / X_wj) / (X_c / X_w)")
-            results.update(_concentration(rows, year, m, risk))
+            concentration, shares = _concentration(rows, year, m, risk)
+            results.update(concentration)
+            if shares:
+                out.shares[key] = shares
             if partner:
-                results.update(_bilateral(get, product, country, partner.upper(), year, x))
+                results.update(_bilateral(get, key, product, country, partner.upper(), year, x))
             for ind, (value, reason, formula) in results.items():
                 p = prov.model_copy(update={"method": formula})
                 if value is None:
-                    out.issues.append(_missing_issue(product, ind, year, reason, file))
+                    out.issues.append(_missing_issue(key, ind, year, reason, file))
                 else:
-                    out.series.setdefault((product, ind), []).append(SeriesPoint(year, value))
+                    out.series.setdefault((key, ind), []).append(SeriesPoint(year, value))
                 # years ascend: the latest year with a value wins; a missing value (with its
                 # reason) stands only when no year could be computed
-                if value is not None or (product, ind) not in out.latest:
-                    out.latest[(product, ind)] = ComputedValue(value, year, p, reason)
-        rca_series = out.series.get((product, "rca_index"), [])
-        slope = ls_slope(rca_series)
-        if rca_series:
-            last_year = rca_series[-1].year
-            reason = None if slope is not None else "fewer than three years of RCA"
-            out.latest[(product, "rca_trend")] = ComputedValue(
+                if value is not None or (key, ind) not in out.latest:
+                    out.latest[(key, ind)] = ComputedValue(value, year, p, reason)
+        for level, trend in TREND_OF.items():
+            series = out.series.get((key, level), [])
+            if not series:
+                continue
+            slope = ls_slope(series)
+            last_year = series[-1].year
+            name = "RCA" if level == "rca_index" else "TC"
+            reason = None if slope is not None else f"fewer than three years of {name}"
+            out.latest[(key, trend)] = ComputedValue(
                 slope,
                 last_year,
                 Provenance(
                     kind="computed",
                     file=file,
-                    computed_from=f"RCA {rca_series[0].year}–{last_year}",
-                    method="least-squares slope of RCA per year",
+                    computed_from=f"{name} {series[0].year}–{last_year}",
+                    method=f"least-squares slope of {name} per year",
                 ),
                 reason,
             )
     return out
 
 
+def _refuse(
+    out: TradeIndicators,
+    key: str,
+    rows: pd.DataFrame,
+    overlap: tuple[str, str, list[str]],
+    file: str | None,
+) -> None:
+    """Every trade indicator of a product with overlapping codes is missing, with the reason."""
+    year = int(rows["year"].max())
+    reason = f"overlapping product codes {overlap[0]} and {overlap[1]}"
+    prov = Provenance(kind="computed", file=file, computed_from=f"trade rows for product {key}")
+    for ind in ("tc_index", "rca_index", *_CONCENTRATION):
+        out.latest[(key, ind)] = ComputedValue(None, year, prov, reason)
+
+
+def _overlap_issue(key: str, a: str, b: str, lines: list[str], file: str | None) -> DataIssue:
+    rows = ", ".join(lines)
+    at_zh = f"（第 {rows} 行）" if rows else ""
+    at_en = f" (rows {rows})" if rows else ""
+    first = _row_number(lines[0]) if lines else None
+    return DataIssue(
+        severity=Severity.ERROR,
+        code="trade_codes_overlap",
+        message_zh=(
+            f"产品 {key} 同时包含代码 {a} 与其下级代码 {b}{at_zh}：合计会重复计算贸易额，"
+            "该产品的贸易指标未计算；请只保留同一层级的代码。"
+        ),
+        message_en=(
+            f"product {key} holds code {a} together with its sub-code {b}{at_en}: summing them "
+            "would count the trade twice, so its trade indicators are not computed; keep codes "
+            "of one level only."
+        ),
+        file=file,
+        sheet="trade",
+        row=first or None,
+        column="code",
+        value=f"{a}, {b}",
+    )
+
+
+_CONCENTRATION = ("source_hhi", "top_source_share", "risk_weighted_hhi", "geo_risk_share")
+
+
 def _concentration(
     rows: pd.DataFrame, year: int, total_imports: float | None, risk: CountryRiskList
-) -> dict[str, tuple[float | None, str | None, str]]:
+) -> tuple[dict[str, tuple[float | None, str | None, str]], dict[str, float]]:
+    """Concentration indicators and the partner shares they come from."""
     mask = (rows["year"] == year) & (rows["flow"] == "import") & (rows["partner"] != WORLD)
     part = rows[mask].groupby("partner", sort=True)["value"].sum()
-    names = ("source_hhi", "top_source_share", "risk_weighted_hhi", "geo_risk_share")
+    names = _CONCENTRATION
     formulas = (
         "HHI = Σ s_p²",
         "max s_p",
@@ -295,16 +448,18 @@ def _concentration(
         "Σ s_p over partners with ρ_p ≥ high-risk",
     )
     if part.empty:
-        return {}
+        return {}, {}
     if (part < 0).any():
-        return {n: (None, "negative import value", f) for n, f in zip(names, formulas, strict=True)}
+        reason = "negative import value"
+        return {n: (None, reason, f) for n, f in zip(names, formulas, strict=True)}, {}
     denominator = total_imports if total_imports is not None else float(part.sum())
     if denominator <= 0:
-        return {n: (None, "zero total imports", f) for n, f in zip(names, formulas, strict=True)}
+        reason = "zero total imports"
+        return {n: (None, reason, f) for n, f in zip(names, formulas, strict=True)}, {}
     shares = {str(p): float(v) / denominator for p, v in part.items()}
     if sum(shares.values()) > 1.0 + 1e-6:
         reason = "partner imports exceed the WLD total"
-        return {n: (None, reason, f) for n, f in zip(names, formulas, strict=True)}
+        return {n: (None, reason, f) for n, f in zip(names, formulas, strict=True)}, {}
     rho = {p: risk.rating(p) for p in shares}
     values = (
         sum(s * s for s in shares.values()),
@@ -312,21 +467,26 @@ def _concentration(
         sum(s * s * rho[p] for p, s in shares.items()),
         sum(s for p, s in shares.items() if rho[p] >= risk.high_risk),
     )
-    return {n: (v, None, f) for n, v, f in zip(names, values, formulas, strict=True)}
+    return {n: (v, None, f) for n, v, f in zip(names, values, formulas, strict=True)}, shares
 
 
 Lookup = Callable[[str, str, str, int, str], float | None]
 
 
 def _bilateral(
-    lookup: Lookup, product: str, country: str, partner: str, year: int, x_cj: float | None
+    lookup: Lookup,
+    key: str,
+    product: str,
+    country: str,
+    partner: str,
+    year: int,
+    x_cj: float | None,
 ) -> dict[str, tuple[float | None, str | None, str]]:
-    x_cp = lookup(product, country, partner, year, "export")
-    m_cp = lookup(product, country, partner, year, "import")
+    x_cp = lookup(key, country, partner, year, "export")
+    m_cp = lookup(key, country, partner, year, "import")
     out: dict[str, tuple[float | None, str | None, str]] = {}
-    if x_cp is not None or m_cp is not None:
-        tc, why = tc_index(x_cp or 0.0, m_cp or 0.0)
-        out["tc_star"] = (tc, why, f"TC* = (X_cp − M_cp) / (X_cp + M_cp), p = {partner}")
+    tc, why = tc_of_flows(x_cp, m_cp)
+    out["tc_star"] = (tc, why, f"TC* = (X_cp − M_cp) / (X_cp + M_cp), p = {partner}")
     x_wp = lookup(product, WORLD, partner, year, "export")
     x_wj = lookup(product, WORLD, WORLD, year, "export")
     rca, why = rca_index(x_cp, x_wp, x_cj, x_wj)
@@ -341,7 +501,7 @@ def _missing_issue(
     return DataIssue(
         severity=Severity.WARNING,
         code="trade_indicator_missing",
-        message_zh=f"产品 {product} {year} 年的 {indicator} 无法计算：{_REASON_ZH.get(why, why)}，该指标记为缺失。",
+        message_zh=f"产品 {product} {year} 年的 {indicator} 无法计算：{_reason_zh(why)}，该指标记为无数据。",
         message_en=f"{indicator} for product {product} in {year} cannot be computed: {why}; it is left missing.",
         file=file,
         sheet="trade",
@@ -360,4 +520,49 @@ _REASON_ZH = {
     "zero total imports": "进口总额为零",
     "partner imports exceed the WLD total": "分伙伴进口之和超过 WLD 总额",
     "fewer than three years of RCA": "RCA 不足三个年份",
+    "fewer than three years of TC": "TC 不足三个年份",
+    "no export or import rows": "没有出口或进口记录",
+    "no export rows for the product (missing, not zero)": "没有该产品的出口记录（视为无数据，而非零）",
+    "no import rows for the product (missing, not zero)": "没有该产品的进口记录（视为无数据，而非零）",
 }
+
+
+def _reason_zh(reason: str) -> str:
+    if reason.startswith("overlapping product codes "):
+        codes = reason.removeprefix("overlapping product codes ").replace(" and ", " 与 ")
+        return f"产品代码 {codes} 存在上下级重叠"
+    return _REASON_ZH.get(reason, reason)
+
+
+@dataclass
+class PartnerShares:
+    """Import partner shares per inventory row, for re-deriving the country-rating indicators
+    (risk_weighted_hhi = Σ s_p²·ρ_p, geo_risk_share = Σ s_p over ρ_p ≥ high) when the ratings
+    move in the robustness draws. Only rows whose values came from the trade table are marked."""
+
+    partners: tuple[str, ...]
+    shares: npt.NDArray[np.float64]  # (rows, partners); 0 where the partner does not supply
+    rwhhi_rows: npt.NDArray[np.bool_]
+    geo_rows: npt.NDArray[np.bool_]
+    ratings: npt.NDArray[np.float64]  # (partners,)
+    high_risk: float
+
+    def derived(
+        self, ratings: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """risk_weighted_hhi and geo_risk_share per row for ratings (…, partners)."""
+        squared = self.shares * self.shares
+        rwhhi = ratings @ squared.T
+        geo = (ratings >= self.high_risk).astype(np.float64) @ self.shares.T
+        return np.asarray(rwhhi, dtype=np.float64), np.asarray(geo, dtype=np.float64)
+
+    def take(self, rows: npt.NDArray[np.int64]) -> PartnerShares:
+        """The shares of some rows."""
+        return PartnerShares(
+            partners=self.partners,
+            shares=self.shares[rows],
+            rwhhi_rows=self.rwhhi_rows[rows],
+            geo_rows=self.geo_rows[rows],
+            ratings=self.ratings,
+            high_risk=self.high_risk,
+        )

@@ -5,13 +5,20 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle.reference import Rules, assess_row
 
 from riskdesk.core.assess import profile_of, values_of
-from riskdesk.core.reference import assess_row
-from riskdesk.core.scoring import OUTCOME_ORDER, STRATEGY_ORDER, score_values
+from riskdesk.core.scoring import (
+    OUTCOME_ORDER,
+    PRIORITY_ORDER,
+    STRATEGY_ORDER,
+    SUB_STRATEGY_ORDER,
+    score_values,
+)
 from riskdesk.core.taxonomy import default_taxonomy
 
 TAX = default_taxonomy()
+RULES = Rules.load()  # the oracle reads the taxonomy files itself
 IDS = TAX.indicator_ids
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -28,6 +35,7 @@ def _value(ind_id: str) -> st.SearchStrategy[float | None]:
 row_strategy = st.fixed_dictionaries(
     {
         **{i: _value(i) for i in IDS},
+        "supplier_count": st.one_of(st.none(), st.integers(0, 10).map(float)),
         "tech_category": st.sampled_from([None, "emerging", "core", "foundational", "mature"]),
         "generality": st.one_of(st.none(), st.integers(1, 5)),
         "strategic_value": st.one_of(st.none(), st.integers(1, 5)),
@@ -122,17 +130,82 @@ def test_missing_is_neither_zero_nor_full_risk(make_inventory, row, pick):
     assert np.isnan(missing.risk[0, pick])
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _code(order, k):
+    return None if k < 0 else order[k]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=rows_strategy)
 def test_engine_matches_the_row_by_row_reference(make_inventory, rows):
     inv = _frame(rows, make_inventory)
     t = _table(inv)
     c = t.classification
+    ev = t.evaluation
     for k, row in enumerate(rows):
         values = {i: row[i] for i in IDS}
         profile = {key: row[key] for key in ("tech_category", "generality", "strategic_value")}
-        ref = assess_row(values, profile, TAX)
+        ref = assess_row(values, profile, RULES)
         got = tuple(None if np.isnan(x) else float(x) for x in c.type_score[k])
         assert got == ref.type_scores  # exact: same floating-point operations in the same order
         assert OUTCOME_ORDER[c.outcome[k]].value == ref.outcome
         assert STRATEGY_ORDER[c.strategy[k]] == ref.strategy
+        assert _code(SUB_STRATEGY_ORDER, c.sub_strategy[k]) == ref.sub_strategy
+        assert _code(PRIORITY_ORDER, c.priority[k]) == ref.priority_mode
+        assert float(ev.route_factor[k]) == ref.route_factor
+        assert float(ev.transfer_factor[k]) == ref.transfer_factor
+        assert bool(c.dependence_met[k]) == ref.dependence_met
+        assert bool(c.normal_dependence[k]) == ref.normal_dependence
+        assert float(c.importance[k]) == ref.importance
+        assert float(c.priority_score[k]) == ref.priority_score
+
+
+@SETTINGS
+@given(rows=rows_strategy)
+def test_priority_score_is_a_number_for_every_row(make_inventory, rows):
+    c = _table(_frame(rows, make_inventory)).classification
+    assert np.isfinite(c.priority_score).all()
+    assert ((c.priority_score >= 0) & (c.priority_score <= 1)).all()
+
+
+@SETTINGS
+@given(
+    rows=st.lists(row_strategy, min_size=2, max_size=8),
+    chains=st.lists(st.integers(0, 2), min_size=8, max_size=8),
+    seed=st.integers(0, 2**16),
+)
+def test_a_segmented_chain_ignores_the_other_chains_and_their_order(
+    make_inventory, rows, chains, seed
+):
+    """Rows of other chains may come anywhere; a chain's own segments keep their order."""
+    from riskdesk.core.assess import Portfolio
+
+    full = [
+        {"chain_id": f"c{chains[k]}", "chain_name": "x", "segment": f"s{k}", **r}
+        for k, r in enumerate(rows)
+    ]
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(len(full))
+    # keep each chain's segments in their original relative order
+    by_chain: dict[str, list[int]] = {}
+    for k in range(len(full)):
+        by_chain.setdefault(full[k]["chain_id"], []).append(k)
+    slots = {c: iter(ks) for c, ks in by_chain.items()}
+    shuffled = [full[next(slots[full[k]["chain_id"]])] for k in perm]
+
+    def verdicts(inv_rows):
+        p = Portfolio(make_inventory(inv_rows), TAX)
+        return {
+            cid: (
+                OUTCOME_ORDER[p.chains.outcome[g]].value,
+                inv_rows[int(p.chains.weakest_row[g])]["segment"],
+                float(p.chains.priority_score[g]),
+            )
+            for g, cid in enumerate(p.groups.chain_ids)
+        }
+
+    base, moved = verdicts(full), verdicts(shuffled)
+    assert base.keys() == moved.keys()
+    for cid in base:
+        assert base[cid] == moved[cid]
+        alone = verdicts([r for r in full if r["chain_id"] == cid])
+        assert alone[cid] == base[cid]

@@ -49,6 +49,10 @@ SPEC_INDICATORS = [
     "security_review",
     "policy_response_days",
 ]
+# v2 (SPEC §11): a standards driver for route switching, a TC trend and key lines leaving as
+# evidence for relocation, importance inputs, the segment value share, and the bilateral TC*/RCA*
+V2_INDICATORS = ["standard_push", "tc_trend", "key_line_relocation"]
+UNSCORED = ["output_share", "linkage_index", "segment_value_share", "tc_star", "rca_star"]
 
 
 @pytest.fixture
@@ -59,7 +63,12 @@ def copy_dir(tmp_path) -> Path:
 
 
 def test_default_taxonomy_has_the_spec_catalogue(taxonomy):
-    assert list(taxonomy.indicator_ids) == SPEC_INDICATORS
+    assert [i for i in taxonomy.indicator_ids if i not in V2_INDICATORS + UNSCORED] == (
+        SPEC_INDICATORS
+    )
+    assert set(V2_INDICATORS + UNSCORED) <= set(taxonomy.indicator_ids)
+    assert all(taxonomy.indicator_by_id[i].scored for i in V2_INDICATORS)
+    assert not any(taxonomy.indicator_by_id[i].scored for i in UNSCORED)
     assert taxonomy.capability_dimensions == (
         "lock_in", "basic_research", "uneconomic_entry", "transfer", "route_switch",
         "own_capacity", "management_system",

@@ -159,3 +159,112 @@ def test_country_risk_list_file_is_validated_with_located_messages(tmp_path):
     out_of_range.write_text("USA,1.7\n", encoding="utf-8")
     with pytest.raises(CountryRiskError, match="outside"):
         CountryRiskList.load(out_of_range)
+
+
+# --- trade honesty (issue 10, point 7) ----------------------------------------------------------
+
+
+def test_a_missing_flow_is_missing_not_zero():
+    imports_only = [r for r in BASE if not (r[0] == "j" and r[1] == "CHN" and r[4] == "export")]
+    out = compute_trade_indicators(_table(imports_only), country="CHN")
+    tc = out.latest[("j", "tc_index")]
+    assert tc.value is None  # not −1
+    assert "no export rows" in (tc.reason or "")
+    messages = [i for i in out.issues if "tc_index" in i.message_en]
+    assert messages and messages[0].severity == "warning"
+    assert "而非零" in messages[0].message_zh
+    exports_only = [r for r in BASE if not (r[0] == "j" and r[1] == "CHN" and r[4] == "import")]
+    out = compute_trade_indicators(_table(exports_only), country="CHN")
+    assert out.latest[("j", "tc_index")].value is None
+    assert "no import rows" in (out.latest[("j", "tc_index")].reason or "")
+
+
+def test_a_zero_flow_given_as_a_row_is_zero():
+    rows = [*BASE, ("k", "CHN", "WLD", 2022, "export", 0.0), ("k", "CHN", "WLD", 2022, "import", 5.0)]
+    out = compute_trade_indicators(_table(rows), country="CHN")
+    assert out.latest[("k", "tc_index")].value == -1.0
+
+
+def test_overlapping_product_codes_are_refused_with_their_rows():
+    frame = pd.DataFrame(
+        [
+            ("IC", "CHN", "WLD", 2022, "import", 100.0, "85", "12"),
+            ("IC", "CHN", "WLD", 2022, "import", 40.0, "8542", "13"),
+            ("IC", "CHN", "WLD", 2022, "export", 30.0, "8542", "14"),
+            ("OK", "CHN", "WLD", 2022, "import", 10.0, "8541", "15"),
+            ("OK", "CHN", "WLD", 2022, "import", 5.0, "8542", "16"),
+            ("OK", "CHN", "WLD", 2022, "export", 5.0, "8542", "17"),
+        ],
+        columns=["product", "reporter", "partner", "year", "flow", "value", "code", "source_row"],
+    )
+    out = compute_trade_indicators(frame, country="CHN")
+    (issue,) = [i for i in out.issues if i.code == "trade_codes_overlap"]
+    assert issue.severity == "error"
+    assert issue.row == 12
+    assert "85" in issue.message_en and "8542" in issue.message_en and "12, 13" in issue.message_en
+    assert "重复计算" in issue.message_zh
+    assert out.latest[("IC", "tc_index")].value is None
+    assert "overlapping" in (out.latest[("IC", "tc_index")].reason or "")
+    # codes of one level (8541 and 8542) are summed: TC = (5 − 15)/(5 + 15)
+    assert out.latest[("OK", "tc_index")].value == pytest.approx(-0.5)
+
+
+def test_trade_rows_can_name_a_segment():
+    frame = pd.DataFrame(
+        [
+            ("IC", "CHN", "WLD", 2022, "import", 90.0, "设计"),
+            ("IC", "CHN", "WLD", 2022, "export", 10.0, "设计"),
+            ("IC", "CHN", "WLD", 2022, "import", 10.0, "封装测试"),
+            ("IC", "CHN", "WLD", 2022, "export", 90.0, "封装测试"),
+        ],
+        columns=["product", "reporter", "partner", "year", "flow", "value", "segment"],
+    )
+    out = compute_trade_indicators(frame, country="CHN")
+    assert out.targets["IC / 设计"] == ("IC", "设计")
+    assert out.latest[("IC / 设计", "tc_index")].value == pytest.approx(-0.8)
+    assert out.latest[("IC / 封装测试", "tc_index")].value == pytest.approx(0.8)
+
+
+def test_segment_trade_rows_fill_only_their_segment(make_inventory, taxonomy):
+    from riskdesk.core.assess import assess_inventory
+
+    inv = make_inventory([
+        {"chain_id": "IC", "chain_name": "ic", "segment": "设计"},
+        {"chain_id": "IC", "chain_name": "ic", "segment": "封装测试"},
+    ])  # fmt: skip
+    inv.trade = pd.DataFrame(
+        [("IC", "CHN", "WLD", 2022, "import", 90.0, "设计"),
+         ("IC", "CHN", "WLD", 2022, "export", 10.0, "设计")],
+        columns=["product", "reporter", "partner", "year", "flow", "value", "segment"],
+    )  # fmt: skip
+    chain = assess_inventory(inv, taxonomy, robustness=False).chains[0]
+    design, packaging = chain.segments
+    assert design.indicators["tc_index"].value == pytest.approx(-0.8)
+    assert packaging.indicators["tc_index"].value is None
+
+
+def test_a_partner_makes_the_bilateral_indicators_reachable(make_inventory, taxonomy):
+    from riskdesk.core.assess import assess_inventory
+
+    inv = make_inventory([{"chain_id": "j", "chain_name": "j"}])
+    inv.trade = _table(BASE)
+    chain = assess_inventory(inv, taxonomy, partner="USA", robustness=False).chains[0]
+    assert chain.indicators["tc_star"].value == pytest.approx(-5 / 13)
+    assert chain.indicators["rca_star"].value == pytest.approx(1.0)
+    assert chain.indicators["tc_star"].risk is None  # information, not scored
+    assert "USA" in chain.indicators["tc_star"].source
+    without = assess_inventory(make_inventory([{"chain_id": "j", "chain_name": "j"}]), taxonomy,
+                               robustness=False).chains[0]  # fmt: skip
+    assert without.indicators["tc_star"].value is None
+
+
+def test_tc_trend_comes_from_the_tc_series():
+    rows = []
+    for k, year in enumerate((2019, 2020, 2021, 2022)):
+        rows += [
+            ("j", "CHN", "WLD", year, "export", 60.0 - 10 * k),
+            ("j", "CHN", "WLD", year, "import", 40.0 + 10 * k),
+        ]  # TC 0.2, 0.0, −0.2, −0.4
+    out = compute_trade_indicators(_table(rows), country="CHN")
+    assert out.latest[("j", "tc_trend")].value == pytest.approx(-0.2)
+    assert "TC" in (out.latest[("j", "tc_trend")].provenance.method or "")

@@ -18,7 +18,7 @@ from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
 from riskdesk.io.columns import indicator_column, integer_field, tech_categories, ttr_tts
 from riskdesk.io.context import ChainsContext, ChainsTable, RowBlock, cell_at, text_of
 from riskdesk.io.headers import REQUIRED, HeaderMatch, find_header_row, inventory_vocabulary
-from riskdesk.io.issues import column_letter
+from riskdesk.io.issues import column_letter, row_list
 from riskdesk.io.workbook import RawSheet
 
 __all__ = ["ChainsContext", "ChainsTable", "read_chains_sheet"]
@@ -243,6 +243,18 @@ def _read_rows(
         kept.append(row)
         row_numbers.append(number)
     checkpoint(cancel)
+    hidden = sorted(n for n in row_numbers if n in raw.hidden_rows) if raw.hidden_rows else []
+    if hidden:
+        ctx.add(
+            Severity.WARNING,
+            "hidden_rows",
+            f"第 {row_list(hidden)} 行在工作表中是隐藏的，仍已导入；请确认它们应参与评估",
+            f"rows {row_list(hidden)} are hidden in the sheet and were imported anyway; check "
+            "that they belong in the assessment",
+            row=hidden[0],
+            value=f"{len(hidden)} rows",
+        )
+    kept = _unheaded_data(raw.rows[header0], columns, kept, row_numbers, ctx)
     n = len(kept)
     block = RowBlock(kept)
     table = ChainsTable(
@@ -263,9 +275,9 @@ def _read_rows(
         data[f] = np.array(
             [None] * n if m is None else [text_of(c) for c in block.cells(m.index)], dtype=object
         )
-    data["tech_category"] = tech_categories(block, columns.get("tech_category"), ctx, table)
+    data["tech_category"] = tech_categories(block, columns.get("tech_category"), ctx, table, raw)
     for f in ("strategic_value", "generality", "year"):
-        data[f] = integer_field(f, block, columns.get(f), ctx, table)
+        data[f] = integer_field(f, block, columns.get(f), ctx, table, raw)
     indicators = [(ind, columns[ind.id]) for ind in taxonomy.indicators if ind.id in columns]
     for k, (ind, m) in enumerate(indicators):
         data[ind.id] = indicator_column(ind, block=block, m=m, raw=raw, ctx=ctx, table=table)
@@ -287,6 +299,50 @@ def _read_rows(
     ttr_tts(inv, columns, block, ctx, table)
     inv.extra_columns = list(ctx.extra_columns)
     return table
+
+
+def _unheaded_data(
+    header: list[object],
+    columns: dict[str, HeaderMatch],
+    kept: list[list[object]],
+    row_numbers: list[int],
+    ctx: ChainsContext,
+) -> list[list[object]]:
+    """Values under a blank header cell or beyond the last header are not read: say where they
+    are (nothing is dropped silently), and cut the rows to the header's width."""
+    width = max([i + 1 for i, c in enumerate(header) if text_of(c) is not None]
+                + [m.index + 1 for m in columns.values()])  # fmt: skip
+    blank = [c for c in range(min(width, len(header))) if text_of(header[c]) is None]
+    blank += range(len(header), width)
+    found: dict[int, list[int]] = {}
+    for row, number in zip(kept, row_numbers, strict=True):
+        extra = [c for c in blank if c < len(row)]
+        if len(row) > width:
+            extra += range(width, len(row))
+        for c in extra:
+            if text_of(row[c]) is not None:
+                found.setdefault(c, []).append(number)
+    for c in sorted(found)[:20]:
+        rows = found[c]
+        beyond = c >= width
+        where_zh = "超出表头范围" if beyond else "表头为空"
+        where_en = "lies beyond the last header" if beyond else "has a blank header"
+        ctx.add(
+            Severity.WARNING,
+            "data_without_header",
+            f"列 {column_letter(c)} {where_zh}，但第 {row_list(rows)} 行有数据；这些值未读取。"
+            "如需使用，请为该列填写表头",
+            f"column {column_letter(c)} {where_en} but holds data in rows {row_list(rows)}; "
+            "those values were not read. Give the column a header to use them",
+            row=rows[0],
+            column=column_letter(c),
+            value=f"{len(rows)} cells",
+        )
+    if len(found) > 20:
+        ctx.add(Severity.WARNING, "data_without_header",
+                f"另有 {len(found) - 20} 列无表头的数据未读取",
+                f"{len(found) - 20} more columns without a header hold data that was not read")  # fmt: skip
+    return [row[:width] if len(row) > width else row for row in kept]
 
 
 def _as_column(name: str, values: object) -> pd.Series:

@@ -31,12 +31,33 @@ def _col(m: HeaderMatch) -> str:
     return f"{column_letter(m.index)} {m.text}"
 
 
+def hidden_problems(raw: RawSheet, m: HeaderMatch, table: ChainsTable) -> list[CellProblem]:
+    """Cells of column `m` the parser showed as empty that held a formula without a saved
+    result or an Excel error value (xlsx: found in the sheet XML)."""
+    if not raw.hidden_cells:
+        return []
+    found = []
+    for i, number in enumerate(table.row_numbers):
+        hidden = raw.hidden_cells.get((number - 1, m.index))
+        if hidden is not None:
+            found.append(_hidden_problem(i, hidden))
+    return found
+
+
 def tech_categories(
-    block: RowBlock, m: HeaderMatch | None, ctx: ChainsContext, table: ChainsTable
+    block: RowBlock,
+    m: HeaderMatch | None,
+    ctx: ChainsContext,
+    table: ChainsTable,
+    raw: RawSheet | None = None,
 ) -> np.ndarray:
     out = np.array([None] * len(block), dtype=object)
     if m is None:
         return out
+    if raw is not None:
+        cells_shown = block.cells(m.index)
+        hidden = [p for p in hidden_problems(raw, m, table) if text_of(cells_shown[p.index]) is None]
+        cell_problems(ParsedColumn(np.empty(0), problems=hidden), m, ctx, table)
     lookup = tech_category_lookup(ctx.taxonomy)
     memo: dict[str, str | None] = {}
     for i, cell in enumerate(block.cells(m.index)):
@@ -73,11 +94,14 @@ def integer_field(
     m: HeaderMatch | None,
     ctx: ChainsContext,
     table: ChainsTable,
+    raw: RawSheet | None = None,
 ) -> np.ndarray:
     if m is None:
         return np.full(len(block), np.nan)
     cells = block.cells(m.index)
     parsed = parse_numeric_column(cells, ctx.text_source)
+    if raw is not None:
+        parsed.problems += hidden_problems(raw, m, table)
     cell_problems(parsed, m, ctx, table)
     low, high = YEAR_RANGE if name == "year" else LEVEL_RANGE
     values = parsed.values
@@ -164,11 +188,7 @@ def indicator_column(
 ) -> np.ndarray:
     cells = block.cells(m.index)
     parsed = parse_numeric_column(cells, ctx.text_source)
-    if raw.hidden_cells:
-        for i, number in enumerate(table.row_numbers):
-            hidden = raw.hidden_cells.get((number - 1, m.index))
-            if hidden is not None:
-                parsed.problems.append(_hidden_problem(i, hidden))
+    parsed.problems += hidden_problems(raw, m, table)
     cell_problems(parsed, m, ctx, table)
     values = parsed.values
     _resolve_percent_scale(ind, m, parsed, ctx, table)

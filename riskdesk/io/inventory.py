@@ -31,7 +31,7 @@ from riskdesk.io.sheets import (
     read_timeseries,
     read_trade,
 )
-from riskdesk.io.workbook import RawBook, open_book
+from riskdesk.io.workbook import RawBook, RawSheet, open_book
 
 __all__ = [
     "ImportOptions",
@@ -89,9 +89,12 @@ def read_inventory_table(
     else:
         _note_sheet_choice(book, sheet_name, options, ctx)
     raw = book.sheet(sheet_name, options)
+    sheet_notes(raw, ctx)
     checkpoint(cancel)
     report(progress, 0.5, "reading rows")
     table = read_chains_sheet(raw, ctx, sub_progress(progress, 0.5, 0.9), cancel)
+    del raw  # the raw cells are no longer needed: free them before the optional sheets
+    book.release_csv()
     if export:
         complete_from_export(table, book.sheet(export[1], options), ctx)
     inv = table.inventory
@@ -114,6 +117,37 @@ def read_inventory_table(
     table.inventory.issues = ctx.issues
     report(progress, 1.0, "done")
     return table
+
+
+def sheet_notes(raw: RawSheet, ctx: ChainsContext) -> None:
+    """What the analyst must know about a sheet as a whole: hidden, or reaching far beyond its
+    content (a stray cell, e.g. at XFD1048576)."""
+    if raw.hidden:
+        ctx.add(
+            Severity.WARNING,
+            "hidden_sheet",
+            f"工作表「{raw.name}」在工作簿中是隐藏的，仍已读取；请确认它的内容应参与评估",
+            f"sheet '{raw.name}' is hidden in the workbook and was read anyway; check that its "
+            "content belongs in the assessment",
+            value=raw.name,
+        )
+    extent = raw.sparse_extent
+    if extent is not None:
+        far = extent.far_cell
+        letters = far.rstrip("0123456789")
+        ctx.add(
+            Severity.WARNING,
+            "far_cell",
+            f"工作表「{raw.name}」只有 {extent.cells} 个单元格，却延伸到 {far}"
+            f"（{extent.rows} 行 × {extent.columns} 列）；已逐个单元格读取。"
+            f"请检查并删除远离表格的单元格",
+            f"sheet '{raw.name}' holds {extent.cells} cells but reaches {far} ({extent.rows} rows "
+            f"× {extent.columns} columns); it was read cell by cell. Check for and delete cells "
+            "far away from the table",
+            row=extent.rows,
+            column=letters,
+            value=far,
+        )
 
 
 def _riskdesk_export(book: RawBook, options: ImportOptions) -> tuple[str, str] | None:
@@ -201,7 +235,19 @@ def _optional_sheets(
             continue
         key = normalise(name)
         kind = next((k for k, keys in known.items() if key in keys), None)
-        if kind in ("chains", "instructions", "assessments"):
+        if kind == "chains":
+            ctx.add(
+                Severity.WARNING,
+                "second_chains_sheet",
+                f"工作簿中还有一个产业链清单工作表「{name}」；只读取了「{chains}」，"
+                f"「{name}」中的内容未导入。请合并两个表，或用 --sheet 选择",
+                f"the workbook has a second chains sheet '{name}'; only '{chains}' was read and "
+                f"the content of '{name}' was not imported. Merge them, or choose one with "
+                "--sheet",
+                value=name,
+            )
+            continue
+        if kind in ("instructions", "assessments"):
             continue
         sub = replace(ctx, sheet=name)
         if kind is None:
@@ -224,6 +270,7 @@ def _optional_sheets(
                 )
             continue
         raw = book.sheet(name, options)
+        sheet_notes(raw, sub)
         if kind == "sources":
             read_sources(raw, inv, sub, chains)
         elif kind == "timeseries":

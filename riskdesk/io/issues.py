@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from riskdesk.core.errors import Location, UserError, shorten
 from riskdesk.core.models import DataIssue, Severity
 
 
@@ -35,8 +36,7 @@ def issue(
 
 
 def _show(value: object) -> str:
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    return shorten(value)
 
 
 def column_letter(index: int) -> str:
@@ -56,15 +56,26 @@ def row_list(rows: Iterable[int], limit: int = 12) -> str:
     return shown if len(items) <= limit else f"{shown} … (+{len(items) - limit})"
 
 
-class InventoryReadError(Exception):
+class InventoryReadError(UserError):
     """The file cannot be read at all (not a spreadsheet, encrypted, a zip bomb, …)."""
 
     def __init__(self, problem: DataIssue) -> None:
-        super().__init__(problem.message_en)
+        super().__init__(
+            problem.code,
+            problem.message_zh,
+            problem.message_en,
+            location=Location(
+                file=problem.file,
+                sheet=problem.sheet,
+                row=problem.row,
+                column=problem.column,
+                value=problem.value,
+            ),
+        )
         self.issue = problem
 
-    def message(self, lang: str = "zh") -> str:
-        return self.issue.message_zh if lang == "zh" else self.issue.message_en
+    def __reduce__(self) -> tuple[type[InventoryReadError], tuple[DataIssue]]:
+        return (InventoryReadError, (self.issue,))  # crosses the isolated reader's pipe
 
 
 class InputRejected(Exception):  # noqa: N818 - names what happened to the input

@@ -11,15 +11,17 @@ workbook. Everything is rejected with one located, bilingual message.
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from riskdesk.core.models import Severity
 from riskdesk.io.issues import InventoryReadError, issue
 from riskdesk.io.options import ImportOptions
+from riskdesk.io.sparse import SheetExtent, scan_extent
 
 FileKind = Literal["xlsx", "xls", "ods", "csv"]
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,7 +33,6 @@ ENCRYPTION_MARKERS = (
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".xlsb"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 XML_PROLOG_BYTES = 64 * 1024
 
 
@@ -41,6 +42,8 @@ class FileFacts:
     size: int
     members: int = 0
     uncompressed: int = 0
+    extents: dict[str, SheetExtent] = field(default_factory=dict)  # xlsx: worksheet part → extent
+    real: str = ""  # what the content is: xlsx, xlsb, xls or ods
 
 
 def _reject(path: Path, code: str, zh: str, en: str, value: object = None) -> InventoryReadError:
@@ -55,16 +58,52 @@ def inspect_file(path: Path, options: ImportOptions) -> FileFacts:
         raise _reject(
             path, "not_a_file", f"{path} 是文件夹，不是文件", f"{path} is a folder, not a file"
         )
-    size = path.stat().st_size
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise _reject(
+                path,
+                "not_a_regular_file",
+                f"{path} 不是普通文件（而是设备、管道或套接字），不能作为电子表格读取",
+                f"{path} is not an ordinary file (it is a device, a pipe or a socket) and cannot "
+                "be read as a spreadsheet",
+            )
+        size = st.st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError:
+        raise _reject(
+            path,
+            "permission_denied",
+            f"没有读取 {path} 的权限；请检查文件权限，或将文件复制到自己的文件夹",
+            f"no permission to read {path}; check the file's permissions or copy it to a "
+            "folder of your own",
+        ) from None
+    except OSError as exc:
+        raise _reject(
+            path,
+            "cannot_read",
+            f"无法读取 {path}（{exc.strerror or exc}）",
+            f"{path} cannot be read ({exc.strerror or exc})",
+        ) from None
+    if size == 0 and head:
+        raise _reject(
+            path,
+            "not_a_regular_file",
+            f"{path} 是系统生成的特殊文件（报告大小为 0 却有内容，如 /proc 下的文件），不是电子表格",
+            f"{path} is a special system file (its size shows as 0 but it has content, like the "
+            "files under /proc), not a spreadsheet",
+        )
     if size == 0:
         raise _reject(path, "empty_file", "文件是空的（0 字节）", "the file is empty (0 bytes)")
-    with path.open("rb") as fh:
-        head = fh.read(8)
     suffix = path.suffix.lower()
     if head.startswith(ZIP_MAGICS):
-        return _inspect_zip(path, size, options)
+        facts = _inspect_zip(path, size, options)
+        _check_named_as(path, suffix, facts.real)
+        return facts
     if head.startswith(OLE_MAGIC):
         _check_ole(path)
+        _check_named_as(path, suffix, "xls")
         return FileFacts(kind="xls", size=size)
     if suffix in WORKBOOK_SUFFIXES:
         raise _not_a_workbook(path, head)
@@ -77,6 +116,35 @@ def inspect_file(path: Path, options: ImportOptions) -> FileFacts:
             value=size,
         )
     return FileFacts(kind="csv", size=size)
+
+
+_WHAT = {
+    "xlsx": ("Excel 工作簿（.xlsx）", "an Excel workbook (.xlsx)", ".xlsx"),
+    "xlsb": ("Excel 二进制工作簿（.xlsb）", "an Excel binary workbook (.xlsb)", ".xlsb"),
+    "xls": ("Excel 97–2003 工作簿（.xls）", "an Excel 97–2003 workbook (.xls)", ".xls"),
+    "ods": ("OpenDocument 表格（.ods）", "an OpenDocument spreadsheet (.ods)", ".ods"),
+}
+_NAMED = {
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xltx": "xlsx", ".xltm": "xlsx",
+    ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods",
+}  # fmt: skip
+
+
+def _check_named_as(path: Path, suffix: str, real: str) -> None:
+    """The parsers go by the file name: a workbook named as another format cannot be read, so
+    say what it really is (a valid xlsx renamed .xlsb / .xls / .ods / .csv)."""
+    if _NAMED.get(suffix) == real:
+        return
+    what_zh, what_en, proper = _WHAT[real]
+    raise _reject(
+        path,
+        "misnamed_workbook",
+        f"{path.name} 的扩展名是 {path.suffix or '（无）'}，内容却是{what_zh}。"
+        f"请将扩展名改为 {proper} 后再导入",
+        f"{path.name} is named {path.suffix or '(no extension)'} but is really {what_en}. "
+        f"Rename it to {proper} and import it again",
+        value=path.suffix,
+    )
 
 
 def _not_a_workbook(path: Path, head: bytes) -> InventoryReadError:
@@ -162,9 +230,10 @@ def _inspect_zip(path: Path, size: int, options: ImportOptions) -> FileFacts:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")) and info.file_size:
                 _check_prolog(path, archive, info)
-        if kind == "xlsx":
-            _check_declared_cells(path, archive, infos, options)
-    return FileFacts(kind=kind, size=size, members=len(infos), uncompressed=total)
+        extents = _check_extents(path, archive, infos, options) if kind == "xlsx" else {}
+    real = "xlsb" if "xl/workbook.bin" in names else kind
+    return FileFacts(kind=kind, size=size, members=len(infos), uncompressed=total,
+                     extents=extents, real=real)
 
 
 def _bomb(path: Path, member: str, measure: str, options: ImportOptions) -> InventoryReadError:
@@ -227,27 +296,25 @@ def _check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
         )
 
 
-def _check_declared_cells(
+def _check_extents(
     path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], options: ImportOptions
-) -> None:
+) -> dict[str, SheetExtent]:
+    """Measure each worksheet from its cell references (never from `<dimension>`, which may be
+    absent or false) and refuse a sheet the parsers could not hold."""
+    extents: dict[str, SheetExtent] = {}
     for info in infos:
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
         try:
-            with archive.open(info) as member:
-                head = member.read(4096)
+            extent = scan_extent(archive, info.filename)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError):
             continue  # a damaged part was already reported by the prolog check
-        match = _DIMENSION.search(head)
-        if match is None or match.group(3) is None:
-            continue
-        rows = int(match.group(4)) - int(match.group(2)) + 1
-        cols = _letters_to_index(match.group(3).decode()) - _letters_to_index(
-            match.group(1).decode()
-        )
-        cells = rows * (cols + 1)
-        if cells > options.max_cells:
-            raise too_many_cells(path, info.filename, cells, options)
+        if extent.cells > options.max_cells or (
+            not extent.sparse and extent.extent > options.max_cells
+        ):
+            raise too_many_cells(path, info.filename, max(extent.cells, extent.extent), options)
+        extents[info.filename] = extent
+    return extents
 
 
 def too_many_cells(
@@ -260,10 +327,3 @@ def too_many_cells(
         f"sheet {sheet} of {path.name} has {cells} cells, above the limit of {options.max_cells}",
         value=cells,
     )
-
-
-def _letters_to_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1

@@ -9,8 +9,6 @@ renamed, so a failed write never leaves half a workbook.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from riskdesk.core.models import Lang, TechCategory
 from riskdesk.core.taxonomy import Indicator, Taxonomy
+from riskdesk.io.atomic import atomic_path
 from riskdesk.io.headers import RATIO_INPUTS
 
 PROFILE_LABELS: dict[str, tuple[str, str, str, str]] = {
@@ -100,17 +99,20 @@ def write_template(path: Path, taxonomy: Taxonomy, lang: Lang = "zh") -> Path:
         ws.append(header)
         _style_header(ws, len(header))
     _instructions(wb.create_sheet(names["instructions"]), taxonomy, lang)
+    _text_stays_text(wb)
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".riskdesk-", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        Path(tmp).chmod(0o644)  # mkstemp makes 0600; a template is an ordinary document
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
+
+
+def _text_stays_text(wb: Workbook) -> None:
+    """Taxonomy labels are text: one that starts with "=" must not become a live formula."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _style_header(ws: Worksheet, width: int) -> None:

@@ -1,0 +1,181 @@
+"""Whole-command memory benchmark (SPEC §9, §11): the command a user runs, not an engine function.
+
+Generates inventories of N chain rows × 40 indicator columns (xlsx and csv) and runs the real
+`riskdesk assess FILE --json OUT --xlsx OUT [--no-robustness]` as a child process, measuring the
+peak resident memory of the whole process tree (the child and anything it starts, polled from
+/proc every 20 ms; GNU time's %M is reported beside it when /usr/bin/time exists) and the wall
+time. Targets: 20,000 rows ≤ 400 MiB, 100,000 rows ≤ 1 GiB.
+
+    python benchmarks/bench_memory.py [--rows 20000 100000] [--formats xlsx csv]
+        [--variants robust fast] [--json OUT] [--keep DIR]
+
+`--stages` additionally measures, in this process, how much each stage of the command adds
+(read, assess, JSON, workbook) with tracemalloc-free RSS deltas, to see where memory goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_import import build_workbook  # the same synthetic inventory
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS_MIB = {20_000: 400, 100_000: 1024}
+POLL_SECONDS = 0.02
+
+
+def build_csv(xlsx: Path, target: Path) -> None:
+    """The same rows as the workbook, as UTF-8 csv."""
+    import python_calamine as calamine
+
+    rows = calamine.CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("chains").to_python()
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry))
+    return tree
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kib(root: int) -> int:
+    tree = _children()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss_kib(pid)
+        todo += tree.get(pid, [])
+    return total
+
+
+def run_command(args: list[str], root: Path = ROOT) -> dict[str, float]:
+    """Run the CLI as a child; peak tree RSS (MiB, polled) and wall time (s)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+    start = time.perf_counter()
+    proc = subprocess.Popen([*timer, sys.executable, "-m", "riskdesk", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kib(proc.pid))
+        time.sleep(POLL_SECONDS)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read() if proc.stderr else ""
+    gnu = int(err.strip().splitlines()[-1]) if timer and err.strip() else 0
+    if proc.returncode != 0:
+        raise RuntimeError(f"riskdesk {' '.join(args)} failed ({proc.returncode}): {err[-500:]}")
+    return {"peak_mib": round(max(peak, gnu) / 1024, 1), "gnu_time_mib": round(gnu / 1024, 1),
+            "wall_s": round(wall, 2)}
+
+
+def stages(path: Path, robustness: bool) -> list[tuple[str, float]]:
+    """RSS after each stage of `assess`, measured in this process (MiB)."""
+    from riskdesk.cli.common import run_json, write_json
+    from riskdesk.core.assess import assess_inventory
+    from riskdesk.core.effective import effective_run
+    from riskdesk.core.taxonomy import default_taxonomy
+    from riskdesk.io.inventory import read_inventory
+    from riskdesk.reports.options import ReportOptions
+    from riskdesk.reports.xlsx import write_xlsx
+
+    def rss() -> float:
+        return _rss_kib(os.getpid()) / 1024
+
+    out: list[tuple[str, float]] = [("start", rss())]
+    taxonomy = default_taxonomy()
+    inventory = read_inventory(path, taxonomy)
+    out.append(("read_inventory", rss()))
+    run = assess_inventory(inventory, taxonomy, robustness=robustness)
+    out.append(("assess_inventory", rss()))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_json(Path(tmp) / "r.json", run_json(effective_run(run, {}, taxonomy)))
+        out.append(("write_json (streamed)", rss()))
+        write_xlsx(run, Path(tmp) / "r.xlsx", ReportOptions(), inventory=inventory,
+                   taxonomy=taxonomy)
+        out.append(("write_xlsx", rss()))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[20_000, 100_000])
+    parser.add_argument("--formats", nargs="+", default=["xlsx", "csv"], choices=["xlsx", "csv"])
+    parser.add_argument("--variants", nargs="+", default=["robust", "fast"],
+                        choices=["robust", "fast"])
+    parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    parser.add_argument("--keep", type=Path, help="keep the generated inputs in this folder")
+    parser.add_argument("--stages", action="store_true", help="per-stage RSS, in process")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="riskdesk source tree to run (e.g. an older checkout, for before/after)")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="riskdesk-bench-memory-"))
+    results = []
+    try:
+        print(f"{'rows':>8} {'format':>6} {'variant':>8} {'peak MiB':>9} {'wall s':>7}  target")
+        for rows in args.rows:
+            xlsx = work / f"inv_{rows}.xlsx"
+            build_workbook(xlsx, rows)
+            files = {"xlsx": xlsx}
+            if "csv" in args.formats:
+                files["csv"] = work / f"inv_{rows}.csv"
+                build_csv(xlsx, files["csv"])
+            for fmt in args.formats:
+                for variant in args.variants:
+                    cmd = ["assess", str(files[fmt]), "--json", str(work / "r.json"),
+                           "--xlsx", str(work / "r.xlsx"), "--lang", "en"]
+                    if variant == "fast":
+                        cmd.append("--no-robustness")
+                    figures = run_command(cmd, args.root)
+                    target = TARGETS_MIB.get(rows)
+                    verdict = ("" if target is None else
+                               f"≤ {target} MiB: {'met' if figures['peak_mib'] <= target else 'NOT met'}")
+                    print(f"{rows:>8} {fmt:>6} {variant:>8} {figures['peak_mib']:>9} "
+                          f"{figures['wall_s']:>7}  {verdict}", flush=True)
+                    results.append({"rows": rows, "format": fmt, "variant": variant, **figures,
+                                    "target_mib": target})
+            if args.stages:
+                for name, mib in stages(xlsx, robustness=False):
+                    print(f"    {name:<24} {mib:8.1f} MiB")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for f in work.glob("inv_*"):
+                shutil.copy2(f, args.keep / f.name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -20,7 +20,7 @@ def _edited(project: Project, taxonomy: Taxonomy) -> Path:
     project.set_value(ROUND, "C0", ind, 0.9)
     project.set_value(ROUND, "C0", ind, None)
     project.override(ROUND, "C0", Outcome.DESTROYED, reason="技术封锁升级")
-    project.set_status(ROUND, "C0", "assessed")
+    project.set_status(ROUND, "C0", "submitted")
     project.save_run(make_run(taxonomy, [make_result("C0", Outcome.MISSING, 0.7)]), ROUND,
                      taxonomy)
     project.undo()

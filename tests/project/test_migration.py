@@ -43,7 +43,7 @@ def test_old_project_is_backed_up_then_migrated(v0_copy: Path, taxonomy: Taxonom
         assert rare.file == "行业协会年报 2023"
         assert p.judgement("2024", "EDA").note == "三大厂商占国内市场约八成，需核实最新份额"
         history = p.history()
-        assert [(e.action, e.old, e.new) for e in history] == [("migrate", "0", "1")]
+        assert [(e.action, e.old, e.new) for e in history] == [("migrate", "0", str(SCHEMA_VERSION))]
         assert p.verify().ok
         p.set_note("2024", "EDA", "已核实")  # the migrated project is fully usable
     conn = sqlite3.connect(v0_copy)

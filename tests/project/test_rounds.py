@@ -21,7 +21,7 @@ def test_new_round_copies_values_and_judgements_marked_carried_over(
     project: Project, taxonomy: Taxonomy
 ) -> None:
     project.override(ROUND, "C0", Outcome.DESTROYED, reason="断供风险上升")
-    project.set_status(ROUND, "C0", Status.REVIEWED)
+    project.set_status(ROUND, "C0", Status.APPROVED)
     project.set_note(ROUND, "C1", "延续")
     assert project.new_round(ROUND, "2026") == 3
     old, new = project.inventory(ROUND, taxonomy), project.inventory("2026", taxonomy)
@@ -32,7 +32,7 @@ def test_new_round_copies_values_and_judgements_marked_carried_over(
     assert j.override is not None
     assert j.override.reason == "断供风险上升"
     assert j.status.status == Status.DRAFT  # nothing is assessed in the new round yet
-    assert project.judgement(ROUND, "C0").status.status == Status.REVIEWED
+    assert project.judgement(ROUND, "C0").status.status == Status.APPROVED
     project.set_note("2026", "C1", "今年更新")
     assert not project.judgement("2026", "C1").carried_over
     assert project.judgement(ROUND, "C1").note == "延续"  # last year's round is untouched

@@ -76,7 +76,7 @@ def test_accepting_needs_no_reason_and_all_judgements_persist(tmp_path: Path,
     with Project.create(path, user="li") as p:
         p.import_inventory(make_inventory(taxonomy), ROUND, taxonomy)
         p.accept(ROUND, "C1", Outcome.MONITOR)
-        p.set_status(ROUND, "C1", Status.REVIEWED)
+        p.set_status(ROUND, "C1", Status.APPROVED)
         p.set_measures(ROUND, "C1", [SelectedMeasure(measure_id="m1"),
                                      SelectedMeasure(text="自拟措施", added=True)])
         p.set_note(ROUND, "C1", "待复核")
@@ -84,7 +84,7 @@ def test_accepting_needs_no_reason_and_all_judgements_persist(tmp_path: Path,
         j = p.judgement(ROUND, "C1")
     assert j.override is not None
     assert j.override.decision == "accepted"
-    assert j.status.status == Status.REVIEWED
+    assert j.status.status == Status.APPROVED
     assert j.status.by == "li"
     assert j.measures is not None
     assert [m.added for m in j.measures] == [False, True]
@@ -224,7 +224,7 @@ def test_import_judgements_in_one_go_is_audited_per_field(project: Project) -> N
 
     decided = Judgement(
         override=Override(decision="overridden", outcome=Outcome.RESPONSE, reason="应急能力不足"),
-        status=StatusRecord(status=Status.ASSESSED, by="w"),
+        status=StatusRecord(status=Status.SUBMITTED, by="w"),
         note="整体导入",
     )
     assert project.import_judgements(ROUND, {("C0", None): decided, ("C1", None): Judgement()}) == 3

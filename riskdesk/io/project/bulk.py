@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskdesk.core.inventory import NUMERIC_PROFILE, ChainKey, ColumnOrigin, Inventory
+from riskdesk.core.inventory import NUMERIC_PROFILE, ChainKey, ColumnOrigin, Inventory, SeriesPoint
 from riskdesk.core.models import PROFILE_FIELDS, Chain, InputSource, Provenance
 from riskdesk.core.taxonomy import Taxonomy
 
@@ -191,3 +191,33 @@ def _common_origin(
         rows[key] = parts[1]
     source_rows.update(rows)
     return ColumnOrigin(file=file, sheet=sheet, column=letters, header=letters)
+
+
+def round_data_of(inventory: Inventory) -> dict[str, str]:
+    """An inventory's trade table and time series as JSON, kept with its round so the project
+    can score again (trade indicators, rca_trend) exactly as from the file."""
+    data: dict[str, str] = {}
+    if inventory.trade is not None and len(inventory.trade):
+        data["trade"] = inventory.trade.to_json(orient="split", index=False, force_ascii=False)
+    if inventory.series:
+        data["series"] = json.dumps(
+            [[c, s, i, [[p.year, p.value] for p in points]]
+             for (c, s, i), points in inventory.series.items()],
+            ensure_ascii=False,
+        )
+    return data
+
+
+def attach_round_data(inventory: Inventory, data: dict[str, str]) -> Inventory:
+    """The inverse of `round_data_of`, onto an inventory rebuilt from the project."""
+    if "trade" in data:
+        import io
+
+        inventory.trade = pd.read_json(io.StringIO(data["trade"]), orient="split",
+                                       dtype=False)
+    if "series" in data:
+        for chain_id, segment, indicator, points in json.loads(data["series"]):
+            inventory.series[(str(chain_id), segment, str(indicator))] = [
+                SeriesPoint(year=int(y), value=float(v)) for y, v in points
+            ]
+    return inventory

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from riskdesk.core.models import Lang
+from riskdesk.core.errors import Location, UserError
 
 
-class ProjectError(Exception):
+class ProjectError(UserError):
     """A project problem for the user: one sentence in each language (str() gives English)."""
 
-    def __init__(self, message_en: str, message_zh: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_zh = message_zh
-
-    def message(self, lang: Lang = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    def __init__(self, message_en: str, message_zh: str, *, code: str = "project_error",
+                 file: str | None = None) -> None:
+        super().__init__(code, message_zh, message_en, location=Location(file=file))
 
 
 class ProjectLockedError(ProjectError):

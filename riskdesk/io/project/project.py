@@ -10,45 +10,51 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from riskdesk import __version__
 from riskdesk.core.commands import (
     ChainRef,
-    Command,
-    CommandStack,
+    EditTarget,
+    ImportInventory,
     Judgement,
     Override,
     SelectedMeasure,
+    SetDecision,
     SetMeasures,
     SetNote,
-    SetOverride,
     SetStatus,
     SetValue,
     StatusRecord,
 )
 from riskdesk.core.inventory import Inventory
-from riskdesk.core.models import IndicatorValue, InputSource, Outcome, Provenance, Status
-from riskdesk.core.results import AssessmentRun
+from riskdesk.core.models import DataIssue, IndicatorValue, InputSource, Outcome, Provenance, Status
+from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.rounds import ResultDigest, RoundDiff, diff_rounds
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 from riskdesk.io.project.audit import AuditEntry, AuditVerification, to_json
-from riskdesk.io.project.bulk import build_inventory, chains_of, value_rows
-from riskdesk.io.project.errors import ProjectError, ReadOnlyProjectError
+from riskdesk.io.project.bulk import (
+    attach_round_data,
+    build_inventory,
+    chains_of,
+    round_data_of,
+    value_rows,
+)
+from riskdesk.io.project.edits import ProjectEdits
+from riskdesk.io.project.errors import ProjectError
 from riskdesk.io.project.lock import LockHolder, ProjectLock
 from riskdesk.io.project.records import AssessmentRecord, ImportSummary, default_user
 from riskdesk.io.project.recovery import Recovery
 from riskdesk.io.project.schema import (
     SCHEMA_VERSION,
-    check_version,
     create_schema,
     migrate,
     now_iso,
     schema_version,
+    verify_schema,
 )
 from riskdesk.io.project.store import (
     Draft,
@@ -62,7 +68,7 @@ from riskdesk.io.project.store import (
 PROJECT_SUFFIX = ".rdproj"
 
 
-class Project:
+class Project(ProjectEdits):
     """An open project. Use `Project.create` / `Project.open`; close it (or use `with`)."""
 
     def __init__(
@@ -81,7 +87,6 @@ class Project:
         self.read_only = read_only
         self._lock = lock
         self.migration_backup = backup
-        self.commands = CommandStack(self)
         self._action = "set"
         self.recovery: Recovery | None = None
         if lock is not None and lock.stale_taken_over is not None:
@@ -110,7 +115,7 @@ class Project:
                 store.set_meta("created_at", now_iso())
                 store.set_meta("created_by", user)
                 store.set_meta("created_with", __version__)
-                store.append_audit(cls._entry(user, "create", "project",
+                store.append_audit(cls._static_entry(user, "create", "project",
                                               new=to_json({"schema": SCHEMA_VERSION})))
         except BaseException:
             if conn is not None:
@@ -132,9 +137,8 @@ class Project:
             raise ProjectError(f"{path}: no such project file", f"{path}：项目文件不存在")
         if read_only:
             ro_conn = connect(path, read_only=True)
-            version = schema_version(ro_conn)
             try:
-                check_version(version, path)
+                version = verify_schema(ro_conn, path, read_only=True)
             except ProjectError:
                 ro_conn.close()
                 raise
@@ -157,7 +161,7 @@ class Project:
             conn.execute("PRAGMA journal_mode = WAL")
             if saved is not None:
                 with store.transaction():
-                    store.append_audit(cls._entry(
+                    store.append_audit(cls._static_entry(
                         user, "migrate", "project", field="schema",
                         old=str(old_version), new=str(SCHEMA_VERSION),
                     ))
@@ -180,124 +184,17 @@ class Project:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- helpers ----------------------------------------------------------------------------
-
     @staticmethod
-    def _entry(user: str, action: str, entity: str, *, ref: ChainRef | None = None,
-               round: str | None = None, field: str | None = None, old: str | None = None,
-               new: str | None = None) -> AuditEntry:
-        return AuditEntry(
-            seq=0, at=now_iso(), who=user, action=action, entity=entity,
-            round=ref.round if ref else round,
-            chain_id=ref.chain_id if ref else None,
-            segment=ref.segment if ref else None,
-            field=field, old=old, new=new,
-        )
-
-    def _writable(self) -> None:
-        if self.read_only:
-            raise ReadOnlyProjectError(str(self.path))
-
-    def _known_chain(self, ref: ChainRef) -> None:
-        if not self.store.has_chain(ref):
-            raise ProjectError(
-                f"chain {ref.describe()} is not in this project",
-                f"项目中没有产业链 {ref.describe()}",
-            )
-
-    def _audit_edit(self, ref: ChainRef, entity: str, field: str | None, old: Any,
-                    new: Any) -> None:
-        action = self._action if new is not None or self._action != "set" else "clear"
-        self.store.append_audit(self._entry(
-            self.user, action, entity, ref=ref, field=field, old=to_json(old), new=to_json(new),
-        ))
+    def _static_entry(user: str, action: str, entity: str, *, round: str | None = None,
+                      field: str | None = None, old: str | None = None,
+                      new: str | None = None) -> AuditEntry:
+        return AuditEntry(seq=0, at=now_iso(), who=user, action=action, entity=entity,
+                          round=round, field=field, old=old, new=new)
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
 
-    # --- EditTarget (what commands call) -----------------------------------------------------
-
-    def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None:
-        return self.store.get_value(ref, indicator)
-
-    def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None:
-        if self.store.has_chain(ref) and not self.store.has_chain(ref, exact=True):
-            raise ProjectError(
-                f"chain {ref.chain_id} is held per segment; enter values for a segment",
-                f"产业链 {ref.chain_id} 按环节填报，请为具体环节录入指标值",
-            )
-        self._writable()
-        self._known_chain(ref)
-        # Old value, write and audit entry in one transaction: they commit together or not at
-        # all, and another thread's edit cannot slip in between the read and the write.
-        with self.store.transaction():
-            old = self.store.get_value(ref, indicator)
-            self.store.put_value(ref, indicator, value)
-            self._audit_edit(ref, "value", indicator, old, value)
-
-    def _put_judgement_field(self, ref: ChainRef, name: str, value: Any) -> None:
-        self._writable()
-        self._known_chain(ref)
-        with self.store.transaction():
-            judgement = self.store.get_judgement(ref)
-            self.store.put_judgement(
-                ref, judgement.model_copy(update={name: value, "carried_over": False})
-            )
-            self._audit_edit(ref, name, None, getattr(judgement, name), value)
-
-    def get_override(self, ref: ChainRef) -> Override | None:
-        return self.store.get_judgement(ref).override
-
-    def put_override(self, ref: ChainRef, override: Override | None) -> None:
-        self._put_judgement_field(ref, "override", override)
-
-    def get_status(self, ref: ChainRef) -> StatusRecord:
-        return self.store.get_judgement(ref).status
-
-    def put_status(self, ref: ChainRef, status: StatusRecord) -> None:
-        self._put_judgement_field(ref, "status", status)
-
-    def get_measures(self, ref: ChainRef) -> list[SelectedMeasure] | None:
-        return self.store.get_judgement(ref).measures
-
-    def put_measures(self, ref: ChainRef, measures: list[SelectedMeasure] | None) -> None:
-        self._put_judgement_field(ref, "measures", None if measures is None else list(measures))
-
-    def get_note(self, ref: ChainRef) -> str | None:
-        return self.store.get_judgement(ref).note
-
-    def put_note(self, ref: ChainRef, note: str | None) -> None:
-        self._put_judgement_field(ref, "note", note)
-
-    # --- undoable edits ------------------------------------------------------------------------
-
-    def apply(self, command: Command) -> None:
-        """Do an edit and put it on the undo stack (the GUI may use its own QUndoStack instead)."""
-        self._writable()
-        self.commands.push(command)
-
-    @contextmanager
-    def audit_as(self, action: Literal["undo", "redo"]) -> Iterator[None]:
-        """Record the edits made inside as undo / redo in the audit trail — for a GUI that keeps
-        its own QUndoStack: `with project.audit_as("undo"): command.undo(project)`."""
-        previous, self._action = self._action, action
-        try:
-            yield
-        finally:
-            self._action = previous
-
-    def undo(self) -> str | None:
-        """Undo the last edit; returns its label, or None when there is nothing to undo."""
-        self._writable()
-        with self.audit_as("undo"):
-            command = self.commands.undo()
-        return None if command is None else command.label("en")
-
-    def redo(self) -> str | None:
-        self._writable()
-        with self.audit_as("redo"):
-            command = self.commands.redo()
-        return None if command is None else command.label("en")
+    # --- convenience edits (each one undoable step) -------------------------------------------
 
     def set_value(
         self,
@@ -318,37 +215,40 @@ class Project:
             prov = provenance or Provenance(kind="expert", expert=self.user, at=self._now())
             new = IndicatorValue(indicator=indicator, value=value, unit=unit, year=year,
                                  provenance=prov)
-        self.apply(SetValue(ref, indicator, new))
+        self.apply(SetValue(ref=ref, indicator=indicator, new=new))
 
     def override(self, round: str, chain_id: str, outcome: Outcome | str, reason: str, *,
                  segment: str | None = None) -> None:
         """Override the classification; a blank reason raises OverrideError."""
         decision = Override.decide("overridden", Outcome(outcome), reason, self.user, self._now())
-        self.apply(SetOverride(ChainRef(round=round, chain_id=chain_id, segment=segment),
-                               decision))
+        self.apply(SetDecision(ref=ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               new=decision))
 
     def accept(self, round: str, chain_id: str, outcome: Outcome | str, *, reason: str = "",
                segment: str | None = None) -> None:
         decision = Override.decide("accepted", Outcome(outcome), reason, self.user, self._now())
-        self.apply(SetOverride(ChainRef(round=round, chain_id=chain_id, segment=segment),
-                               decision))
+        self.apply(SetDecision(ref=ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               new=decision))
 
     def withdraw_decision(self, round: str, chain_id: str, *, segment: str | None = None) -> None:
-        self.apply(SetOverride(ChainRef(round=round, chain_id=chain_id, segment=segment), None))
+        self.apply(SetDecision(ref=ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               new=None))
 
     def set_status(self, round: str, chain_id: str, status: Status | str, *,
                    segment: str | None = None) -> None:
         record = StatusRecord(status=Status(status), by=self.user, at=self._now())
-        self.apply(SetStatus(ChainRef(round=round, chain_id=chain_id, segment=segment), record))
+        self.apply(SetStatus(ref=ChainRef(round=round, chain_id=chain_id, segment=segment),
+                             new=record))
 
     def set_measures(self, round: str, chain_id: str, measures: list[SelectedMeasure] | None,
                      *, segment: str | None = None) -> None:
-        self.apply(SetMeasures(ChainRef(round=round, chain_id=chain_id, segment=segment),
-                               measures))
+        self.apply(SetMeasures(ref=ChainRef(round=round, chain_id=chain_id, segment=segment),
+                               new=measures))
 
     def set_note(self, round: str, chain_id: str, note: str | None, *,
                  segment: str | None = None) -> None:
-        self.apply(SetNote(ChainRef(round=round, chain_id=chain_id, segment=segment), note))
+        self.apply(SetNote(ref=ChainRef(round=round, chain_id=chain_id, segment=segment),
+                           new=note))
 
     def judgement(self, round: str, chain_id: str, segment: str | None = None) -> Judgement:
         """The analyst's decisions on a chain in a round."""
@@ -379,7 +279,7 @@ class Project:
                 self.store.put_judgement(ref, new)
                 for name in fields:
                     self.store.append_audit(self._entry(
-                        self.user, "import", name, ref=ref, old=to_json(getattr(old, name)),
+                        "import", name, ref=ref, old=to_json(getattr(old, name)),
                         new=to_json(getattr(new, name)),
                     ))
                 changed += len(fields)
@@ -404,7 +304,7 @@ class Project:
             raise ProjectError(f"round '{name}' already exists", f"评估轮次“{name}”已存在")
         with self.store.transaction():
             self.store.add_round(RoundInfo(name=name, created_at=now_iso(), created_by=self.user))
-            self.store.append_audit(self._entry(self.user, "create", "round", round=name))
+            self.store.append_audit(self._entry("create", "round", round=name))
 
     def new_round(self, from_round: str, to_round: str) -> int:
         """Start `to_round` from `from_round`: chains, values and judgements copied and marked
@@ -418,37 +318,65 @@ class Project:
                                            created_by=self.user, carried_from=from_round))
             n = self.store.copy_round(from_round, to_round)
             self.store.append_audit(self._entry(
-                self.user, "carry_over", "round", round=to_round, field="from",
+                "carry_over", "round", round=to_round, field="from",
                 new=to_json({"from": from_round, "chains": n}),
             ))
         return n
 
     def import_inventory(self, inventory: Inventory, round: str,
-                         taxonomy: Taxonomy | None = None) -> ImportSummary:
-        """Store an inventory's chains and values in a round (created if new), in one transaction.
-        Values the analyst entered (expert or computed) are kept over imported ones."""
+                         taxonomy: Taxonomy | None = None, *,
+                         mode: Literal["merge", "replace"] = "merge",
+                         issues: list[DataIssue] | None = None,
+                         target: EditTarget | None = None) -> ImportSummary:
+        """Import an inventory into a round (created if new) as one undoable edit.
+
+        merge: chains with a matching id (and segment) are updated, new ones added, the others
+        kept; replace: the round holds exactly the imported chains. Either way values the analyst
+        entered in this round (expert or computed) are kept over imported ones, and the data
+        problems of the import (`issues`, default the inventory's) are stored with the round.
+        """
         self._writable()
-        taxonomy = taxonomy or default_taxonomy()
-        keep = self.store.expert_cells(round) if round in self.round_names() else set()
-        chains = chains_of(inventory)
-        rows = value_rows(inventory, taxonomy, chains, keep)
+        taxonomy = taxonomy or self.current_taxonomy()
+        issues = list(inventory.issues if issues is None else issues)
         source = inventory.source
         with self.store.transaction():
             if round not in self.round_names():
                 self.store.add_round(RoundInfo(name=round, created_at=now_iso(),
                                                created_by=self.user))
-            if source is not None:
-                self.store.set_round_input(round, source.path, source.sha256)
-            self.store.put_chains(round, chains)
-            self.store.put_value_rows(round, rows)
-            summary = ImportSummary(round=round, chains=len(chains), values=len(rows),
-                                    kept_analyst_values=len(keep))
+            keep = self.store.expert_cells(round)
+            chains = chains_of(inventory)
+            rows = value_rows(inventory, taxonomy, chains, keep)
+            before = self.store.snapshot_round(round, now_iso())
+            old_keys = self.store.snapshot_chain_ids(before)
+            new = self.store.new_snapshot(
+                round, now_iso(), (source.path, source.sha256) if source else None,
+                chains, rows, issues, base=before if mode == "merge" else None,
+                data=round_data_of(inventory),
+            )
+            if mode == "replace":
+                self.store.carry_analyst_values(before, new)
+            new_keys = {(c.chain_id, c.segment) for c in chains}
+            summary = ImportSummary(
+                round=round, mode=mode, chains=len(chains), values=len(rows),
+                kept_analyst_values=len(keep), added=len(new_keys - old_keys),
+                updated=len(new_keys & old_keys),
+                removed=len(old_keys - new_keys) if mode == "replace" else 0,
+                issues=len(issues),
+            )
+            name = Path(source.path).name if source else round
+            edit = ImportInventory(round=round, mode=mode, source=name, new_snapshot=new,
+                                   old_snapshot=before)
+            self.apply(edit, target)
             self.store.append_audit(self._entry(
-                self.user, "import", "inventory", round=round,
+                "import", "inventory", round=round,
                 field=source.path if source else None,
                 new=to_json({**summary.model_dump(), "sha256": source.sha256 if source else None}),
             ))
         return summary
+
+    def issues(self, round: str) -> list[DataIssue]:
+        """The data problems of the round's inventory (located, with the choice made)."""
+        return self.store.issues(round)
 
     def inventory(self, round: str, taxonomy: Taxonomy | None = None) -> Inventory:
         """The round's chains and values as an Inventory the engine can assess."""
@@ -457,10 +385,11 @@ class Project:
         source = None
         if info.input_path and info.input_sha256:
             source = InputSource(path=info.input_path, sha256=info.input_sha256)
-        return build_inventory(
-            taxonomy or default_taxonomy(), self.store.chains(round), self.store.located_value_rows(round),
-            source,
+        inventory = build_inventory(
+            taxonomy or self.current_taxonomy(), self.store.chains(round),
+            self.store.located_value_rows(round), source,
         )
+        return attach_round_data(inventory, self.store.round_data(round))
 
     def save_run(self, run: AssessmentRun, round: str, taxonomy: Taxonomy | None = None) -> int:
         """Store a run's full results and a copy of its taxonomy; audit changed classifications."""
@@ -484,21 +413,49 @@ class Project:
             self.store.put_taxonomy(taxonomy.sha256, taxonomy.name, canonical, now_iso())
             run_id = self.store.add_run(round, header, run.chains, self.user, now_iso())
             self.store.append_audit(self._entry(
-                self.user, "run", "assessment", round=round,
+                "run", "assessment", round=round,
                 new=to_json({"run": run_id, "chains": len(run.chains),
                              "taxonomy": taxonomy.sha256}),
             ))
-            for result in run.chains:
-                old = before.get(result.key)
-                now = _verdict(ResultDigest.of(result))
-                if old is not None and _verdict(old) == now:
-                    continue
-                ref = ChainRef(round=round, chain_id=result.chain_id, segment=result.segment)
-                self.store.append_audit(self._entry(
-                    self.user, "assess", "classification", ref=ref,
-                    old=to_json(_verdict(old)) if old else None, new=to_json(now),
-                ))
+            self._audit_verdicts(round, before, run.chains)
         return run_id
+
+    def replace_results(self, run_id: int, round: str, fresh: list[ChainResult],
+                        previous: list[ChainResult]) -> None:
+        """Put fresh results of some chains into the round's working run (the session scores
+        an edited chain again); classification changes go into the audit trail."""
+        self._writable()
+        before = {r.key: ResultDigest.of(r) for r in previous}
+        with self.store.transaction():
+            self.store.replace_results(run_id, fresh)
+            self._audit_verdicts(round, before, fresh)
+
+    def _audit_verdicts(self, round: str, before: Mapping[tuple[str, str | None], ResultDigest],
+                        results: list[ChainResult]) -> None:
+        for result in results:
+            old = before.get(result.key)
+            now = _verdict(ResultDigest.of(result))
+            if old is not None and _verdict(old) == now:
+                continue
+            ref = ChainRef(round=round, chain_id=result.chain_id, segment=result.segment)
+            self.store.append_audit(self._entry(
+                "assess", "classification", ref=ref,
+                old=to_json(_verdict(old)) if old else None, new=to_json(now),
+            ))
+
+    def copy_to(self, target: Path) -> None:
+        """Write a consistent copy of the whole project (SQLite's online backup) to `target`."""
+        if target.exists():
+            raise ProjectError(f"{target} already exists", f"{target} 已存在")
+        if not target.parent.is_dir():
+            raise ProjectError(f"folder {target.parent} does not exist",
+                               f"文件夹 {target.parent} 不存在")
+        tmp = target.with_name(target.name + ".part")
+        try:
+            self.store.backup_to(tmp)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def runs(self, round: str | None = None) -> list[RunInfo]:
         return self.store.runs(round)

@@ -20,10 +20,17 @@ def default_user() -> str:
 
 
 class ImportSummary(BaseModel):
+    """What an import did to a round (shown to the analyst and kept in the audit trail)."""
+
     round: str
+    mode: str = "merge"
     chains: int
     values: int
     kept_analyst_values: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    issues: int = 0
 
 
 class AssessmentRecord(BaseModel):

@@ -16,8 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from riskdesk.io.project.errors import ProjectError
+from riskdesk.io.project.layout import (
+    Layout,
+    differences,
+    expected_layout,
+    read_layout,
+    refuse,
+    verify_v0,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x52444B50  # "RDKP": lets `file`-style tools and we ourselves spot an rdproj
 
 SCHEMA_V1 = """
@@ -134,6 +142,92 @@ CREATE TABLE drafts (
 );
 """
 
+# Version 2 (the analyst's record): status words of SPEC §11.1, the undo history kept beside the
+# data (`journal`), inventory snapshots that make an import undoable, the data problems of each
+# round's inventory, the current taxonomy and country list of the session (in `meta`), and stored
+# scenario runs.
+_JUDGEMENT_STATUS_V1 = "CHECK (status IN ('draft', 'assessed', 'reviewed')),"
+_JUDGEMENT_STATUS_V2 = "CHECK (status IN ('draft', 'submitted', 'returned', 'approved')),"
+SCHEMA_V2_TABLES = """
+CREATE TABLE journal (
+    seq      INTEGER PRIMARY KEY,
+    state    TEXT NOT NULL CHECK (state IN ('done', 'undone')),
+    at       TEXT NOT NULL,
+    who      TEXT NOT NULL,
+    label_zh TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    edit     TEXT NOT NULL CHECK (json_valid(edit))
+);
+CREATE TABLE snapshots (
+    id           INTEGER PRIMARY KEY,
+    round        TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    input_path   TEXT,
+    input_sha256 TEXT
+);
+CREATE TABLE snapshot_chains (
+    snapshot     INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    chain_id     TEXT NOT NULL,
+    segment      TEXT NOT NULL DEFAULT '',
+    position     INTEGER NOT NULL,
+    profile      TEXT NOT NULL,
+    carried_over INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (snapshot, chain_id, segment)
+);
+CREATE TABLE snapshot_values (
+    snapshot     INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    chain_id     TEXT NOT NULL,
+    segment      TEXT NOT NULL DEFAULT '',
+    indicator    TEXT NOT NULL,
+    value        REAL,
+    unit         TEXT,
+    year         INTEGER,
+    provenance   TEXT NOT NULL,
+    carried_over INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (snapshot, chain_id, segment, indicator)
+);
+CREATE TABLE snapshot_data (
+    snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    kind     TEXT NOT NULL,
+    content  TEXT NOT NULL,
+    PRIMARY KEY (snapshot, kind)
+);
+CREATE TABLE round_data (
+    round   TEXT NOT NULL REFERENCES rounds(name) ON DELETE CASCADE,
+    kind    TEXT NOT NULL CHECK (kind IN ('trade', 'series')),
+    content TEXT NOT NULL CHECK (json_valid(content)),
+    PRIMARY KEY (round, kind)
+);
+CREATE TABLE snapshot_issues (
+    snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    issue    TEXT NOT NULL,
+    PRIMARY KEY (snapshot, position)
+);
+CREATE TABLE data_issues (
+    round    TEXT NOT NULL REFERENCES rounds(name) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    issue    TEXT NOT NULL CHECK (json_valid(issue)),
+    PRIMARY KEY (round, position)
+);
+CREATE TABLE scenario_libraries (
+    sha256    TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE scenario_runs (
+    id              INTEGER PRIMARY KEY,
+    round           TEXT NOT NULL REFERENCES rounds(name) ON DELETE CASCADE,
+    library_sha256  TEXT NOT NULL REFERENCES scenario_libraries(sha256),
+    taxonomy_sha256 TEXT NOT NULL,
+    run_at          TEXT NOT NULL,
+    stored_by       TEXT NOT NULL,
+    result          TEXT NOT NULL CHECK (json_valid(result))
+);
+"""
+SCHEMA_V2 = SCHEMA_V1.replace(_JUDGEMENT_STATUS_V1, _JUDGEMENT_STATUS_V2) + SCHEMA_V2_TABLES
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
@@ -141,10 +235,22 @@ def now_iso() -> str:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create the current schema in an empty database (inside the caller's transaction)."""
-    for statement in _statements(SCHEMA_V1):
-        conn.execute(statement)
+    _trust_own_schema(conn)
+    _execute_script(conn, SCHEMA_V2)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    for statement in _statements(script):
+        conn.execute(statement)
+
+
+def _trust_own_schema(conn: sqlite3.Connection) -> None:
+    # connect() opens with trusted_schema = OFF, under which SQLite refuses even our own
+    # json_valid() CHECK constraints; once the schema is ours (created here, or verified to be
+    # exactly ours), its functions may run.
+    conn.execute("PRAGMA trusted_schema = ON")
 
 
 def _statements(script: str) -> list[str]:
@@ -187,7 +293,7 @@ def _migrate_0_to_1(conn: sqlite3.Connection, user: str) -> None:
     for table in ("chains", "indicator_values", "notes", "settings"):
         if table in v0:
             conn.execute(f"ALTER TABLE {table} RENAME TO v0_{table}")
-    create_schema(conn)
+    _execute_script(conn, SCHEMA_V1)  # this step ends at version 1; the next one goes on
     settings: dict[str, str] = {}
     if "settings" in v0:
         settings = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM v0_settings")}
@@ -200,8 +306,12 @@ def _migrate_0_to_1(conn: sqlite3.Connection, user: str) -> None:
     )
     profile_fields = ("chain_name", "sector", "tech_category", "strategic_value", "generality",
                       "description", "owner", "year")
-    columns = [r[1] for r in conn.execute("PRAGMA table_info(v0_chains)")]
-    rows = conn.execute(f"SELECT {', '.join(columns)} FROM v0_chains ORDER BY rowid").fetchall()
+    # Only names from our own list reach the SQL text (the file's names are data, not code).
+    present = {str(r[0]) for r in conn.execute("SELECT name FROM pragma_table_info('v0_chains')")}
+    columns = [c for c in ("chain_id", *profile_fields) if c in present]
+    rows = conn.execute(
+        f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM v0_chains ORDER BY rowid"
+    ).fetchall()
     for position, row in enumerate(rows):
         record = dict(zip(columns, row, strict=True))
         profile = {"chain_id": record["chain_id"]}
@@ -238,7 +348,26 @@ def _migrate_0_to_1(conn: sqlite3.Connection, user: str) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('migrated_from', '0')")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, str], None]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(conn: sqlite3.Connection, user: str) -> None:
+    """New tables; judgements rebuilt for the new status words (assessed → draft, reviewed →
+    approved: the first version's 'reviewed' was the analyst's own sign-off)."""
+    conn.execute("ALTER TABLE judgements RENAME TO v1_judgements")
+    statement = next(s for s in _statements(SCHEMA_V2) if s.startswith("CREATE TABLE judgements"))
+    conn.execute(statement)
+    conn.execute(
+        "INSERT INTO judgements SELECT round, chain_id, segment, override_decision, "
+        "override_outcome, override_reason, override_by, override_at, "
+        "CASE status WHEN 'assessed' THEN 'draft' WHEN 'reviewed' THEN 'approved' "
+        "ELSE status END, status_by, status_at, measures, note, carried_over FROM v1_judgements"
+    )
+    conn.execute("DROP TABLE v1_judgements")
+    _execute_script(conn, SCHEMA_V2_TABLES)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, str], None]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+}
 
 
 def backup_path_for(path: Path, version: int) -> Path:
@@ -265,6 +394,46 @@ def backup(conn: sqlite3.Connection, source: Path, target: Path) -> None:
         dest.close()
 
 
+# Layouts a file of each version must have; a new schema version adds its predecessor's
+# creator here so that older files are checked against the layout they claim before migration.
+def _create_v1(conn: sqlite3.Connection) -> None:
+    """The layout a version-1 file must have (checked before it is migrated to version 2)."""
+    _trust_own_schema(conn)
+    _execute_script(conn, SCHEMA_V1)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+
+
+LAYOUTS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _create_v1,
+                                                             SCHEMA_VERSION: create_schema}
+_EXPECTED: dict[int, Layout] = {}
+
+
+def verify_schema(conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> int:
+    """Refuse a file whose schema is not exactly riskdesk's (planted triggers or views, altered
+    tables) or that is another application's database; returns the schema version."""
+    version = schema_version(conn)
+    check_version(version, path)
+    if version == 0:
+        verify_v0(conn, path)  # only the prototype's plain tables: no code of its own to run
+        _trust_own_schema(conn)
+        return version
+    application = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if application != APPLICATION_ID:
+        raise refuse(path, [(f"application id {application:#x}", f"应用标识 {application:#x}")],
+                     foreign=True)
+    create = LAYOUTS.get(version)
+    if create is None:
+        raise refuse(path, [(f"unknown project format {version}", f"未知的项目格式 {version}")])
+    if version not in _EXPECTED:
+        _EXPECTED[version] = expected_layout(create)
+    problems = differences(read_layout(conn), _EXPECTED[version], reading=read_only)
+    if problems:
+        raise refuse(path, problems)
+    _trust_own_schema(conn)
+    return version
+
+
 def check_version(version: int, path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise ProjectError(
@@ -277,15 +446,11 @@ def check_version(version: int, path: Path) -> None:
 
 def migrate(conn: sqlite3.Connection, path: Path, user: str) -> Path | None:
     """Bring the database to SCHEMA_VERSION; return the backup written first (None if current)."""
-    version = schema_version(conn)
-    check_version(version, path)
+    # Checked before the backup and before any write: nothing is written for a foreign or
+    # tampered file, and no trigger in it ever fires.
+    version = verify_schema(conn, path)
     if version == SCHEMA_VERSION:
         return None
-    if version == 0 and not {"chains", "indicator_values"} <= _tables(conn):
-        raise ProjectError(  # checked before the backup: nothing is written for a foreign file
-            f"{path.name} is not a riskdesk project (no chain tables)",
-            f"{path.name} 不是 riskdesk 项目（缺少产业链数据表）",
-        )
     saved = backup_path_for(path, version)
     backup(conn, path, saved)
     while version < SCHEMA_VERSION:
@@ -293,6 +458,7 @@ def migrate(conn: sqlite3.Connection, path: Path, user: str) -> Path | None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             step(conn, user)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:

@@ -11,6 +11,7 @@ survives a power cut), foreign keys on and a busy timeout; each write happens in
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -27,13 +28,14 @@ from riskdesk.core.commands import (
     SelectedMeasure,
     StatusRecord,
 )
-from riskdesk.core.models import Chain, IndicatorValue, Provenance, Status
+from riskdesk.core.models import Chain, DataIssue, IndicatorValue, Provenance, Status
 from riskdesk.core.results import ChainResult
 from riskdesk.core.rounds import ResultDigest
 from riskdesk.io.project import audit
 from riskdesk.io.project.audit import AuditEntry, AuditVerification
 from riskdesk.io.project.bulk import LocatedValue, RawValue
 from riskdesk.io.project.errors import ProjectError
+from riskdesk.io.project.record_tables import JournalEntry, RecordTables
 
 ValueRow = tuple[str, str | None, IndicatorValue]
 ChainKey = tuple[str, str | None]
@@ -72,6 +74,7 @@ class ProjectStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]: ...
     def close(self) -> None: ...
+    def backup_to(self, target: Path) -> None: ...
     def integrity_ok(self) -> bool: ...
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
@@ -110,33 +113,107 @@ class ProjectStore(Protocol):
     def put_draft(self, draft: Draft) -> None: ...
     def drafts(self) -> list[Draft]: ...
     def delete_draft(self, key: str) -> None: ...
+    def get_profile(self, ref: ChainRef) -> dict[str, Any] | None: ...
+    def put_profile(self, ref: ChainRef, field: str, value: Any) -> None: ...
+    def snapshot_round(self, round: str, at: str) -> int: ...
+    def restore_round(self, round: str, snapshot: int) -> None: ...
+    def new_snapshot(self, round: str, at: str, source: tuple[str, str] | None,
+                     chains: list[Chain], rows: list[RawValue], issues: list[DataIssue],
+                     base: int | None = None, data: dict[str, str] | None = None) -> int: ...
+    def round_data(self, round: str) -> dict[str, str]: ...
+    def snapshot_chain_ids(self, snapshot: int) -> set[ChainKey]: ...
+    def carry_analyst_values(self, from_snapshot: int, to_snapshot: int) -> None: ...
+    def put_issues(self, round: str, issues: list[DataIssue]) -> None: ...
+    def issues(self, round: str) -> list[DataIssue]: ...
+    def journal_push(self, entry: JournalEntry) -> int: ...
+    def journal_top(self, state: str) -> JournalEntry | None: ...
+    def journal_set_state(self, seq: int, state: str) -> None: ...
+    def journal_drop_undone(self) -> None: ...
+    def journal_count(self) -> int: ...
+    def replace_results(self, run_id: int, results: list[ChainResult]) -> None: ...
 
 
 
 def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
     """Open with the project's safety settings. Autocommit mode: transactions are explicit.
-    `wal=False` leaves the file's journal mode alone (before a migration's backup is taken)."""
+    `wal=False` leaves the file's journal mode alone (before a migration's backup is taken).
+
+    `trusted_schema = OFF`: functions with side effects cannot run from a view, trigger, default
+    or check stored in the file (the schema itself is verified by `schema.verify_schema`).
+    Read-only opening works on a read-only file or folder: SQLite then cannot create the shared
+    memory file a WAL reader needs, so such a file is opened as immutable when no write-ahead
+    log is pending, and refused with a sentence when one is."""
     # The GUI may write from its one worker thread while the window reads: SQLite is built
     # serialized (sqlite3.threadsafety == 3) and SqliteStore serialises transactions itself.
-    if read_only:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               isolation_level=None, check_same_thread=False)
-    else:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
+        if read_only:
+            conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise _unusable(path, exc) from None
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if "unsafe use of" not in str(exc):
+                raise
+            # SQLite before 3.45 counts json_valid(), which riskdesk's own CHECK constraints
+            # use, as unsafe and then cannot load the schema at all. Loading it runs nothing;
+            # `schema.verify_schema` is what keeps planted triggers and views out.
+            conn.execute("PRAGMA trusted_schema = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = FULL")
+        if not read_only:
+            conn.execute("PRAGMA synchronous = FULL")
         if wal and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        raise ProjectError(
-            f"{path.name} is not a riskdesk project or is damaged ({exc})",
-            f"{path.name} 不是 riskdesk 项目文件或已损坏（{exc}）",
-        ) from None
+        raise _unusable(path, exc) from None
     return conn
+
+
+def _read_only_uri(path: Path) -> str:
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    folder_writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+    if folder_writable:
+        return uri
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ProjectError(
+            f"{path.name} was not closed cleanly and its folder is read-only, so its last saved "
+            "changes cannot be read; copy the project (with its -wal file) to a writable folder",
+            f"{path.name} 上次未正常关闭，且所在文件夹只读，无法读取最后保存的修改；"
+            "请将项目（连同 -wal 文件）复制到可写的文件夹",
+            code="read_only_pending_log", file=str(path),
+        )
+    return uri + "&immutable=1"
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> ProjectError:
+    text = str(exc)
+    if "not a database" in text or "file is encrypted" in text:
+        return ProjectError(
+            f"{path.name} is not a riskdesk project (it is not an SQLite database)",
+            f"{path.name} 不是 riskdesk 项目文件（不是 SQLite 数据库）",
+            code="not_a_project", file=str(path),
+        )
+    if "readonly" in text or "read-only" in text:
+        return ProjectError(
+            f"{path.name} cannot be written ({text}); open it read-only or copy it to a writable "
+            "folder",
+            f"{path.name} 无法写入（{text}）；请以只读方式打开，或复制到可写的文件夹",
+            code="project_read_only", file=str(path),
+        )
+    return ProjectError(
+        f"{path.name} cannot be opened ({text}); it may be damaged — restore it from a backup",
+        f"{path.name} 无法打开（{text}），可能已损坏；请从备份恢复",
+        code="project_unusable", file=str(path),
+    )
 
 
 def _seg(segment: str | None) -> str:
@@ -152,7 +229,7 @@ def _dump(model: BaseModel) -> str:
                       sort_keys=True)
 
 
-class SqliteStore:
+class SqliteStore(RecordTables):
     """The embedded store over one sqlite3 connection (one writer per project; see lock.py)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -169,12 +246,22 @@ class SqliteStore:
             try:
                 yield
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may already have rolled back (disk full)
+                    self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the database in a new file (SQLite's online backup API)."""
+        dest = sqlite3.connect(target)
+        try:
+            with self._writer:
+                self.conn.backup(dest)
+        finally:
+            dest.close()
 
     def integrity_ok(self) -> bool:
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
@@ -593,7 +680,7 @@ def _judgement(row: tuple[Any, ...]) -> Judgement:
                             at=o_at)
     return Judgement(
         override=override,
-        status=StatusRecord(status=Status(status), by=s_by, at=s_at),
+        status=StatusRecord(status=Status.parse(status), by=s_by, at=s_at),
         measures=None if measures is None else [
             SelectedMeasure.model_validate(m) for m in json.loads(measures)
         ],

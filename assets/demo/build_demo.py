@@ -29,6 +29,10 @@ def paper(value: float, evidence: str) -> tuple[float, str, bool]:
     return (value, evidence, False)
 
 
+# 001 publishes the chip chain's segment indices (58.8, 44.1, 16.5) and its overall index (41.3) but
+# not the weights; these value shares reproduce 41.3 from the three indices and are illustrative.
+SHARE_NOTE = "illustrative: value shares that reproduce 001's overall chip-chain index 41.3"
+
 EXPOSED = {  # a supply under export controls from high-risk partners, hard to substitute
     "risk_weighted_hhi": v(0.24),
     "geo_risk_share": v(0.60),
@@ -127,6 +131,7 @@ CHAINS: list[dict[str, object]] = [
                 "设计",
                 "58.8",
                 {
+                    "segment_value_share": v(0.30, SHARE_NOTE),
                     "import_dependence": v(0.85),
                     "core_patent_share": v(0.06),
                     "rd_intensity": v(0.03),
@@ -139,6 +144,7 @@ CHAINS: list[dict[str, object]] = [
                 "制造",
                 "44.1",
                 {
+                    "segment_value_share": v(0.44, SHARE_NOTE),
                     "import_dependence": v(0.75),
                     "tc_index": v(-0.45),
                     "rca_index": v(0.6),
@@ -154,6 +160,7 @@ CHAINS: list[dict[str, object]] = [
                 "封装测试",
                 "16.5",
                 {
+                    "segment_value_share": v(0.26, SHARE_NOTE),
                     "import_dependence": v(0.25),
                     "tc_index": v(0.25),
                     "rca_index": v(1.4),
@@ -213,6 +220,9 @@ CHAINS: list[dict[str, object]] = [
             "non_market_pressure": paper(
                 3, "001/004: entity listing of Chinese telecom-equipment firms"
             ),
+            "standard_push": paper(
+                3, "003: the US government pushes O-RAN to displace the integrated route"
+            ),
             "key_market_share_change": paper(
                 -0.13, "001: market-share falls of −0.13 to −0.31 in key markets"
             ),
@@ -241,12 +251,23 @@ CHAINS: list[dict[str, object]] = [
         "strategic_value": 2,
         "generality": 3,
         "owner": "消费品处",
-        "description": "004：产业外迁导致就业大幅下降。RCA 序列取 000 表2“劳动密集型和资源密集型制造业”作代理。",
+        "description": (
+            "004：产业外迁导致规上纺织服装企业从业人员由 750.8 万降至 449.2 万（2013–2023），"
+            "规上企业减少 1.7 万家（2018–2023）；001：纺织品在美国进口中的份额 2017–2023 年下降"
+            " 10.92 个百分点。RCA、TC 序列取 000 表1/表2“劳动密集型和资源密集型制造业”作代理，"
+            "只用其趋势。"
+        ),
         "values": {
-            "employment_change": paper(-0.402, "004: employment 7.508 M (2013) → 4.492 M (2023)"),
+            "employment_change": paper(
+                -0.402, "004: textile & apparel employment 7.508 M (2013) → 4.492 M (2023)"
+            ),
             "capacity_share_change": v(-0.05),
-            "firm_count_change": v(-0.12),
-            "key_market_share_change": v(-0.10),
+            "firm_count_change": v(
+                -0.12, "004: 17,000 fewer large textile & apparel firms 2018–2023 (rate illustrative)"
+            ),
+            "key_market_share_change": paper(
+                -0.1092, "001 table 2: textiles' share of US imports −10.92 pp, 2017–2023"
+            ),
             "relocation_intent": v(0.06),
         },
         "series": {
@@ -263,13 +284,23 @@ CHAINS: list[dict[str, object]] = [
         "strategic_value": 3,
         "generality": 3,
         "owner": "电子信息处",
-        "description": "003/004：整机组装连同配套供应商向东南亚、南亚转移。",
+        "description": (
+            "003/004：整机组装连同配套供应商向东南亚、南亚转移——三星、苹果把手机业务移至东南亚，"
+            "带动富士康、和硕等 200 多家配套企业迁移（004）。"
+        ),
         "values": {
             "relocation_intent": v(0.12),
             "capacity_share_change": v(-0.08),
-            "key_market_share_change": v(-0.10),
+            "key_market_share_change": paper(
+                -0.142,
+                "001 table 2: machinery & electrical equipment's share of US imports −14.20 pp, "
+                "2017–2023 (proxy for phones)",
+            ),
             "firm_count_change": v(-0.08),
             "employment_change": v(-0.15),
+            "key_line_relocation": v(
+                0.20, "004: Samsung and Apple moved phone making with 200+ suppliers (share illustrative)"
+            ),
             "single_source_share": paper(
                 0.55, "004: single-source procurement by lead brands (share illustrative)"
             ),
@@ -372,7 +403,7 @@ CHAINS: list[dict[str, object]] = [
 
 TRADE_YEARS = (2020, 2021, 2022, 2023)
 TRADE_DERIVED = ("tc_index", "rca_index", "source_hhi", "top_source_share", "risk_weighted_hhi",
-                 "geo_risk_share", "rca_trend")  # fmt: skip
+                 "geo_risk_share", "rca_trend", "tc_trend")  # fmt: skip
 
 
 def _trade_rows() -> list[tuple[object, ...]]:
@@ -435,9 +466,10 @@ def build(path: Path = OUT) -> Path:
                 note = "computed from the demo's illustrative trade table"
                 sources.append([chain["chain_id"], None, ind, note, 2023, "yes"])
         if "series" in chain:
-            sources.append(
-                [chain["chain_id"], None, "rca_trend", chain["series_evidence"], 2022, "no"]
-            )
+            for trend in ("rca_trend", "tc_trend"):
+                sources.append(
+                    [chain["chain_id"], None, trend, chain["series_evidence"], 2022, "no"]
+                )
     series = wb.create_sheet("timeseries")
     series.append(["chain_id", "segment", "indicator", "year", "value"])
     for chain in CHAINS:

@@ -9,11 +9,15 @@ from pathlib import Path
 from riskdesk.cli.common import (
     add_taxonomy_options,
     chain_filter,
+    check_outputs,
+    input_files,
     load_country_risk,
     load_taxonomy_arg,
     print_summary,
+    run_json,
     text_progress,
     write_json,
+    writing,
 )
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.assess import assess_inventory
@@ -39,6 +43,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=Path,
         metavar="FILE",
         help="a trade table (csv/xlsx, Comtrade-style long format) to compute TC, RCA and concentration",
+    )
+    p.add_argument(
+        "--partner",
+        metavar="ISO3",
+        help="also compute the bilateral TC* and RCA* (paper 000) against this trade partner",
     )
     p.add_argument(
         "--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest"
@@ -94,7 +103,7 @@ def load_inventory(
     errors = [i for i in inventory.issues if i.severity == Severity.ERROR]
     if errors and not skip_invalid_rows:
         for issue in errors[:50]:
-            print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
+            print(f"  {issue.location(lang)}: {issue.message(lang)}", file=sys.stderr)
         if len(errors) > 50:
             print(
                 f"  … {len(errors) - 50} more (riskdesk validate lists them all)", file=sys.stderr
@@ -109,7 +118,7 @@ def load_inventory(
     if skip_invalid_rows:
         skipped = [i for i in inventory.issues if i.code == "row_skipped"]
         for issue in skipped:
-            print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
+            print(f"  {issue.location(lang)}: {issue.message(lang)}", file=sys.stderr)
     if len(inventory) == 0:
         raise CliError(
             "没有可评估的产业链" if lang == "zh" else "no chains to assess in the input", EXIT_INPUT
@@ -132,7 +141,7 @@ def add_trade_file(inventory: Inventory, path: Path, taxonomy: Taxonomy, lang: L
         raise CliError(exc.message(lang), EXIT_INPUT) from None
     errors = [i for i in issues if i.severity == Severity.ERROR]
     for issue in errors[:50]:
-        print(f"  {issue.location()}: {issue.message(lang)}", file=sys.stderr)
+        print(f"  {issue.location(lang)}: {issue.message(lang)}", file=sys.stderr)
     if errors:
         raise CliError(
             f"贸易数据有 {len(errors)} 个错误"
@@ -152,9 +161,16 @@ def write_outputs(
     progress: ProgressFn | None,
 ) -> list[Path]:
     """JSON, PDF and Excel as asked; returns the paths written."""
+    source = inventory.source.path if inventory is not None and inventory.source else None
+    check_outputs(  # every caller (assess, demo) gets the guard; the inventory is an input
+        input_files(Path(source) if source else None),
+        [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)],
+    )
     written: list[Path] = []
     if args.json:
-        write_json(args.json, run.to_json_dict())
+        from riskdesk.core.effective import effective_run
+
+        write_json(args.json, run_json(effective_run(run, {}, taxonomy)))
         written.append(args.json)
     if not (args.pdf or args.xlsx):
         return written
@@ -170,28 +186,38 @@ def write_outputs(
     if args.marking is not None:
         fields["marking"] = args.marking
     options = ReportOptions.model_validate(fields)
-    try:
-        if args.pdf:
-            from riskdesk.reports.pdf import write_pdf
+    if args.pdf:
+        from riskdesk.reports.pdf import write_pdf
 
+        with writing(args.pdf):
             write_pdf(run, args.pdf, options, inventory=inventory, taxonomy=taxonomy,
                       progress=sub_progress(progress, 0.0, 0.5 if args.xlsx else 1.0))  # fmt: skip
-            written.append(args.pdf)
-        if args.xlsx:
-            from riskdesk.reports.xlsx import write_xlsx
+        written.append(args.pdf)
+    if args.xlsx:
+        from riskdesk.reports.xlsx import write_xlsx
 
+        with writing(args.xlsx):
             write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy,
                        progress=sub_progress(progress, 0.5 if args.pdf else 0.0, 1.0))  # fmt: skip
-            written.append(args.xlsx)
-    except OSError as exc:
-        raise CliError(
-            f"{exc.filename or ''}: cannot write ({exc.strerror or exc})", EXIT_INPUT
-        ) from None
+        written.append(args.xlsx)
     return written
+
+
+def _partner(code: str | None) -> str | None:
+    if code is None:
+        return None
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise CliError(f"--partner {code}: expected a three-letter ISO code (e.g. USA)", EXIT_USAGE)
+    return code.upper()
 
 
 def run_assess(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
+    check_outputs(
+        input_files(args.input, args.trade, args.country_risk, taxonomy=args.taxonomy,
+                    project=args.project),
+        [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)],
+    )  # fmt: skip
     taxonomy = load_taxonomy_arg(args.taxonomy)
     country_risk = load_country_risk(args.country_risk, taxonomy)
     progress = text_progress(True)
@@ -206,6 +232,7 @@ def run_assess(args: argparse.Namespace) -> int:
         taxonomy,
         country=args.country.upper(),
         country_risk=country_risk,
+        partner=_partner(args.partner),
         robustness=not args.no_robustness,
         progress=sub_progress(progress, 0.3, 0.6),
     )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from riskdesk.cli.main import EXIT_INPUT, EXIT_USAGE, CliError
+from riskdesk.core.effective import EffectiveRun
+from riskdesk.core.errors import Location
 from riskdesk.core.models import Lang, Severity
 from riskdesk.core.progress import ProgressFn
 from riskdesk.core.results import AssessmentRun, ChainResult
@@ -152,15 +156,167 @@ def text_progress(enabled: bool, stream: TextIO | None = None) -> ProgressFn | N
     return show
 
 
-def write_json(path: Path, data: Any) -> None:
-    from riskdesk.reports.atomic import atomic_path
+# --- outputs ------------------------------------------------------------------------------------
+# An output path that resolves to an input (or to another output of the same run) would replace
+# the analyst's file with a report: refused before anything is read or written.
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+
+def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
+    """(real path, (st_dev, st_ino) when the file exists): symlinks and hard links compare equal."""
+    real = os.path.realpath(path)
     try:
-        with atomic_path(path) as tmp:
-            tmp.write_text(text + "\n", encoding="utf-8")
+        st = os.stat(real)
+    except OSError:
+        return real, None
+    return real, (st.st_dev, st.st_ino)
+
+
+def input_files(*paths: Path | None, taxonomy: Path | None = None,
+                project: Path | None = None) -> list[Path]:
+    """The files a command reads: plain inputs, a taxonomy folder's files, a project's files."""
+    from riskdesk.core.taxonomy import TAXONOMY_FILES
+
+    found = [p for p in paths if p is not None]
+    if taxonomy is not None:
+        found += [taxonomy / name for name in TAXONOMY_FILES]
+    if project is not None:
+        found += [project, *(project.with_name(project.name + s)
+                             for s in ("-wal", "-shm", "-journal", ".lock"))]
+    return found
+
+
+def check_outputs(inputs: Iterable[Path | None], outputs: Iterable[tuple[str, Path | None]]) -> None:
+    """Refuse (exit 2) an output that is an input, another output of the run, or a folder.
+
+    `outputs` pairs the option that named the path (e.g. "--xlsx") with the path. Paths are
+    compared after resolving symlinks, and by device and inode when the file exists (hard links).
+    """
+    seen_inputs = [(p, *_identity(p)) for p in inputs if p is not None]
+    seen_outputs: list[tuple[str, Path, str, tuple[int, int] | None]] = []
+    for option, out in outputs:
+        if out is None:
+            continue
+        real, inode = _identity(out)
+        if os.path.isdir(real):
+            raise CliError.of(
+                "output_is_folder",
+                f"{option} {out} 是文件夹；请给出要写入的文件名",
+                f"{option} {out} is a folder; give the name of the file to write",
+                EXIT_USAGE, Location(file=str(out)),
+            )
+        if os.path.exists(real) and not os.path.isfile(real):
+            # A device or a pipe would be *replaced* by the atomic rename (as root, /dev/full
+            # becomes a regular file): refuse it like a folder.
+            raise CliError.of(
+                "output_not_regular",
+                f"{option} {out} 不是普通文件（设备、管道等）；请给出要写入的文件名",
+                f"{option} {out} is not a regular file (a device, a pipe, …); give the name of "
+                "the file to write",
+                EXIT_USAGE, Location(file=str(out)),
+            )
+        for path, other_real, other_inode in seen_inputs:
+            if real == other_real or (inode is not None and inode == other_inode):
+                raise CliError.of(
+                    "output_is_input",
+                    f"{option} {out} 与输入文件 {path} 是同一个文件；为保护输入，没有写入任何文件。"
+                    "请换一个输出路径",
+                    f"{option} {out} is the same file as the input {path}; nothing was written, "
+                    "to protect the input. Choose another output path",
+                    EXIT_USAGE, Location(file=str(out)),
+                )
+        for other_option, other, other_real, other_inode in seen_outputs:
+            if real == other_real or (inode is not None and inode == other_inode):
+                raise CliError.of(
+                    "output_twice",
+                    f"{option} {out} 与 {other_option} {other} 是同一个文件；请为每个输出给出不同的路径",
+                    f"{option} {out} and {other_option} {other} are the same file; give each "
+                    "output its own path",
+                    EXIT_USAGE, Location(file=str(out)),
+                )
+        seen_outputs.append((option, out, real, inode))
+
+
+def write_failed(path: Path, exc: OSError) -> CliError:
+    """The sentence for an output that could not be written, naming the path the user gave."""
+    why = exc.strerror or str(exc)
+    return CliError.of(
+        "cannot_write",
+        f"无法写入 {path}（{why}）；原有文件（如有）保持不变",
+        f"cannot write {path} ({why}); any existing file there is unchanged",
+        EXIT_INPUT, Location(file=str(path)),
+    )
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an OSError while writing `path` into one sentence that names `path`."""
+    try:
+        yield
     except OSError as exc:
-        raise CliError(f"{path}: cannot write ({exc.strerror or exc})", EXIT_INPUT) from None
+        if exc.filename not in (None, str(path)):
+            raise CliError.of(
+                "cannot_write",
+                f"写入 {path} 时无法访问 {exc.filename}（{exc.strerror or exc}）",
+                f"while writing {path}, {exc.filename} could not be used "
+                f"({exc.strerror or exc})",
+                EXIT_INPUT, Location(file=str(path)),
+            ) from None
+        raise write_failed(path, exc) from None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically; an iterator anywhere in `data` is written item by item (streamed),
+    so a run's chains need never be one large list of dicts in memory."""
+    from riskdesk.io.atomic import atomic_path
+
+    try:
+        with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+            for chunk in iter_json(data):
+                fh.write(chunk)
+            fh.write("\n")
+    except OSError as exc:
+        raise write_failed(path, exc) from None
+
+
+def iter_json(value: Any, indent: str = "") -> Iterator[str]:
+    """`json.dumps(value, indent=2, ensure_ascii=False)` in pieces; iterators count as lists.
+
+    Only the containers on the way to an iterator are walked here; everything else (e.g. one
+    chain's result) is encoded by the json module in one call, at C speed."""
+    inner = indent + "  "
+    if isinstance(value, dict) and _holds_iterator(value):
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ("," if i else "") + "\n" + inner + json.dumps(str(key), ensure_ascii=False)
+            yield ": "
+            yield from iter_json(item, inner)
+        yield "\n" + indent + "}"
+    elif isinstance(value, Iterator) and not isinstance(value, str | bytes):
+        first = True
+        for item in value:
+            yield ("[" if first else ",") + "\n" + inner
+            first = False
+            yield from iter_json(item, inner)
+        yield "[]" if first else "\n" + indent + "]"
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        yield text.replace("\n", "\n" + indent) if indent and "\n" in text else text
+
+
+def _holds_iterator(value: dict[Any, Any]) -> bool:
+    return any(isinstance(v, Iterator) or (isinstance(v, dict) and _holds_iterator(v))
+               for v in value.values())
+
+
+def run_json(run: EffectiveRun) -> dict[str, Any]:
+    """`run.to_json_dict()` with the chains as a generator, for `write_json` to stream."""
+    header = run.model_dump(mode="json", exclude={"chains"})
+    return {
+        name: (c.to_json_dict() for c in run.chains) if name == "chains"
+        else header[name]
+        for name in type(run).model_fields
+        if name == "chains" or name in header
+    }
 
 
 def chain_filter(run: AssessmentRun, chain_ids: list[str] | None) -> list[ChainResult]:

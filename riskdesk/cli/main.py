@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 import traceback
 from collections.abc import Sequence
 
 from riskdesk import __version__
+from riskdesk.core.errors import Lang, Location, UserError
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -26,16 +28,29 @@ COMMAND_MODULES = (
     "riskdesk.cli.validate",
     "riskdesk.cli.template",
     "riskdesk.cli.project",
+    "riskdesk.cli.decide",
     "riskdesk.cli.gui",
 )
 
 
-class CliError(Exception):
-    """A problem to report to the user in one sentence, with an exit code."""
+class CliError(UserError):
+    """A problem to report to the user in one sentence, with an exit code.
+
+    `CliError(message)` carries one text (already in the user's language); `CliError.of(...)`
+    both languages and a message code.
+    """
 
     def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+        super().__init__("cli_error", message, message, exit_code=exit_code)
+
+    @classmethod
+    def of(cls, code: str, zh: str, en: str, exit_code: int = EXIT_INPUT,
+           location: Location | None = None) -> CliError:
+        error = cls(en, exit_code)
+        error.code, error.message_zh = code, zh
+        if location is not None:
+            error.location = location
+        return error
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,12 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             parser.print_help()
             return EXIT_USAGE
+    lang: Lang = "en" if getattr(args, "lang", None) == "en" else "zh"
     try:
         code: int = args.func(args)
-    except CliError as exc:
+    except UserError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"riskdesk: {exc}", file=sys.stderr)
+        print(f"riskdesk: {exc.message(lang)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("riskdesk: interrupted", file=sys.stderr)
@@ -87,7 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        else:
+        sentence = system_error_sentence(exc, args, lang)
+        if sentence is not None:
+            print(f"riskdesk: {sentence}", file=sys.stderr)
+        elif not args.debug:
             print(
                 f"riskdesk: unexpected error: {type(exc).__name__}: {exc} "
                 "(run again with --debug for details)",
@@ -95,6 +114,53 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return EXIT_INPUT
     return code
+
+
+def system_error_sentence(exc: BaseException, args: argparse.Namespace, lang: str) -> str | None:
+    """One sentence for the errors the system raises about files (not bugs), else None."""
+    import sqlite3
+
+    zh = lang == "zh"
+    if isinstance(exc, OSError):
+        name = exc.filename or getattr(args, "input", None) or ""
+        why = exc.strerror or str(exc)
+        if isinstance(exc, PermissionError):
+            return f"{name}：没有读写权限" if zh else f"{name}: permission denied"
+        if isinstance(exc, IsADirectoryError):
+            return f"{name} 是文件夹，不是文件" if zh else f"{name} is a folder, not a file"
+        return f"{name}：无法读写（{why}）" if zh else f"{name}: cannot read or write ({why})"
+    if isinstance(exc, UnicodeError):
+        name = getattr(args, "input", None) or ""
+        return (f"{name}：文字编码无法识别（{exc}）" if zh
+                else f"{name}: the text encoding cannot be read ({exc})")
+    if isinstance(exc, RecursionError):
+        return ("输入文件嵌套过深，无法读取" if zh
+                else "an input file is nested too deeply to be read")
+    if isinstance(exc, MemoryError):
+        return "内存不足，无法完成" if zh else "not enough memory to finish"
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError | json.JSONDecodeError):
+        # Stored records are validated when read: a record riskdesk cannot read was altered.
+        name = getattr(args, "project", None) or getattr(args, "input", None) or ""
+        detail = _first_problem(exc)
+        return (f"{name} 中有一条记录已损坏或被改动，无法读取（{detail}）；请从备份恢复" if zh
+                else f"{name} holds a record that is damaged or was altered and cannot be read "
+                f"({detail}); restore it from a backup")
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(args, "project", None) or ""
+        return (f"项目文件 {name} 无法使用（{exc}）" if zh
+                else f"the project file {name} cannot be used ({exc})")
+    return None
+
+
+def _first_problem(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg', '')}"
+    return str(exc).splitlines()[0][:120]
 
 
 def configure_stdout() -> None:

@@ -7,13 +7,16 @@ The three commands open the project read-only, so they work while the GUI has it
 from __future__ import annotations
 
 import argparse
+import json
+import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from riskdesk.cli.common import print_table, write_json
+from riskdesk.cli.common import check_outputs, input_files, print_table, write_json, writing
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
+from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Lang
 from riskdesk.core.results import AssessmentRun
@@ -51,12 +54,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     e = sub.add_parser(
         "export",
-        help="write the PDF / Excel reports of a project's latest run",
-        description="Reports of the latest stored run of a round, with the taxonomy version that "
-        "run used and the analyst's notes.",
+        help="write the reports and JSON of a project's assessment, decisions included",
+        description="Reports of a round's latest results with every analyst decision applied "
+        "(engine verdict and analyst's beside each other where they differ), the taxonomy "
+        "version the results used, notes and measures.",
     )
     e.add_argument("project", type=Path, metavar="P.rdproj")
     e.add_argument("--round", metavar="ROUND", help="default: the latest round with a run")
+    e.add_argument("--json", type=Path, metavar="OUT",
+                   help="write the effective results (analyst decisions applied) as JSON")
     e.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF dossier / portfolio report")
     e.add_argument("--xlsx", type=Path, metavar="OUT", help="write an Excel workbook")
     e.add_argument("--chain", nargs="+", metavar="ID", help="only these chains")
@@ -103,8 +109,34 @@ ASSESSMENT_HEADERS: dict[Lang, tuple[str, ...]] = {
 }
 
 
+DECISION_HEADERS: dict[Lang, tuple[str, ...]] = {
+    "zh": ("时间 (UTC)", "操作", "环节", "决定", "类型", "理由", "分析人员"),
+    "en": ("When (UTC)", "Action", "Segment", "Decision", "Type", "Reason", "Analyst"),
+}
+
+
+def decision_rows(entries: list[AuditEntry]) -> list[list[str]]:
+    """The classification decisions of a chain, oldest first, with their reasons."""
+    rows = []
+    for e in entries:
+        if e.entity != "override":
+            continue
+        data = json.loads(e.new) if e.new else None
+        if not isinstance(data, dict):
+            rows.append([e.at[:19].replace("T", " "), e.action, e.segment or "—", "—", "—", "",
+                         e.who])
+            continue
+        rows.append([
+            e.at[:19].replace("T", " "), e.action, e.segment or "—",
+            str(data.get("decision", "")), str(data.get("outcome", "")),
+            str(data.get("reason", "")), str(data.get("by") or e.who),
+        ])
+    return rows
+
+
 def run_history(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
+    check_outputs(input_files(project=args.project), [("--json", args.json)])
     with _open(args.project, lang) as project:
         entries = project.history(args.chain)
         records = project.assessment_history(args.chain) if args.chain else []
@@ -115,6 +147,8 @@ def run_history(args: argparse.Namespace) -> int:
     ]
     print_table(HISTORY_HEADERS[lang], rows)
     if args.chain:
+        print()
+        print_table(DECISION_HEADERS[lang], decision_rows(entries))
         print()
         print_table(ASSESSMENT_HEADERS[lang], [
             [str(r.run_id), r.round, r.assessed_at[:19], r.stored_by, r.segment or "—",
@@ -136,6 +170,8 @@ def run_history(args: argparse.Namespace) -> int:
             "project": str(args.project),
             "chain": args.chain,
             "entries": [e.model_dump() for e in entries],
+            "decisions": [dict(zip(DECISION_HEADERS["en"], row, strict=True))
+                          for row in decision_rows(entries)],
             "assessments": [r.model_dump() for r in records],
         }
         if verification is not None:
@@ -146,6 +182,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
+    check_outputs(input_files(project=args.project), [("--json", args.json)])
     with _open(args.project, lang) as project:
         try:
             diff = project.diff(args.from_round, args.to_round)
@@ -159,27 +196,48 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from riskdesk.session import Session
+
     lang: Lang = args.lang
-    if not (args.pdf or args.xlsx):
-        raise CliError("nothing to export: give --pdf and/or --xlsx", EXIT_USAGE)
-    with _open(args.project, lang) as project:
-        round_name = args.round or _latest_round_with_run(project, lang)
-        try:
-            run = project.latest_run(round_name)
-        except ProjectError as exc:
-            raise CliError(exc.message(lang), EXIT_USAGE) from None
-        if run is None:
+    if not (args.pdf or args.xlsx or args.json):
+        raise CliError("nothing to export: give --json, --pdf and/or --xlsx", EXIT_USAGE)
+    check_outputs(input_files(project=args.project),
+                  [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)])
+    if not args.project.exists():
+        raise CliError(f"{args.project}: project file not found", EXIT_USAGE)
+    try:
+        with Project.open(args.project, read_only=True) as probe:
+            round_name = args.round or _latest_round_with_run(probe, lang)
+        session = Session.open(args.project, read_only=True, round=round_name)
+    except ProjectError as exc:
+        raise CliError(exc.message(lang), EXIT_INPUT) from None
+    try:
+        if round_name not in session.project.round_names():
+            raise CliError(
+                f"项目中没有评估轮次“{round_name}”" if lang == "zh"
+                else f"no round '{round_name}' in this project", EXIT_USAGE)
+        effective = session.effective_run()
+        if effective is None:
             raise CliError(
                 f"轮次“{round_name}”还没有评估结果" if lang == "zh"
                 else f"round '{round_name}' has no stored assessment", EXIT_INPUT)
-        taxonomy = project.taxonomy(run.taxonomy.sha256)  # the version the run used
-        inventory = project.inventory(round_name, taxonomy)
-        notes = {
-            c.chain_id: note
-            for c in run.chains
-            if (note := project.judgement(round_name, c.chain_id, c.segment).note)
-        }
-    written = _write_reports(args, run, inventory, taxonomy, notes)
+        taxonomy = session.run_taxonomy()
+        inventory = session.inventory
+    finally:
+        session.close()
+    if args.chain:
+        known = {c.chain_id for c in effective.chains}
+        unknown = [c for c in args.chain if c not in known]
+        if unknown:
+            raise CliError(f"unknown chain id(s) / 未知的链条编号: {', '.join(unknown)}",
+                           EXIT_USAGE)
+        effective = effective.model_copy(
+            update={"chains": [c for c in effective.chains if c.chain_id in set(args.chain)]})
+    written: list[Path] = []
+    if args.json:
+        write_json(args.json, effective.to_json_dict())
+        written.append(args.json)
+    written += _write_reports(args, effective, inventory, taxonomy)
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path))
     return EXIT_OK
@@ -193,34 +251,34 @@ def _latest_round_with_run(project: Project, lang: Lang) -> str:
     return runs[-1].round
 
 
-def _write_reports(args: argparse.Namespace, run: AssessmentRun, inventory: Inventory,
-                   taxonomy: Taxonomy, notes: dict[str, str]) -> list[Path]:
-    from riskdesk.cli.common import chain_filter
+def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory: Inventory,
+                   taxonomy: Taxonomy) -> list[Path]:
     from riskdesk.reports.options import ReportOptions
 
-    chains = [c.chain_id for c in chain_filter(run, args.chain)]
+    if not (args.pdf or args.xlsx):
+        return []
+    run = effective.engine_run
     fields: dict[str, object] = {
-        "lang": args.lang, "chains": chains, "organisation": args.organisation,
-        "author": args.author, "notes": notes,
+        "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
+        "organisation": args.organisation, "author": args.author,
+        "notes": {c.chain_id: c.note for c in effective.chains if c.note},
     }
     if args.marking is not None:
         fields["marking"] = args.marking
     options = ReportOptions.model_validate(fields)
     written: list[Path] = []
-    try:
-        if args.pdf:
-            from riskdesk.reports.pdf import write_pdf
+    if args.pdf:
+        from riskdesk.reports.pdf import write_pdf
 
+        with writing(args.pdf):
             write_pdf(run, args.pdf, options, inventory=inventory, taxonomy=taxonomy)
-            written.append(args.pdf)
-        if args.xlsx:
-            from riskdesk.reports.xlsx import write_xlsx
+        written.append(args.pdf)
+    if args.xlsx:
+        from riskdesk.reports.xlsx import write_xlsx
 
+        with writing(args.xlsx):
             write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy)
-            written.append(args.xlsx)
-    except OSError as exc:
-        raise CliError(f"{exc.filename or ''}: cannot write ({exc.strerror or exc})",
-                       EXIT_INPUT) from None
+        written.append(args.xlsx)
     return written
 
 
@@ -256,14 +314,26 @@ def store_assessment(
     round_name = round_name or default_round(inventory, run)
     try:
         opener = Project.open if project_path.exists() else Project.create
-        with opener(project_path, user) as project:
+        with opener(project_path, user) as project, project.store.transaction():
+            # One transaction: a kill leaves the project as it was, never a round without a run.
             rounds = project.round_names()
             if rounds and round_name not in rounds:
                 project.new_round(rounds[-1], round_name)
+            project.store_taxonomy(taxonomy)
+            if project.get_taxonomy_sha() != taxonomy.sha256:
+                project.put_taxonomy_sha(taxonomy.sha256)
             project.import_inventory(inventory, round_name, taxonomy)
             return project.save_run(run, round_name, taxonomy)
     except ProjectError as exc:
         raise CliError(exc.message(lang), EXIT_INPUT) from None
+    except sqlite3.Error as exc:  # e.g. the disk filled up during the write
+        raise CliError.of(
+            "project_write_failed",
+            f"无法写入项目 {project_path}（{exc}）；本次评估结果未保存",
+            f"cannot write the project {project_path} ({exc}); the results of this run were not "
+            "stored",
+            EXIT_INPUT,
+        ) from None
 
 
 def store_run(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from riskdesk.cli.common import load_taxonomy_arg
-from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
+from riskdesk.cli.common import check_outputs, input_files, load_taxonomy_arg, writing
+from riskdesk.cli.main import EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.models import Lang
 
 
@@ -33,10 +33,9 @@ def run_template(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: the template is an Excel workbook; name it *.xlsx", EXIT_USAGE)
     if not out.parent.exists():
         raise CliError(f"{out.parent}: folder does not exist", EXIT_USAGE)
+    check_outputs(input_files(taxonomy=args.taxonomy), [("OUT.xlsx", out)])
     taxonomy = load_taxonomy_arg(args.taxonomy)
-    try:
+    with writing(out):
         write_template(out, taxonomy, lang)
-    except OSError as exc:
-        raise CliError(f"{out}: cannot write ({exc.strerror or exc})", EXIT_INPUT) from None
     print(f"已写入模板：{out}" if lang == "zh" else f"template written: {out}")
     return EXIT_OK

@@ -6,7 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from riskdesk.cli.common import clip, load_taxonomy_arg, print_table, text_progress, write_json
+from riskdesk.cli.common import (
+    check_outputs,
+    clip,
+    input_files,
+    load_taxonomy_arg,
+    print_table,
+    text_progress,
+    write_json,
+)
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK
 from riskdesk.core.models import DataIssue, Lang, Severity
 
@@ -43,6 +51,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from riskdesk.io.preview import preview_inventory
 
     lang: Lang = args.lang
+    check_outputs(input_files(args.input, taxonomy=args.taxonomy), [("--json", args.json)])
     taxonomy = load_taxonomy_arg(args.taxonomy)
     summary: dict[str, Any]
     try:

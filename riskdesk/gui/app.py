@@ -14,16 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from riskdesk.core.models import Lang
+from riskdesk.core.paths import DEMO_INVENTORY
 from riskdesk.gui.i18n import LanguageSwitcher, install_cjk_font
 from riskdesk.gui.qt import QApplication, QTimer
 from riskdesk.gui.settings import AppSettings
 from riskdesk.gui.worker import active_ops, wait_for_workers
 from riskdesk.gui.workspace import Workspace
+from riskdesk.io.project import ProjectError
+from riskdesk.session import Session as AssessmentSession
 
 if TYPE_CHECKING:
     from riskdesk.gui.main_window import MainWindow
 
-DEMO_INVENTORY = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_inventory.xlsx"
 PROJECT_SUFFIX = ".rdproj"
 
 
@@ -60,8 +62,23 @@ def application() -> QApplication:
     return app
 
 
+def first_session(open_path: Path | None, user: str | None) -> AssessmentSession:
+    """The project the window opens with: the one asked for, else a new unnamed one. A
+    project that cannot be opened ends the start with one sentence (no dialog, so
+    `gui P.rdproj --screenshot` never hangs on a damaged file)."""
+    if open_path is not None and open_path.suffix.lower() == PROJECT_SUFFIX:
+        if not open_path.exists():
+            raise StartupError(f"{open_path}: no such file")
+        try:
+            return AssessmentSession.open(open_path, user)
+        except ProjectError as exc:
+            raise StartupError(exc.message("en") + " / " + exc.message("zh")) from None
+    return AssessmentSession.untitled(user)
+
+
 def start_session(
-    lang: Lang | None = None, open_path: Path | None = None, demo: bool | None = None
+    lang: Lang | None = None, open_path: Path | None = None, demo: bool | None = None,
+    recover: bool = True,
 ) -> Session:
     """Build the window (shown by the caller) and start loading what it should open."""
     app = application()
@@ -72,8 +89,9 @@ def start_session(
     languages.install(lang or settings.language)  # type: ignore[arg-type]
     from riskdesk.gui.main_window import MainWindow
 
-    workspace = Workspace()
-    workspace.analyst = settings.analyst
+    if open_path is not None and not open_path.exists():
+        raise StartupError(f"{open_path}: no such file")
+    workspace = Workspace(first_session(open_path, settings.analyst or None))
     window = MainWindow(workspace, languages, settings)
     window.setProperty("cjkFamily", family or "")
     geometry, state = settings.window_state()
@@ -82,19 +100,21 @@ def start_session(
     if state is not None:
         window.restoreState(state)
     if open_path is not None:
-        if not open_path.exists():
-            raise StartupError(f"{open_path}: no such file")
         if open_path.suffix.lower() == PROJECT_SUFFIX:
-            window.open_project(open_path)
+            window.files._opened_at_start()
         else:
             window.import_file(open_path)
     elif demo is not False:
-        # The last project if there is one; otherwise (first start) the demo, so there is work to see.
+        # Work left by a crash first; then the last project; else (first start) the demo, so
+        # there is work to see.
         recent = [Path(p) for p in settings.recent_projects()]
-        last = next((p for p in recent if p.suffix.lower() == PROJECT_SUFFIX and p.is_file()), None)
-        if last is not None and not demo and window.open_project(last):
-            pass
-        elif DEMO_INVENTORY.exists():
+        last = next(
+            (p for p in recent if p.suffix.lower() == PROJECT_SUFFIX and p.is_file()), None
+        )
+        recovering = recover and not demo and window.files.offer_recovery()
+        reopened = (not recovering and last is not None and not demo
+                    and window.open_project(last) is not None)
+        if not (recovering or reopened) and DEMO_INVENTORY.exists():
             window.load_demo(DEMO_INVENTORY)
     settings.mark_started()
     return Session(app, window, workspace, languages)
@@ -150,10 +170,12 @@ def run_gui(
     page: str | None = None,
 ) -> int:
     session = start_session(
-        lang, project, demo=True if screenshot_path is not None and project is None else None
+        lang, project, demo=True if screenshot_path is not None and project is None else None,
+        recover=screenshot_path is None,
     )
     if screenshot_path is not None:
         screenshot(session, screenshot_path, page)
+        session.window.force_close = True
         session.window.close()
         wait_for_workers()
         return 0

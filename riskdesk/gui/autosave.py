@@ -1,29 +1,25 @@
 """Autosave of the guided assessment's unfinished answers (SPEC §8: a crash loses nothing).
 
-With a project open, drafts go into the project (`Project.autosave_draft`, transactional); without
-one, into `<data dir>/autosave/` as JSON written to a temporary file and renamed. Writes are
-throttled; saving the assessment discards its draft.
+Every session is a project, so drafts go into it (transactional, through the background worker).
+What the analyst types reaches disk about a second after the last keystroke (and at once when a
+step is left or the window closes); the next open offers it back. Saving the assessment discards
+its draft.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-import time
-from pathlib import Path
 from typing import Any
 
 from riskdesk.core.commands import SelectedMeasure
 from riskdesk.core.inventory import ChainKey
 from riskdesk.core.models import Outcome, Status
 from riskdesk.gui.draft import Answer, AssessmentDraft, EnteredValue
-from riskdesk.gui.settings import data_dir
+from riskdesk.gui.qt import QObject, QTimer
 from riskdesk.gui.workspace import Workspace
-from riskdesk.io.project import Project
 
-AUTOSAVE_INTERVAL_S = 2.0
-_SAFE = re.compile(r"[^\w\-]+")
+AUTOSAVE_DELAY_S = 1.0  # after the last keystroke: on disk well within the 2 s SPEC allows
 
 
 def draft_key(key: ChainKey, round_name: str) -> str:
@@ -65,62 +61,55 @@ def restore_payload(draft: AssessmentDraft, payload: str) -> None:
     measures = data.get("measures")
     draft.measures = None if measures is None else [SelectedMeasure(**m) for m in measures]
     draft.note = data.get("note", "")
-    draft.status = Status(data.get("status", Status.ASSESSED.value))
+    draft.status = Status.parse(data.get("status", Status.DRAFT.value))
     draft.result_stale = True
 
 
 class DraftAutosave:
-    def __init__(self, ws: Workspace) -> None:
+    """Debounced draft writes: `save` (re)starts a short timer; its end or `flush` writes."""
+
+    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
         self.ws = ws
-        self._last_write = 0.0
         self._pending: tuple[str, str] | None = None
-
-    def _dir(self) -> Path:
-        path = data_dir() / "autosave"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def _file(self, key: str) -> Path:
-        return self._dir() / (_SAFE.sub("_", key) + ".json")
+        # Drafts handed to the worker but perhaps not yet on disk (None: discarded).
+        self._sent: dict[str, str | None] = {}
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(int(AUTOSAVE_DELAY_S * 1000))
+        self._timer.timeout.connect(self.flush)
+        ws.session_changed.connect(self._sent.clear)  # save-as keeps drafts on disk; reread
 
     def save(self, draft: AssessmentDraft, force: bool = False) -> bool:
-        """Autosave now if the interval has passed (or `force`); returns whether it wrote."""
-        key = draft_key(draft.key, self.ws.round)
-        self._pending = (key, draft_payload(draft))
-        now = time.monotonic()
-        if not force and now - self._last_write < AUTOSAVE_INTERVAL_S:
-            return False
-        return self.flush()
+        """Note the draft's new content; it is written after a quiet second (now if `force`)."""
+        self._pending = (draft_key(draft.key, self.ws.round), draft_payload(draft))
+        if force:
+            return self.flush()
+        self._timer.start()
+        return False
 
     def flush(self) -> bool:
-        if self._pending is None:
+        self._timer.stop()
+        if self._pending is None or self.ws.session.read_only:
             return False
         key, payload = self._pending
         self._pending = None
-        self._last_write = time.monotonic()
-        project = self.ws.store
-        if isinstance(project, Project) and not project.read_only:
-            project.autosave_draft(key, payload)
-        else:
-            target = self._file(key)
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(payload, encoding="utf-8")
-            tmp.replace(target)
+        self._sent[key] = payload
+        self.ws.write_draft(key, payload)
         return True
 
     def find(self, key: ChainKey) -> str | None:
         name = draft_key(key, self.ws.round)
-        project = self.ws.store
-        if isinstance(project, Project):
-            return next((d.payload for d in project.recovered_drafts() if d.key == name), None)
-        path = self._file(name)
-        return path.read_text(encoding="utf-8") if path.exists() else None
+        if self._pending is not None and self._pending[0] == name:
+            return self._pending[1]
+        if name in self._sent:
+            return self._sent[name]
+        return self.ws.session.drafts().get(name)
 
     def discard(self, key: ChainKey) -> None:
         name = draft_key(key, self.ws.round)
         if self._pending is not None and self._pending[0] == name:
             self._pending = None
-        project = self.ws.store
-        if isinstance(project, Project) and not project.read_only:
-            project.discard_draft(name)
-        self._file(name).unlink(missing_ok=True)
+            self._timer.stop()
+        self._sent[name] = None
+        if not self.ws.session.read_only:
+            self.ws.discard_draft(name)

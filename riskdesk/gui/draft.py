@@ -3,8 +3,8 @@
 It holds what the analyst entered — profile edits, indicator values with provenance, answers to
 the diagnostic questions, the accept/override decision, measures, note and status — and nothing
 the engine computes except the last result it returned. Pages read and write it; going back and
-forth never loses an answer because the pages are only views. `commands()` turns it into the
-core's command objects for the undo stack and the project store.
+forth never loses an answer because the pages are only views. `edits()` turns it into the core's
+edits, saved as one undoable step through the session.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from riskdesk.core.commands import (
-    Command,
+    Edit,
+    EditGroup,
     Override,
     SelectedMeasure,
+    SetDecision,
     SetMeasures,
     SetNote,
-    SetOverride,
+    SetProfile,
     SetStatus,
     SetValue,
     StatusRecord,
 )
-from riskdesk.core.inventory import ChainKey, Inventory
+from riskdesk.core.inventory import NUMERIC_PROFILE, ChainKey, Inventory
 from riskdesk.core.models import IndicatorValue, Outcome, Provenance, Status
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Question, Taxonomy
@@ -70,7 +72,7 @@ class AssessmentDraft:
     override_reason: str = ""
     measures: list[SelectedMeasure] | None = None
     note: str = ""
-    status: Status = Status.ASSESSED
+    status: Status = Status.DRAFT
 
     @classmethod
     def start(cls, ws: Workspace, key: ChainKey, analyst: str) -> AssessmentDraft:
@@ -187,22 +189,28 @@ class AssessmentDraft:
         known = {m.id for m in taxonomy.measures}
         return [SelectedMeasure(measure_id=m) for m in ids if m in known]
 
-    def commands(self, ws: Workspace) -> list[Command]:
-        ref = ws.ref(self.key)
-        commands: list[Command] = [
-            SetValue(ref, indicator, iv) for indicator, iv in self.values(ws.taxonomy).items()
+    def edits(self, ws: Workspace) -> EditGroup:
+        """Everything the wizard changed, as one undoable step: profile fields, values, the
+        decision, measures, note and status."""
+        ref = ws.session.ref(self.key)
+        edits: list[Edit] = [
+            SetProfile(ref=ref, field=field, new=_profile_value(field, value))
+            for field, value in self.changed_profile(ws.inventory).items()
+        ]
+        edits += [
+            SetValue(ref=ref, indicator=indicator, new=iv)
+            for indicator, iv in self.values(ws.taxonomy).items()
         ]
         override = self.override()
         if override is not None:
-            commands.append(SetOverride(ref, override))
-        commands.append(SetMeasures(ref, self.measures))
-        commands.append(SetNote(ref, self.note.strip() or None))
-        commands.append(
-            SetStatus(
-                ref, StatusRecord(status=self.status, by=self.analyst or None, at=datetime.now(UTC))
-            )
-        )
-        return commands
+            edits.append(SetDecision(ref=ref, new=override))
+        edits.append(SetMeasures(ref=ref, new=self.measures))
+        edits.append(SetNote(ref=ref, new=self.note.strip() or None))
+        edits.append(SetStatus(ref=ref, new=StatusRecord(
+            status=self.status, by=self.analyst or None, at=datetime.now(UTC))))
+        chain = self.key[0] + (f"/{self.key[1]}" if self.key[1] else "")
+        return EditGroup(label_zh=f"评估 {chain}", label_en=f"assessment of {chain}",
+                         edits=edits)
 
     def changed_profile(self, inventory: Inventory) -> dict[str, object]:
         frame = inventory.frame
@@ -212,6 +220,19 @@ class AssessmentDraft:
             if not _same(old, value):
                 changed[column] = value
         return changed
+
+
+def _profile_value(field: str, value: object) -> str | int | float | None:
+    """A profile cell as the project stores it (whole numbers for the 1–5 scales and year)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if field in NUMERIC_PROFILE and isinstance(value, int | float):
+        return int(value)
+    if hasattr(value, "value"):  # an enum (tech category)
+        return str(value.value)
+    return value if isinstance(value, int | float) else str(value)
 
 
 def _same(a: object, b: object) -> bool:

@@ -1,8 +1,11 @@
-"""Importing a spreadsheet: dry run in a worker, preview dialog, then the inventory is replaced.
+"""Importing a spreadsheet: dry run in a worker, preview dialog, then one undoable import edit.
 
 The file is parsed by riskdesk.io in a separate process (`read_inventory_isolated`), so a malicious
-or broken workbook cannot take the window down. Nothing reaches the workspace until the analyst has
-seen the preview (rows read, located problems, assumptions) and pressed Import.
+or broken workbook cannot take the window down. Nothing reaches the project until the analyst has
+seen the preview (rows read, located problems, assumptions) and pressed Import. Into a project
+that already holds chains the analyst chooses: replace the inventory, merge (update matching ids,
+add new ones) or start a new project. Every problem of the import stays with the project, with the
+choice made about it (the Data problems page, the workbook and the PDF show them).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import DataIssue, Lang, Severity
 from riskdesk.core.progress import CancelFn, ProgressFn
 from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.gui.ask import ask
 from riskdesk.gui.qt import (
     QAbstractItemView,
     QButtonGroup,
@@ -38,6 +42,7 @@ from riskdesk.gui.worker import BackgroundOp
 from riskdesk.gui.workspace import Workspace
 from riskdesk.io.options import ImportOptions
 from riskdesk.io.preview import ImportPreview, preview_inventory
+from riskdesk.session import Change, Session
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -111,7 +116,7 @@ class ImportPreviewDialog(QDialog):
         }
         for r, issue in enumerate(self.issues):
             kind, colour = kinds[issue.severity]
-            where = issue.location()
+            where = issue.location(lang)
             if issue.value:
                 where += f" «{issue.value}»"
             for c, text in enumerate((kind, where, issue.message(lang))):
@@ -186,8 +191,54 @@ def inventory_row_for_issue(inventory: Inventory, issue: DataIssue) -> int | Non
     return None
 
 
+class ImportModeDialog(QMessageBox):
+    """Importing into a project that holds chains: replace, merge or a new project."""
+
+    def __init__(self, parent: QWidget | None, file: str, n_chains: int) -> None:
+        super().__init__(parent)
+        self.setObjectName("importModeBox")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(translate("Import", "Import {file}").format(file=file))
+        self.setText(translate(
+            "Import", "This project already holds {n} rows. What should the import do?"
+        ).format(n=n_chains))
+        self.setInformativeText(translate(
+            "Import", "Merge updates chains with the same ID and adds new ones; values you "
+                      "entered yourself are kept either way. Any choice can be undone."))
+        self.replace = self.addButton(translate("Import", "Replace the inventory"),
+                                      QMessageBox.ButtonRole.AcceptRole)
+        self.replace.setObjectName("importReplace")
+        self.merge = self.addButton(translate("Import", "Merge"),
+                                    QMessageBox.ButtonRole.AcceptRole)
+        self.merge.setObjectName("importMerge")
+        self.new_project = self.addButton(translate("Import", "New project"),
+                                          QMessageBox.ButtonRole.AcceptRole)
+        self.new_project.setObjectName("importNewProject")
+        cancel = self.addButton(translate("Import", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("importModeCancel")
+        self.setDefaultButton(self.merge)
+
+    def mode(self, clicked: str) -> str | None:
+        """The import mode for the object name of the pressed button (None: cancelled)."""
+        return {"importReplace": "replace", "importMerge": "merge",
+                "importNewProject": "new"}.get(clicked)
+
+
+def resolved_issues(issues: list[DataIssue], skipped_rows: bool) -> list[DataIssue]:
+    """The import's problems with what was done about each (kept with the project)."""
+    out = []
+    for issue in issues:
+        resolved = issue
+        if issue.resolution is None and issue.severity == Severity.ERROR:
+            resolution = "excluded" if skipped_rows or issue.code == "row_skipped" else (
+                "imported_missing")
+            resolved = issue.model_copy(update={"resolution": resolution})
+        out.append(resolved)
+    return out
+
+
 class ImportFlow(QObject):
-    """File → isolated dry run (worker) → preview → workspace. Emits `imported(path)` when stored."""
+    """File → isolated dry run (worker) → preview → import edit. Emits `imported(path)`."""
 
     imported = Signal(str)
     jump_requested = Signal(int, str)  # inventory row, column header
@@ -200,6 +251,9 @@ class ImportFlow(QObject):
         self.op: BackgroundOp | None = None
         self.dialog: ImportPreviewDialog | None = None
         self.pending_jump: DataIssue | None = None
+        self.mode: str | None = None
+        self.skipped_rows = False
+        self.new_project: Callable[[Callable[[object], None]], object] | None = None
 
     def start(
         self,
@@ -207,7 +261,10 @@ class ImportFlow(QObject):
         preview: bool = True,
         isolated: bool = True,
         skip_invalid_rows: bool = False,
+        mode: str | None = None,
     ) -> BackgroundOp:
+        self.mode = mode
+        self.skipped_rows = skip_invalid_rows
         taxonomy = self.ws.taxonomy
         if self.op is not None:
             self.op.cancel()
@@ -262,9 +319,37 @@ class ImportFlow(QObject):
     def _store(self, path: Path, inventory: Inventory, jump: DataIssue | None) -> None:
         jump = jump or self.pending_jump
         self.pending_jump = None
-        self.ws.set_inventory(inventory, path.name)
-        self.imported.emit(str(path))
-        if jump is not None:
-            row = inventory_row_for_issue(inventory, jump)
-            if row is not None:
-                self.jump_requested.emit(row, jump.column or "")
+        mode = self.mode
+        if mode is None:
+            mode = "replace"
+            if len(self.ws.inventory):
+                box = ImportModeDialog(self._parent, path.name, len(self.ws.inventory))
+                chosen = box.mode(ask(box))
+                if chosen is None:
+                    return
+                mode = chosen
+        issues = resolved_issues(list(inventory.issues), self.skipped_rows)
+        if mode == "new" and self.new_project is not None:
+            self.new_project(lambda _session: self._import(path, inventory, issues, "replace",
+                                                           jump))
+            return
+        self._import(path, inventory, issues, "merge" if mode == "merge" else "replace", jump)
+
+    def _import(self, path: Path, inventory: Inventory, issues: list[DataIssue], mode: str,
+                jump: DataIssue | None) -> None:
+        def work(session: Session, _p: ProgressFn, _c: CancelFn) -> Change:
+            summary, change = session.import_inventory(
+                inventory, "merge" if mode == "merge" else "replace", issues=issues)
+            self.summary = summary
+            return change
+
+        def done(_change: object) -> None:
+            self.imported.emit(str(path))
+            if jump is not None:
+                row = inventory_row_for_issue(self.ws.inventory, jump)
+                if row is not None:
+                    self.jump_requested.emit(row, jump.column or "")
+
+        self.ws.submit(work, parent=self._parent,
+                       title=translate("Import", "Importing {file}").format(file=path.name),
+                       on_done=done)

@@ -105,8 +105,9 @@ def level_label(level: str) -> str:
 def status_label(status: str) -> str:
     labels: dict[str, str] = {
         Status.DRAFT: translate("Labels", "draft"),
-        Status.ASSESSED: translate("Labels", "assessed"),
-        Status.REVIEWED: translate("Labels", "reviewed"),
+        Status.SUBMITTED: translate("Labels", "submitted"),
+        Status.RETURNED: translate("Labels", "returned"),
+        Status.APPROVED: translate("Labels", "approved"),
     }
     return labels.get(status, status)
 

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from riskdesk.core.inventory import ChainKey
 from riskdesk.core.models import Lang
-from riskdesk.core.results import AssessmentRun
+from riskdesk.core.paths import DEMO_INVENTORY
 from riskdesk.core.taxonomy import Taxonomy
-from riskdesk.gui import project_session
+from riskdesk.gui.files import ProjectFiles
 from riskdesk.gui.i18n import LanguageSwitcher
 from riskdesk.gui.importing import SPREADSHEET_SUFFIXES, ImportFlow
 from riskdesk.gui.pages.assessment import AssessmentPage
 from riskdesk.gui.pages.dashboard import DashboardPage
 from riskdesk.gui.pages.inventory import InventoryPage
+from riskdesk.gui.pages.problems import ProblemsPage
 from riskdesk.gui.pages.reports import ReportsPage
-from riskdesk.gui.pages.taxonomy_editor import TaxonomyPage
+from riskdesk.gui.pages.taxonomy_editor import TaxonomyPage, taxonomy_display_name
 from riskdesk.gui.qt import (
     QAction,
     QActionGroup,
@@ -45,8 +46,8 @@ from riskdesk.gui.settings import AppSettings
 from riskdesk.gui.worker import BackgroundOp, wait_for_workers
 from riskdesk.gui.workspace import Workspace
 
-DEMO_PATH = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_inventory.xlsx"
-PAGES = ("inventory", "assessment", "dashboard", "taxonomy", "reports")
+DEMO_PATH = DEMO_INVENTORY
+PAGES = ("inventory", "assessment", "dashboard", "problems", "taxonomy", "reports")
 
 
 def page_title(name: str) -> str:
@@ -54,6 +55,7 @@ def page_title(name: str) -> str:
         "inventory": translate("MainWindow", "Inventory"),
         "assessment": translate("MainWindow", "Assessment"),
         "dashboard": translate("MainWindow", "Dashboard"),
+        "problems": translate("MainWindow", "Data problems"),
         "taxonomy": translate("MainWindow", "Taxonomy"),
         "reports": translate("MainWindow", "Reports"),
     }[name]
@@ -84,8 +86,11 @@ class MainWindow(QMainWindow):
         self.ws = workspace
         self.languages = languages
         self.settings = settings
-        self.scoring_op: BackgroundOp | None = None
+        self.closing = False
+        self.force_close = False  # tests and screenshots: close without asking
+        self.files = ProjectFiles(self)
         self.importer = ImportFlow(self, workspace, self.lang)
+        self.importer.new_project = lambda after: self.files.new_project(after=after)
         workspace.lang = languages.lang
 
         self.nav = named(QListWidget(), "pageList")
@@ -94,14 +99,18 @@ class MainWindow(QMainWindow):
         self.inventory_page = InventoryPage(workspace, self.lang)
         self.assessment_page = AssessmentPage(workspace, self.lang, settings)
         self.dashboard_page = DashboardPage(workspace, self.lang)
+        self.problems_page = ProblemsPage(workspace, self.lang)
         self.taxonomy_page = TaxonomyPage(workspace, self.lang)
         self.reports_page = ReportsPage(workspace, self.lang)
         self.pages: dict[
-            str, InventoryPage | AssessmentPage | DashboardPage | TaxonomyPage | ReportsPage
+            str,
+            InventoryPage | AssessmentPage | DashboardPage | ProblemsPage | TaxonomyPage
+            | ReportsPage,
         ] = {
             "inventory": self.inventory_page,
             "assessment": self.assessment_page,
             "dashboard": self.dashboard_page,
+            "problems": self.problems_page,
             "taxonomy": self.taxonomy_page,
             "reports": self.reports_page,
         }
@@ -126,6 +135,7 @@ class MainWindow(QMainWindow):
         self.inventory_page.import_requested.connect(self.import_dialog)
         self.dashboard_page.chain_clicked.connect(self._select_from_dashboard)
         self.taxonomy_page.rescore_requested.connect(self.rescore)
+        self.problems_page.jump_requested.connect(self._jump_to_problem)
         self.importer.imported.connect(self._after_import)
         self.importer.jump_requested.connect(self._jump_to_problem)
         self.assessment_page.saved.connect(
@@ -133,9 +143,15 @@ class MainWindow(QMainWindow):
                 translate("MainWindow", "Assessment saved."), 4000
             )
         )
+        self.files.opened.connect(self._opened)
         workspace.inventory_changed.connect(self._update_status)
         workspace.results_changed.connect(self._update_status)
         workspace.taxonomy_changed.connect(self._update_status)
+        workspace.session_changed.connect(self._update_status)
+        workspace.history_changed.connect(self._update_undo_texts)
+        workspace.history_changed.connect(self._update_title)
+        workspace.session_changed.connect(self._update_title)
+        workspace.edit_failed.connect(self._failed)
         self.resize(1280, 800)
         self.retranslate()
         self.nav.setCurrentRow(0)
@@ -161,18 +177,19 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
         self.act_import = self._action("actionImport", "Ctrl+I", self.import_dialog)
+        self.act_new = self._action("actionNewProject", std.New, self.files.new_project)
         self.act_open = self._action("actionOpenProject", std.Open, self.open_project_dialog)
-        self.act_save_as = self._action("actionSaveProjectAs", std.SaveAs, self.save_project_dialog)
+        self.act_save = self._action("actionSaveProject", std.Save, self.files.save)
+        self.act_save_as = self._action("actionSaveProjectAs", "Ctrl+Shift+S",
+                                        self.files.save_as_dialog)
+        self.act_close = self._action("actionCloseProject", std.Close, self.files.close_project)
         self.act_rescore = self._action("actionRescore", "F5", self.rescore)
         self.act_assess = self._action("actionAssess", "Ctrl+E", self._assess_current)
         self.act_export = self._action("actionExport", "Ctrl+P", self._export_selected)
         self.act_analyst = self._action("actionAnalyst", None, self._ask_analyst)
         self.act_quit = self._action("actionQuit", std.Quit, self.close)
-        stack = self.ws.undo_stack
-        self.act_undo = self._action("actionUndo", std.Undo, stack.undo)
-        self.act_redo = self._action("actionRedo", std.Redo, stack.redo)
-        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.indexChanged):
-            signal.connect(self._update_undo_texts)
+        self.act_undo = self._action("actionUndo", std.Undo, self.ws.undo)
+        self.act_redo = self._action("actionRedo", std.Redo, self.ws.redo)
         self.act_zh = self._action("actionChinese", None, lambda: self.set_language("zh"))
         self.act_en = self._action("actionEnglish", None, lambda: self.set_language("en"))
         group = QActionGroup(self)
@@ -191,9 +208,12 @@ class MainWindow(QMainWindow):
         self.menu_file = bar.addMenu("")
         self.menu_recent = self.menu_file.addMenu("")
         self.menu_recent.setObjectName("menuRecent")
+        self.menu_file.addAction(self.act_new)
         self.menu_file.addAction(self.act_open)
         self.menu_file.addMenu(self.menu_recent)
+        self.menu_file.addAction(self.act_save)
         self.menu_file.addAction(self.act_save_as)
+        self.menu_file.addAction(self.act_close)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_import)
         self.menu_file.addSeparator()
@@ -221,7 +241,9 @@ class MainWindow(QMainWindow):
         self.toolbar = named(QToolBar(), "mainToolbar")
         self.toolbar.setIconSize(QSize(16, 16))
         for act in (
+            self.act_new,
             self.act_open,
+            self.act_save,
             self.act_import,
             self.act_assess,
             self.act_rescore,
@@ -240,6 +262,7 @@ class MainWindow(QMainWindow):
             act = self.menu_recent.addAction(Path(path).name)
             act.setToolTip(path)
             act.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
+            act.setEnabled(Path(path).resolve() != self.ws.session.path.resolve())
         if recent:
             self.menu_recent.addSeparator()
             clear = self.menu_recent.addAction(translate("MainWindow", "Clear list"))
@@ -268,9 +291,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(
-            translate("MainWindow", "riskdesk — industrial chain security assessment")
-        )
+        self._update_title()
         for i, name in enumerate(PAGES):
             self.nav.item(i).setText(page_title(name))
             self.page_actions[i].setText(page_title(name))
@@ -282,8 +303,11 @@ class MainWindow(QMainWindow):
         self.menu_lang.setTitle(translate("MainWindow", "Language"))
         self.menu_help.setTitle(translate("MainWindow", "&Help"))
         self.act_import.setText(translate("MainWindow", "Import spreadsheet…"))
+        self.act_new.setText(translate("MainWindow", "New project"))
         self.act_open.setText(translate("MainWindow", "Open project…"))
+        self.act_save.setText(translate("MainWindow", "Save project"))
         self.act_save_as.setText(translate("MainWindow", "Save project as…"))
+        self.act_close.setText(translate("MainWindow", "Close project"))
         self.act_assess.setText(translate("MainWindow", "Assess selected chain"))
         self.act_rescore.setText(translate("MainWindow", "Re-score all"))
         self.act_export.setText(translate("MainWindow", "Export reports…"))
@@ -300,14 +324,25 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_undo_texts(self, *_args: object) -> None:
-        stack = self.ws.undo_stack
-        if not is_alive(stack) or not is_alive(self.act_undo):
-            return  # shutting down: the stack is cleared while the window goes away
-        self.act_undo.setEnabled(stack.canUndo())
-        self.act_redo.setEnabled(stack.canRedo())
+        if not is_alive(self.act_undo) or self.closing:
+            return  # shutting down: the session is being closed
+        session = self.ws.session
+        undo_label = session.undo_label(self.lang()) if session.can_undo else None
+        redo_label = session.redo_label(self.lang()) if session.can_redo else None
+        self.act_undo.setEnabled(undo_label is not None)
+        self.act_redo.setEnabled(redo_label is not None)
         undo, redo = translate("MainWindow", "Undo"), translate("MainWindow", "Redo")
-        self.act_undo.setText(f"{undo} {stack.undoText()}".strip())
-        self.act_redo.setText(f"{redo} {stack.redoText()}".strip())
+        self.act_undo.setText(f"{undo} {undo_label or ''}".strip())
+        self.act_redo.setText(f"{redo} {redo_label or ''}".strip())
+
+    def _update_title(self, *_args: object) -> None:
+        if self.closing:
+            return
+        self.setWindowTitle(
+            translate("MainWindow", "{project}[*] — riskdesk industrial chain security "
+                                    "assessment").format(project=self.files.title())
+        )
+        self.setWindowModified(self.files.needs_saving())
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -351,7 +386,7 @@ class MainWindow(QMainWindow):
 
     def set_analyst(self, name: str) -> None:
         self.settings.analyst = name.strip()
-        self.ws.analyst = name.strip()
+        self.ws.session.set_user(name)
 
     def _select_from_dashboard(self, key: ChainKey) -> None:
         self.ws.select(key)
@@ -360,16 +395,20 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         ws = self.ws
         n = len(ws.inventory)
-        source = ws.source_label or translate("MainWindow", "no file")
-        scored = (
-            translate("MainWindow", "scored") if ws.run else translate("MainWindow", "not scored")
-        )
+        source = (ws.session.path.name if not ws.session.is_untitled
+                  else translate("MainWindow", "untitled project"))
+        if ws.run is None:
+            scored = translate("MainWindow", "not scored")
+        elif ws.session.stale:
+            scored = translate("MainWindow", "scoring again…")
+        else:
+            scored = translate("MainWindow", "scored")
         self.source_label.setText(
             translate("MainWindow", "{source} · {n} rows · {scored}").format(
                 source=source, n=n, scored=scored
             )
         )
-        name = ws.taxonomy_profile or ws.taxonomy.name
+        name = taxonomy_display_name(ws.taxonomy)
         self.taxonomy_label.setText(
             translate("MainWindow", "Taxonomy {name} · {sha}").format(
                 name=name, sha=ws.taxonomy.sha256[:12]
@@ -398,12 +437,26 @@ class MainWindow(QMainWindow):
         if Path(path) != DEMO_PATH:
             self.settings.add_recent(path)
             self._rebuild_recent()
-        try:
-            project_session.store_inventory(self.ws, self.ws.inventory)
-        except Exception as exc:
-            QMessageBox.warning(self, translate("MainWindow", "Project not updated"), str(exc))
+        else:
+            self._use_demo_country_list()
         self.show_page("inventory")
-        self.rescore()
+
+    def _use_demo_country_list(self) -> None:
+        """The demo is assessed with its own country list, as `riskdesk demo` does; both are the
+        demo's starting point, not edits of the analyst's."""
+        from riskdesk.core.paths import DEMO_COUNTRY_RISK
+        from riskdesk.core.trade import CountryRiskList
+
+        scoring = self.ws.taxonomy.scoring
+        risk = CountryRiskList.load(DEMO_COUNTRY_RISK, unrated=scoring.unrated_country_risk,
+                                    high_risk=scoring.high_risk_country)
+
+        def done(_change: object) -> None:
+            self.files.baseline_edits = self.ws.session.edit_count()
+            self._update_title()
+
+        self.ws.submit(lambda s, _p, _c: s.set_country_risk(risk, DEMO_COUNTRY_RISK.name),
+                       on_done=done)
 
     def _jump_to_problem(self, row: int, column: str) -> None:
         """A located problem opens where it can be fixed: an indicator cell in the data check,
@@ -424,9 +477,9 @@ class MainWindow(QMainWindow):
             self.import_file(path)
 
     def load_demo(self, path: Path) -> BackgroundOp:
-        """The bundled demo (a trusted file) is read in a worker without the preview step."""
-        self.ws.round = "demo"
-        return self.importer.start(path, preview=False, isolated=False)
+        """The bundled demo (a trusted file) is read in a worker without the preview step and
+        imported into the (new, unnamed) project shown."""
+        return self.importer.start(path, preview=False, isolated=False, mode="replace")
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -438,46 +491,24 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(Path(path))
 
-    def open_project(self, path: Path) -> bool:
-        try:
-            project = project_session.open_project(self.ws, path)
-        except Exception as exc:
-            message = getattr(exc, "message", None)
-            text = message(self.lang()) if callable(message) else str(exc)
-            QMessageBox.warning(self, translate("MainWindow", "Cannot open the project"), text)
-            return False
-        self.settings.add_recent(str(path))
-        self._rebuild_recent()
-        if project.recovery is not None:
-            QMessageBox.information(
-                self, translate("MainWindow", "Recovered"), project.recovery.message(self.lang())
-            )
-        if self.ws.run is None:
-            self.rescore()
-        return True
+    def open_project(self, path: Path) -> BackgroundOp | None:
+        return self.files.open_path(path)
 
-    def save_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            translate("MainWindow", "Save project as"),
-            "",
-            translate("MainWindow", "riskdesk projects") + " (*.rdproj)",
-        )
-        if path:
-            self.save_project_as(Path(path if path.endswith(".rdproj") else path + ".rdproj"))
+    def save_project_as(self, path: Path) -> BackgroundOp:
+        return self.files.save_as(path)
 
-    def save_project_as(self, path: Path) -> bool:
-        try:
-            project_session.save_project_as(self.ws, path)
-        except Exception as exc:
-            message = getattr(exc, "message", None)
-            text = message(self.lang()) if callable(message) else str(exc)
-            QMessageBox.warning(self, translate("MainWindow", "Cannot save the project"), text)
-            return False
-        self.settings.add_recent(str(path))
+    def _opened(self, path: str) -> None:
+        session = self.ws.session
+        if not session.is_untitled:
+            self.settings.add_recent(path)
         self._rebuild_recent()
         self._update_status()
-        return True
+        self._update_title()
+        recovery = session.project.recovery
+        if recovery is not None:
+            self.statusBar().showMessage(recovery.message(self.lang()), 15000)
+        if session.run is None and len(session.inventory):
+            self.rescore()
 
     def prepare_screenshot(self, page: str) -> None:
         """For docs: the wizard is shown at its result step for the highest-risk chain."""
@@ -490,27 +521,10 @@ class MainWindow(QMainWindow):
     def rescore(self) -> BackgroundOp | None:
         if not len(self.ws.inventory):
             return None
-        if self.scoring_op is not None:
-            self.scoring_op.cancel()
-        op = BackgroundOp(self, self.ws.scoring_work(), translate("MainWindow", "Scoring chains"))
-        self.scoring_op = op
-        op.on_success(lambda run: self._scored(op, run))
-        op.on_failure(lambda msg: self._failed(translate("MainWindow", "Scoring failed"), msg))
-        return op.run()
-
-    def _scored(self, op: BackgroundOp, run: AssessmentRun) -> None:
-        if op is not self.scoring_op:
-            return  # a newer scoring superseded this one
-        self.scoring_op = None
-        self.ws.set_run(run)
-        try:
-            project_session.save_run(self.ws, run)
-        except Exception as exc:
-            self.statusBar().showMessage(str(exc), 8000)
+        return self.ws.rescore(self, translate("MainWindow", "Scoring chains"))
 
     def _failed(self, title: str, message: str) -> None:
-        self.scoring_op = None
-        QMessageBox.warning(self, title, message)
+        QMessageBox.warning(self, title or translate("MainWindow", "Not saved"), message)
 
     def _about(self) -> None:
         from riskdesk import __version__
@@ -546,14 +560,17 @@ class MainWindow(QMainWindow):
     # --- shutdown ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.assessment_page.flush_draft()
+        if not self.force_close and not self.files.confirm_leave():
+            event.ignore()
+            return
+        self.closing = True
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        if self.scoring_op is not None:
-            self.scoring_op.cancel()
+        self.ws.cancel_background()
         self.reports_page.cancel()
         self.importer.cancel()
-        self.assessment_page.autosave.flush()
-        wait_for_workers(5000)
+        wait_for_workers(10_000)
         QApplication.processEvents()
-        project_session.detach(self.ws)
+        self.ws.session.close(discard=self.files._discardable())
         super().closeEvent(event)

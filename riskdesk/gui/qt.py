@@ -50,9 +50,8 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QShortcut,
     QShowEvent,
-    QUndoCommand,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -178,6 +177,7 @@ __all__ = [
     "QRunnable",
     "QScrollArea",
     "QSettings",
+    "QShortcut",
     "QShowEvent",
     "QSize",
     "QSortFilterProxyModel",
@@ -197,8 +197,6 @@ __all__ = [
     "QTimer",
     "QToolBar",
     "QTranslator",
-    "QUndoCommand",
-    "QUndoStack",
     "QUrl",
     "QVBoxLayout",
     "QWidget",

@@ -24,11 +24,10 @@ def config_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """Autosave, named taxonomy profiles and the country risk list live here."""
-    override = os.environ.get("RISKDESK_DATA_DIR")
-    path = Path(override) if override else Path(platformdirs.user_data_dir("riskdesk", False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Unnamed projects and named taxonomy profiles live here (riskdesk.session.places)."""
+    from riskdesk.session.places import data_dir as session_data_dir
+
+    return session_data_dir()
 
 
 def taxonomy_profiles_dir() -> Path:

@@ -1,4 +1,5 @@
-"""Named taxonomy profiles and the country risk list, kept in the user's data directory.
+"""Named taxonomy profiles, kept in the user's data directory (the country risk list belongs to
+each project: it is part of the assessment).
 
 A profile is a directory of the same TOML files as the bundled taxonomy/, written with tomli-w,
 so `riskdesk assess --taxonomy DIR` reads it too.
@@ -13,8 +14,7 @@ from pathlib import Path
 import tomli_w
 
 from riskdesk.core.taxonomy import DEFAULT_TAXONOMY_DIR, TAXONOMY_FILES, Taxonomy, load_taxonomy
-from riskdesk.core.trade import CountryRiskList
-from riskdesk.gui.settings import data_dir, taxonomy_profiles_dir
+from riskdesk.gui.settings import taxonomy_profiles_dir
 
 _NAME = re.compile(r"^[\w\-. \u4e00-\u9fff]{1,60}$")
 
@@ -61,25 +61,3 @@ def list_profiles(root: Path | None = None) -> list[str]:
 
 def load_profile(name: str, root: Path | None = None) -> Taxonomy:
     return load_taxonomy((root or taxonomy_profiles_dir()) / name)
-
-
-def country_risk_path() -> Path:
-    return data_dir() / "country_risk.toml"
-
-
-def load_country_risk(path: Path | None = None) -> CountryRiskList | None:
-    path = path or country_risk_path()
-    return CountryRiskList.load(path) if path.exists() else None
-
-
-def save_country_risk(risk: CountryRiskList, path: Path | None = None) -> Path:
-    path = path or country_risk_path()
-    content = {
-        "unrated": risk.unrated,
-        "high_risk": risk.high_risk,
-        "ratings": dict(sorted(risk.ratings.items())),
-    }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(content), encoding="utf-8")
-    tmp.replace(path)
-    return path

@@ -1,62 +1,29 @@
-"""The open work as the window sees it: inventory, taxonomy, results, the analyst's judgements, undo.
+"""The window's view of the assessment session: signals for what changed, edits sent off the UI
+thread (Anki's CollectionOp over riskdesk.session.Session).
 
-The engine scores (riskdesk.core.assess); edits are the core's command objects
-(riskdesk.core.commands) wrapped in QUndoCommand, so Edit ▸ Undo covers data entry, overrides,
-measures, notes and status alike. The workspace is the commands' EditTarget: values go into the
-inventory frame with their provenance, judgements into a per-chain table; when a project store is
-attached (`attach_store`), every put is forwarded to it as well, so it is saved and audited.
+The session is the only edit target and holds all state; the workspace keeps none of its own
+beyond what is selected and shown. Every edit, undo, redo, import and re-score runs in the one
+background worker (so writes are serialised and the window never waits on SQLite), and the
+`Change` it returns says which views to redraw.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Protocol
 
-import numpy as np
-
-from riskdesk.core.commands import (
-    ChainRef,
-    Command,
-    Judgement,
-    Override,
-    SelectedMeasure,
-    StatusRecord,
-)
-from riskdesk.core.inventory import ChainKey, Inventory
-from riskdesk.core.models import IndicatorValue, Lang, Status
+from riskdesk.core.commands import ChainKey, Edit, Judgement
+from riskdesk.core.effective import EffectiveResult, decided_type
+from riskdesk.core.inventory import Inventory
+from riskdesk.core.models import DataIssue, Lang, Status
 from riskdesk.core.progress import CancelFn, ProgressFn
 from riskdesk.core.results import AssessmentRun, ChainResult
-from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
-from riskdesk.gui.cells import cell, cell_float, set_cell
-from riskdesk.gui.qt import QObject, QUndoCommand, QUndoStack, Signal, translate
+from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.core.trade import CountryRiskList
+from riskdesk.gui.qt import QObject, QWidget, Signal
+from riskdesk.gui.worker import BackgroundOp
+from riskdesk.session import Change, Session
 
-CURRENT_ROUND = "current"
-
-
-class JudgementStore(Protocol):
-    """What a project store must accept for the workspace to forward edits to it."""
-
-    def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None: ...
-    def put_override(self, ref: ChainRef, override: Override | None) -> None: ...
-    def put_status(self, ref: ChainRef, status: StatusRecord) -> None: ...
-    def put_measures(self, ref: ChainRef, measures: list[SelectedMeasure] | None) -> None: ...
-    def put_note(self, ref: ChainRef, note: str | None) -> None: ...
-
-
-def result_for_key(run: AssessmentRun | None, key: ChainKey) -> ChainResult | None:
-    if run is None:
-        return None
-    chain_id, segment = key
-    for chain in run.chains:
-        if chain.chain_id != chain_id:
-            continue
-        if segment is None or chain.segment == segment:
-            return chain
-        for seg in chain.segments:
-            if seg.segment == segment:
-                return seg
-    return None
+SessionWork = Callable[[Session, ProgressFn, CancelFn], Change | None]
 
 
 def results_by_key(run: AssessmentRun) -> dict[ChainKey, ChainResult]:
@@ -69,339 +36,207 @@ def results_by_key(run: AssessmentRun) -> dict[ChainKey, ChainResult]:
     return out
 
 
-def run_engine(
-    inventory: Inventory,
-    taxonomy: Taxonomy,
-    country_risk: object | None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
-    robustness: bool = True,
-) -> AssessmentRun:
-    """The one call into the scoring engine."""
-    from riskdesk.core.assess import assess_inventory
-
-    kwargs: dict[str, Any] = {"robustness": robustness, "progress": progress, "cancel": cancel}
-    if country_risk is not None:
-        kwargs["country_risk"] = country_risk
-    return assess_inventory(inventory, taxonomy, **kwargs)
-
-
 class Workspace(QObject):
-    """Holds the open work's state, emits what changed, owns the undo stack; an EditTarget."""
+    """The open session as the window sees it."""
 
     inventory_changed = Signal()
     results_changed = Signal()
     decisions_changed = Signal()
     taxonomy_changed = Signal()
+    session_changed = Signal()  # another project is open (new, open, save as, close)
+    history_changed = Signal()  # what Undo / Redo would do
     chain_selected = Signal(object)  # ChainKey or None
+    edit_failed = Signal(str, str)  # title, message
+    busy_changed = Signal(bool)
 
-    def __init__(self, taxonomy: Taxonomy | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.taxonomy: Taxonomy = taxonomy or default_taxonomy()
-        self.taxonomy_profile = ""
-        self.inventory: Inventory = Inventory(frame=Inventory.empty_frame(self.taxonomy))
-        self.run: AssessmentRun | None = None
-        self._by_key: dict[ChainKey, ChainResult] | None = None
-        self.judgements: dict[ChainKey, Judgement] = {}
-        self.country_risk: object | None = None
-        self.store: JudgementStore | None = None
-        self.source_label = ""
+        self.session = session
         self.selected: ChainKey | None = None
-        self.analyst = ""
-        self.round = CURRENT_ROUND
-        self.lang: Lang = "zh"  # labels of undo steps follow the UI language
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.setObjectName("undoStack")
+        self.lang: Lang = "zh"
+        self.robustness_op: BackgroundOp | None = None
+        self._pending = 0
 
-    # --- loading ------------------------------------------------------------------------------
+    # --- what the views read (all from the session) ------------------------------------------
 
-    def set_inventory(self, inventory: Inventory, label: str = "") -> None:
-        self.inventory = inventory
-        self.source_label = label
-        self.run = None
-        from riskdesk.gui.inventory_model import fast_keys
+    @property
+    def inventory(self) -> Inventory:
+        return self.session.inventory
 
-        keys = set(fast_keys(inventory))
-        self.judgements = {k: j for k, j in self.judgements.items() if k in keys}
-        self.selected = None
-        self.undo_stack.clear()
-        self.inventory_changed.emit()
-        self.results_changed.emit()
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.session.taxonomy
 
-    def attach_store(self, store: JudgementStore | None) -> None:
-        self.store = store
+    @property
+    def country_risk(self) -> CountryRiskList:
+        return self.session.country_risk
 
-    def set_run(self, run: AssessmentRun | None) -> None:
-        self.run = run
-        self._by_key = None
-        self.results_changed.emit()
+    @property
+    def run(self) -> AssessmentRun | None:
+        return self.session.run
 
-    def set_taxonomy(self, taxonomy: Taxonomy, profile: str = "") -> None:
-        self.taxonomy = taxonomy
-        self.taxonomy_profile = profile
-        self.taxonomy_changed.emit()
+    @property
+    def judgements(self) -> dict[ChainKey, Judgement]:
+        return self.session.judgements
+
+    @property
+    def issues(self) -> list[DataIssue]:
+        return self.session.issues
+
+    @property
+    def round(self) -> str:
+        return self.session.round
+
+    @property
+    def analyst(self) -> str:
+        return self.session.user
+
+    def result(self, key: ChainKey) -> ChainResult | None:
+        return self.session.result(key)
+
+    def judgement(self, key: ChainKey) -> Judgement:
+        return self.session.judgement(key)
+
+    def status(self, key: ChainKey) -> Status:
+        return self.judgement(key).status.status
+
+    def effective(self, key: ChainKey) -> EffectiveResult | None:
+        return self.session.effective(key)
+
+    def effective_outcome(self, key: ChainKey) -> str | None:
+        """The classification the analyst stands behind (core rule: decision, else engine)."""
+        result = self.result(key)
+        if result is None:
+            override = self.judgement(key).override
+            return None if override is None else str(override.outcome)
+        return str(decided_type(result.primary_type, self.judgements.get(key)))
 
     def select(self, key: ChainKey | None) -> None:
         self.selected = key
         self.chain_selected.emit(key)
 
-    def result(self, key: ChainKey) -> ChainResult | None:
-        if self.run is None:
-            return None
-        if self._by_key is None:
-            self._by_key = results_by_key(self.run)
-        return self._by_key.get(key)
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
 
-    def judgement(self, key: ChainKey) -> Judgement:
-        return self.judgements.get(key) or Judgement()
+    # --- sending work to the session ----------------------------------------------------------
 
-    def status(self, key: ChainKey) -> Status:
-        return self.judgement(key).status.status
+    def submit(self, work: SessionWork, *, parent: QWidget | None = None, title: str = "",
+               on_done: Callable[[Change | None], None] | None = None,
+               on_error: Callable[[str], None] | None = None) -> BackgroundOp:
+        """Run `work(session, progress, cancel)` in the background worker; redraw from the
+        Change it returns. A progress dialog appears when `parent` is given and it takes long."""
+        session = self.session
+        op = BackgroundOp(parent, lambda progress, cancel: work(session, progress, cancel), title)
+        self._pending += 1
+        self.busy_changed.emit(True)
 
-    def effective_outcome(self, key: ChainKey) -> str | None:
-        """The classification the analyst stands behind: their override, else the engine's."""
-        override = self.judgement(key).override
-        if override is not None:
-            return str(override.outcome)
-        result = self.result(key)
-        return None if result is None else str(result.primary_type)
+        def finished(change: object) -> None:
+            self._done()
+            assert change is None or isinstance(change, Change)
+            if session is self.session:
+                self.notify(change)
+            if on_done is not None:
+                on_done(change)
 
-    def scoring_work(
-        self, robustness: bool = True
-    ) -> Callable[[ProgressFn, CancelFn], AssessmentRun]:
-        """A snapshot of what to score as worker-ready work (the worker never reads live state)."""
-        inventory = self.inventory.subset(range(len(self.inventory)))
-        taxonomy, country_risk = self.taxonomy, self.country_risk
+        def failed(message: str) -> None:
+            self._done()
+            if session is self.session:
+                self.notify_all()  # the session reloaded what is on disk
+            if on_error is not None:
+                on_error(message)
+            else:
+                self.edit_failed.emit(title, message)
 
-        def work(progress: ProgressFn, cancel: CancelFn) -> AssessmentRun:
-            return run_engine(inventory, taxonomy, country_risk, progress, cancel, robustness)
+        op.on_success(finished)
+        op.on_failure(failed)
+        op.on_cancel(self._done)
+        return op.run(show_dialog=parent is not None)
 
-        return work
+    def _done(self) -> None:
+        self._pending = max(0, self._pending - 1)
+        self.busy_changed.emit(self._pending > 0)
 
-    def ref(self, key: ChainKey) -> ChainRef:
-        return ChainRef(round=self.round, chain_id=key[0], segment=key[1])
+    def apply(self, edit: Edit, *, on_done: Callable[[Change | None], None] | None = None,
+              parent: QWidget | None = None) -> BackgroundOp:
+        """Send one edit (undoable, audited, saved) to the session."""
+        return self.submit(lambda s, _p, _c: s.apply(edit), on_done=on_done, parent=parent,
+                           title=edit.label(self.lang))
 
-    # --- EditTarget (riskdesk.core.commands) --------------------------------------------------
+    def undo(self) -> BackgroundOp:
+        return self.submit(lambda s, _p, _c: s.undo())
 
-    def _row(self, ref: ChainRef) -> int:
-        return self.inventory.row_of(ref.chain_id, ref.segment)
+    def redo(self) -> BackgroundOp:
+        return self.submit(lambda s, _p, _c: s.redo())
 
-    def get_value(self, ref: ChainRef, indicator: str) -> IndicatorValue | None:
-        row = self._row(ref)
-        raw = cell_float(self.inventory.frame, row, indicator)
-        provenance = self.inventory.provenance(row, indicator)
-        if provenance is None or np.isnan(raw):
-            return None
-        unit = self.taxonomy.indicator_by_id[indicator].unit
-        return IndicatorValue(
-            indicator=indicator,
-            value=float(raw),
-            unit=unit,
-            year=self.inventory.year(row, indicator),
-            provenance=provenance,
+    def rescore(self, parent: QWidget | None = None, title: str = "") -> BackgroundOp:
+        return self.submit(
+            lambda s, p, c: s.rescore(robustness=False, progress=p, cancel=c),
+            parent=parent, title=title,
         )
 
-    def put_value(self, ref: ChainRef, indicator: str, value: IndicatorValue | None) -> None:
-        row = self._row(ref)
-        cell = (ref.chain_id, ref.segment, indicator)
-        if value is None or value.value is None:
-            self.inventory.set_value(row, indicator, None, None)
-            self.inventory.cell_years.pop(cell, None)
-        else:
-            self.inventory.set_value(row, indicator, value.value, value.provenance)
-            if value.year is not None:
-                self.inventory.cell_years[cell] = value.year
-            else:
-                self.inventory.cell_years.pop(cell, None)
-        if self.store is not None:
-            self.store.put_value(ref, indicator, value)
+    def write_draft(self, key: str, payload: str) -> BackgroundOp:
+        """Unfinished input to disk (recovered after a crash); no redraw."""
+        def work(session: Session, _p: ProgressFn, _c: CancelFn) -> Change | None:
+            session.autosave_draft(key, payload)
+            return None
 
-    def _key(self, ref: ChainRef) -> ChainKey:
-        return (ref.chain_id, ref.segment)
+        return self.submit(work)
 
-    def _update(self, ref: ChainRef, **changes: object) -> None:
-        key = self._key(ref)
-        self.judgements[key] = self.judgement(key).model_copy(update=changes)
+    def discard_draft(self, key: str) -> BackgroundOp:
+        def work(session: Session, _p: ProgressFn, _c: CancelFn) -> Change | None:
+            session.discard_draft(key)
+            return None
 
-    def get_override(self, ref: ChainRef) -> Override | None:
-        return self.judgement(self._key(ref)).override
+        return self.submit(work)
 
-    def put_override(self, ref: ChainRef, override: Override | None) -> None:
-        self._update(ref, override=override)
-        if self.store is not None:
-            self.store.put_override(ref, override)
+    # --- redrawing ------------------------------------------------------------------------------
 
-    def get_status(self, ref: ChainRef) -> StatusRecord:
-        return self.judgement(self._key(ref)).status
+    def notify(self, change: Change | None) -> None:
+        """Tell the views what changed (None: nothing did, e.g. nothing left to undo)."""
+        if change is not None:
+            if change.taxonomy:
+                self.taxonomy_changed.emit()
+            if change.inventory:
+                self.inventory_changed.emit()
+            if change.decisions:
+                self.decisions_changed.emit()
+            if change.results:
+                self.results_changed.emit()
+        self.history_changed.emit()
+        if change is not None and change.results and change.chains is None:
+            self.measure_robustness()
 
-    def put_status(self, ref: ChainRef, status: StatusRecord) -> None:
-        self._update(ref, status=status)
-        if self.store is not None:
-            self.store.put_status(ref, status)
+    def notify_all(self) -> None:
+        self.notify(Change(inventory=True, decisions=True, taxonomy=True, results=True,
+                           chains=frozenset()))
 
-    def get_measures(self, ref: ChainRef) -> list[SelectedMeasure] | None:
-        measures = self.judgement(self._key(ref)).measures
-        return None if measures is None else list(measures)
+    def measure_robustness(self) -> None:
+        """Robustness of every chain, in the background after a full re-score (slow part)."""
+        if not self.session.robustness or self.session.run is None:
+            return
+        if self.robustness_op is not None:
+            self.robustness_op.cancel()
 
-    def put_measures(self, ref: ChainRef, measures: list[SelectedMeasure] | None) -> None:
-        self._update(ref, measures=None if measures is None else list(measures))
-        if self.store is not None:
-            self.store.put_measures(ref, measures)
+        def done(change: Change | None) -> None:
+            self.robustness_op = None
 
-    def get_note(self, ref: ChainRef) -> str | None:
-        return self.judgement(self._key(ref)).note
+        self.robustness_op = self.submit(
+            lambda s, p, c: s.measure_robustness(progress=p, cancel=c), on_done=done,
+            on_error=lambda _m: done(None),
+        )
 
-    def put_note(self, ref: ChainRef, note: str | None) -> None:
-        self._update(ref, note=note)
-        if self.store is not None:
-            self.store.put_note(ref, note)
+    def cancel_background(self) -> None:
+        if self.robustness_op is not None:
+            self.robustness_op.cancel()
 
-    # --- undoable edits -----------------------------------------------------------------------
-
-    def execute(self, command: Command) -> None:
-        """Run one core command through the undo stack."""
-        self.undo_stack.push(CoreUndoCommand(self, command))
-
-    def commit_assessment(
-        self,
-        row: int,
-        profile: dict[str, object],
-        commands: list[Command],
-        result: ChainResult | None,
-    ) -> None:
-        """Save the wizard: profile, entered values and the judgement as one undo step."""
-        self.undo_stack.push(AssessmentCommit(self, row, profile, commands, result))
-
-    def notify(self) -> None:
-        self.inventory_changed.emit()
-        self.decisions_changed.emit()
-        self.results_changed.emit()
-
-
-class _Step:
-    """One reversible part of a commit (kept as plain Python: Qt child commands defined in Python
-    would need their wrappers kept alive by hand, and a lost wrapper crashes the process)."""
-
-    def redo(self) -> None:
-        raise NotImplementedError
-
-    def undo(self) -> None:
-        raise NotImplementedError
-
-
-class _CoreStep(_Step):
-    def __init__(self, ws: Workspace, command: Command) -> None:
-        self._ws = ws
-        self.command = command
-
-    def redo(self) -> None:
-        self.command.do(self._ws)
-
-    def undo(self) -> None:
-        self.command.undo(self._ws)
-
-
-class _ProfileEdit(_Step):
-    def __init__(self, ws: Workspace, row: int, profile: dict[str, object]) -> None:
-        self._ws = ws
-        self._row = row
-        self._new = dict(profile)
-        self._old = {c: cell(ws.inventory.frame, row, c) for c in profile}
-
-    def _apply(self, values: dict[str, object]) -> None:
-        for column, value in values.items():
-            set_cell(self._ws.inventory.frame, self._row, column, value)
-
-    def redo(self) -> None:
-        self._apply(self._new)
-
-    def undo(self) -> None:
-        self._apply(self._old)
-
-
-class _ResultSwap(_Step):
-    """The wizard scores one chain; its fresh result replaces the one in the run."""
-
-    def __init__(self, ws: Workspace, result: ChainResult) -> None:
-        self._ws = ws
-        self._new = result
-        self._old = result_for_key(ws.run, (result.chain_id, result.segment))
-
-    def redo(self) -> None:
-        _replace_result(self._ws, self._new)
-
-    def undo(self) -> None:
-        if self._old is not None:
-            _replace_result(self._ws, self._old)
-
-
-class CoreUndoCommand(QUndoCommand):
-    """A riskdesk.core.commands.Command as a QUndoCommand (undo lives in the core)."""
-
-    def __init__(self, ws: Workspace, command: Command) -> None:
-        super().__init__(command.label(ws.lang))
-        self._ws = ws
-        self._step = _CoreStep(ws, command)
-
-    def redo(self) -> None:
-        self._step.redo()
-        self._ws.notify()
-
-    def undo(self) -> None:
-        self._step.undo()
-        self._ws.notify()
-
-
-class AssessmentCommit(QUndoCommand):
-    """Saving the wizard — profile, values, answers, judgement and result — as one undo step."""
-
-    def __init__(
-        self,
-        ws: Workspace,
-        row: int,
-        profile: dict[str, object],
-        commands: list[Command],
-        result: ChainResult | None,
-    ) -> None:
-        chain_id = ws.inventory.key(row)[0]
-        super().__init__(translate("Undo", "assessment of {chain}").format(chain=chain_id))
-        self._ws = ws
-        self._steps: list[_Step] = []
-        if profile:
-            self._steps.append(_ProfileEdit(ws, row, profile))
-        self._steps += [_CoreStep(ws, command) for command in commands]
-        if result is not None:
-            self._steps.append(_ResultSwap(ws, result))
-
-    def redo(self) -> None:
-        for step in self._steps:
-            step.redo()
-        self._ws.notify()
-
-    def undo(self) -> None:
-        for step in reversed(self._steps):
-            step.undo()
-        self._ws.notify()
-
-
-def _replace_result(ws: Workspace, result: ChainResult) -> None:
-    if ws.run is None:
-        return
-    chains = list(ws.run.chains)
-    for i, chain in enumerate(chains):
-        if chain.chain_id != result.chain_id:
-            continue
-        if chain.segment == result.segment or result.segment is None:
-            chains[i] = result
-        else:
-            segments = [result if s.segment == result.segment else s for s in chain.segments]
-            chains[i] = chain.model_copy(update={"segments": segments})
-        break
-    else:
-        chains.append(result)
-    ws.run = ws.run.model_copy(update={"chains": chains})
-    ws._by_key = None
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
+    def replace_session(self, session: Session) -> None:
+        """Show another project (the old session is closed by the caller)."""
+        self.session = session
+        self.selected = None
+        self.session_changed.emit()
+        self.notify_all()
+        if self.session.run is not None and any(
+            c.robustness is None for c in self.session.run.chains
+        ):
+            self.measure_robustness()

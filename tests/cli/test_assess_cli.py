@@ -93,7 +93,7 @@ def test_segment_rows_give_one_entry_per_chain_with_segments(tmp_path):
     assert main(["assess", str(path), "--json", str(out), "--no-robustness"]) == 0
     (chain,) = json.loads(out.read_text(encoding="utf-8"))["chains"]
     assert chain["weakest_segment"] == "设计"
-    assert [s["segment"] for s in chain["segments"]] == ["封装测试", "设计"]
+    assert [s["segment"] for s in chain["segments"]] == ["设计", "封装测试"]  # input order
     assert chain["type_scores"]["response"] == max(
         s["type_scores"]["response"] for s in chain["segments"]
     )

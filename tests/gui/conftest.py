@@ -11,6 +11,7 @@ import multiprocessing
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -30,6 +31,36 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RISKDESK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("RISKDESK_DATA_DIR", str(tmp_path / "data"))
     return tmp_path
+
+
+class Answers:
+    """What a test's analyst answers to modal questions: box object name → button object name.
+
+    A question nobody planned for fails the test with its text instead of blocking it."""
+
+    DEFAULTS: ClassVar[dict[str, str]] = {"saveChangesBox": "saveChangesDiscard", "recoverBox": "recoverLater",
+                "importModeBox": "importReplace"}
+
+    def __init__(self) -> None:
+        self.planned: dict[str, str] = dict(self.DEFAULTS)
+        self.asked: list[str] = []
+
+    def __call__(self, box: object) -> str:
+        name = box.objectName()  # type: ignore[attr-defined]
+        self.asked.append(name)
+        if name not in self.planned:
+            raise AssertionError(f"unexpected question {name!r}: {box.text()}")  # type: ignore[attr-defined]
+        return self.planned[name]
+
+
+@pytest.fixture(autouse=True)
+def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+    """Modal questions answered by the test (see riskdesk.gui.ask)."""
+    from riskdesk.gui import ask
+
+    plan = Answers()
+    monkeypatch.setattr(ask, "answer", plan)
+    return plan
 
 
 @pytest.fixture(autouse=True)

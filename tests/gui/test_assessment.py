@@ -31,9 +31,11 @@ def _to_result(page: AssessmentPage, qtbot: object) -> None:
 
 
 def test_whole_guided_assessment_from_import_to_saved_project(
-    session: Session, qtbot: object, tmp_path: Path
+    session: Session, qtbot: object, tmp_path: Path, answers: object
 ) -> None:
     window, ws = session.window, session.workspace
+    # The demo is already in the (unnamed) project: the analyst chooses to replace it.
+    answers.planned["importModeBox"] = "importReplace"  # type: ignore[attr-defined]
     # Import through the dry-run preview (parsed in a child process), then store it.
     window.import_file(DEMO_INVENTORY)  # type: ignore[attr-defined]
     importer = window.importer  # type: ignore[attr-defined]
@@ -107,13 +109,14 @@ def test_whole_guided_assessment_from_import_to_saved_project(
     page.next()
     # 6 finish with status reviewed, then save
     finish = page.steps[5]
-    finish.status.setCurrentIndex(finish.status.findData(Status.REVIEWED.value))
+    finish.status.setCurrentIndex(finish.status.findData(Status.APPROVED.value))
     finish.status.activated.emit(finish.status.currentIndex())
     assert page.save()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
 
     judgement = ws.judgement(CHAIN)
     assert judgement.override is not None and judgement.override.outcome == other
-    assert judgement.status.status == Status.REVIEWED
+    assert judgement.status.status == Status.APPROVED
     assert judgement.note == "Review again after the 2026 capacity survey."
     assert any(
         m.added and m.text == "Joint qualification line with two carmakers"
@@ -126,15 +129,15 @@ def test_whole_guided_assessment_from_import_to_saved_project(
     # The inventory table shows the analyst's classification and status.
     inv_page.reload()
     view_row = inv_page.model.view_row(row)
-    assert inv_page.model.index(view_row, 12).data() == "reviewed"
+    assert inv_page.model.index(view_row, 12).data() == "approved"
 
     # Saved through the project layer (audited), readable after closing.
     window.close()  # type: ignore[attr-defined]
     with Project.open(project_path, read_only=True) as project:
         stored = project.judgement(ws.round, *CHAIN)
         assert stored.override is not None and stored.override.reason.startswith("Field interviews")
-        assert stored.status.status == Status.REVIEWED
-        value = project.get_value(ws.ref(CHAIN), "rd_intensity")
+        assert stored.status.status == Status.APPROVED
+        value = project.get_value(ws.session.ref(CHAIN), "rd_intensity")
         assert value is not None and value.provenance.kind == "expert"
 
 
@@ -160,6 +163,7 @@ def test_override_needs_a_reason_and_undo_redo_restore_everything(
     step.accept_button.click()
     page.go(5)
     assert page.save()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     assert ws.judgement(CHAIN).override is not None
     assert ws.judgement(CHAIN).override.decision == "accepted"
     assert ws.inventory.frame.at[row, "rd_intensity"] == pytest.approx(0.02)
@@ -168,10 +172,12 @@ def test_override_needs_a_reason_and_undo_redo_restore_everything(
     assert undo.isEnabled()
     assert "AUTO-CHIP" in undo.text()
     undo.trigger()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     assert math.isnan(ws.inventory.frame.at[row, "rd_intensity"])
     assert ws.judgement(CHAIN).override is None
     assert ws.status(CHAIN) == Status.DRAFT
     redo.trigger()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     assert ws.inventory.frame.at[row, "rd_intensity"] == pytest.approx(0.02)
     assert ws.judgement(CHAIN).override is not None
 
@@ -185,6 +191,7 @@ def test_reopening_a_chain_shows_earlier_answers(session: Session, qtbot: object
     _to_result(page, qtbot)
     page.go(5)
     assert page.save()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     window.open_assessment(CHAIN)  # type: ignore[attr-defined]
     assert page.draft.answers["basic_research.core_patent_share"].evidence == "patent database"
     page.go(2)
@@ -262,5 +269,6 @@ def test_unsaved_answers_are_autosaved_and_can_be_restored(session: Session, qtb
     _to_result(page, qtbot)
     page.go(5)
     assert page.save()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     window.open_assessment(CHAIN)  # type: ignore[attr-defined]
     assert not page.restore_button.isVisibleTo(page)  # saving discarded the draft

@@ -80,6 +80,7 @@ def test_taxonomy_edit_is_validated_then_rescored(session: Session, qtbot: objec
     assert "anchors must differ" in page.error.text()
     page.table.item(row, 2).setText("0.2")
     assert page.apply()
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
     assert ws.taxonomy.sha256 != sha_before
     assert ws.taxonomy.indicator_by_id["import_dependence"].safe == 0.2
     qtbot.waitUntil(
@@ -96,22 +97,29 @@ def test_taxonomy_edit_is_validated_then_rescored(session: Session, qtbot: objec
     assert "looser-imports" in list_profiles()
     assert load_profile("looser-imports").indicator_by_id["import_dependence"].safe == 0.2
     page.reset()
-    assert ws.taxonomy.sha256 == default_taxonomy().sha256
     qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
+    assert ws.taxonomy.sha256 == default_taxonomy().sha256
 
 
 def test_country_risk_list_is_validated_and_saved(session: Session, qtbot: object) -> None:
     page = session.window.taxonomy_page  # type: ignore[attr-defined]
+    before = dict(session.workspace.country_risk.ratings)  # type: ignore[union-attr]
     page.add_country.click()
-    page.country_table.setItem(0, 0, QTableWidgetItem("XYZW"))
-    page.country_table.setItem(0, 1, QTableWidgetItem("0.9"))
+    new = page.country_table.rowCount() - 1
+    page.country_table.setItem(new, 0, QTableWidgetItem("XYZW"))
+    page.country_table.setItem(new, 1, QTableWidgetItem("0.9"))
     assert page.country_list() is None
     assert "ISO3" in page.country_error.text()
-    page.country_table.setItem(0, 0, QTableWidgetItem("usa"))
-    page.country_table.setItem(0, 1, QTableWidgetItem("0.8"))
+    page.country_table.setItem(new, 0, QTableWidgetItem("zzz"))
+    page.country_table.setItem(new, 1, QTableWidgetItem("0.8"))
     page.save_countries.click()
-    assert session.workspace.country_risk.ratings == {"USA": 0.8}  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
+    # The project's list keeps what it had and gains the new country, upper-cased.
+    assert session.workspace.country_risk.ratings == {**before, "ZZZ": 0.8}  # type: ignore[union-attr]
+    # It is an undoable edit of the project.
+    session.window.act_undo.trigger()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
+    assert session.workspace.country_risk.ratings == before  # type: ignore[union-attr]
 
 
 def test_risk_matrix_click_selects_the_chain(session: Session) -> None:
@@ -226,8 +234,8 @@ def test_dashboard_shows_what_changed_since_the_previous_round(
         later.frame.loc[0, "import_dependence"] = 0.99
         project.import_inventory(later, "2026", ws.taxonomy)
     assert window.open_project(path)  # type: ignore[attr-defined]
-    assert ws.round == "2026"
     qtbot.waitUntil(lambda: ws.run is not None and active_ops() == 0, timeout=30_000)  # type: ignore[attr-defined]
+    assert ws.round == "2026"
     window.show_page("dashboard")  # type: ignore[attr-defined]
     diff = window.dashboard_page.diff  # type: ignore[attr-defined]
     assert diff.isVisible()

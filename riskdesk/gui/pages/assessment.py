@@ -24,11 +24,14 @@ from riskdesk.gui.pages.assessment_steps import (
 from riskdesk.gui.qt import (
     QEvent,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QListWidget,
     QMessageBox,
     QPushButton,
+    QShortcut,
     QStackedWidget,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -37,7 +40,7 @@ from riskdesk.gui.qt import (
 )
 from riskdesk.gui.settings import AppSettings
 from riskdesk.gui.worker import BackgroundOp
-from riskdesk.gui.workspace import Workspace, result_for_key, run_engine
+from riskdesk.gui.workspace import Workspace, results_by_key
 
 STEP_NAMES = ("profile", "data", "questions", "result", "strategy", "finish")
 
@@ -69,8 +72,9 @@ class AssessmentPage(QWidget):
         self.lang = lang_fn
         self.settings = settings
         self.draft: AssessmentDraft | None = None
+        self.draft_dirty = False  # typed since the last save (worth keeping as a draft)
         self.scoring: BackgroundOp | None = None
-        self.autosave = DraftAutosave(workspace)
+        self.autosave = DraftAutosave(workspace, self)
         self.restore_button = named(QPushButton(), "restoreDraft")
         self.restore_button.setVisible(False)
         self.restore_button.clicked.connect(self.restore_draft)
@@ -102,6 +106,12 @@ class AssessmentPage(QWidget):
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.save_button.clicked.connect(self.save)
+        # Keyboard: Alt+N / Alt+P walk the steps; Enter (outside a multi-line box) is Next.
+        for keys, slot in (("Alt+N", self.next), ("Alt+P", self.back),
+                           ("Return", self._enter), ("Enter", self._enter)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.hint, 1)
@@ -125,9 +135,9 @@ class AssessmentPage(QWidget):
 
     def start(self, key: ChainKey) -> None:
         if self.draft is not None:
-            self.autosave.flush()
-        analyst = self.settings.analyst
-        self.draft = AssessmentDraft.start(self.ws, key, analyst)
+            self.flush_draft()
+        self.draft = AssessmentDraft.start(self.ws, key, self.ws.analyst)
+        self.draft_dirty = False
         self.restore_button.setVisible(self.autosave.find(key) is not None)
         for step in self.steps:
             step.set_draft(self.draft)
@@ -157,6 +167,7 @@ class AssessmentPage(QWidget):
 
     def _changed(self) -> None:
         if self.draft is not None:
+            self.draft_dirty = True
             self.autosave.save(self.draft)
         self._update_buttons()
 
@@ -222,6 +233,9 @@ class AssessmentPage(QWidget):
     # --- scoring (engine in a worker) -------------------------------------------------------
 
     def _score(self) -> None:
+        """The engine on this draft's one-row copy (a preview; saving scores it for good)."""
+        from riskdesk.core.assess import assess_inventory
+
         draft = self.draft
         assert draft is not None
         inventory = draft.scoring_inventory(self.ws.inventory, self.ws.taxonomy)
@@ -231,8 +245,8 @@ class AssessmentPage(QWidget):
             self.scoring.cancel()
         op = BackgroundOp(
             self,
-            lambda progress, cancel: run_engine(
-                inventory, taxonomy, country_risk, progress, cancel
+            lambda progress, cancel: assess_inventory(
+                inventory, taxonomy, country_risk=country_risk, progress=progress, cancel=cancel
             ),
             translate("Wizard", "Scoring {chain}").format(chain=key[0]),
         )
@@ -248,7 +262,8 @@ class AssessmentPage(QWidget):
         if op is not self.scoring:
             return
         self.scoring = None
-        draft.result = result_for_key(run, draft.key)
+        by_key = results_by_key(run)
+        draft.result = by_key.get(draft.key) or next(iter(by_key.values()), None)
         draft.result_stale = False
         if draft.measures is None:
             draft.measures = draft.default_measures(self.ws.taxonomy)
@@ -277,17 +292,28 @@ class AssessmentPage(QWidget):
             if problem:
                 self.hint.setText(problem)
                 return False
-        self.ws.commit_assessment(
-            draft.row,
-            draft.changed_profile(self.ws.inventory),
-            draft.commands(self.ws),
-            draft.result,
-        )
+        self.ws.apply(draft.edits(self.ws), parent=self)
         self.autosave.discard(draft.key)
+        self.draft_dirty = False
         self.restore_button.setVisible(False)
         self.hint.setText(translate("Wizard", "Saved. Undo with Ctrl+Z."))
         self.saved.emit(draft.key)
         return True
+
+    def _enter(self) -> None:
+        from riskdesk.gui.qt import QApplication, QPlainTextEdit
+
+        if isinstance(QApplication.focusWidget(), QPlainTextEdit):
+            return  # a new line in a note, not the next step
+        if self.save_button.isVisible():
+            self.save()
+        else:
+            self.next()
+
+    def flush_draft(self) -> None:
+        """Write pending typed input now (leaving the page, closing the window)."""
+        if self.draft is not None and self.draft_dirty:
+            self.autosave.save(self.draft, force=True)
 
     # --- language ---------------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ class ResultStep(WizardStep):
         group.addButton(self.override_button)
         self.override_outcome = named(QComboBox(), "overrideOutcome")
         self.reason = named(QPlainTextEdit(), "overrideReason")
+        self.reason.setTabChangesFocus(True)  # Tab moves on; no tab characters in data
         self.reason.setMaximumHeight(70)
         self.decision_box = named(QGroupBox(), "decisionBox")
         box = QGridLayout(self.decision_box)
@@ -208,6 +209,7 @@ class StrategyStep(WizardStep):
         self.add_button = named(QPushButton(), "addMeasure")
         self.add_button.clicked.connect(self._add_measure)
         self.notes = named(QPlainTextEdit(), "analystNotes")
+        self.notes.setTabChangesFocus(True)  # Tab moves on; no tab characters in data
         self.notes.setMaximumHeight(90)
         self.notes.textChanged.connect(self._notes_changed)
         self.measures_label = QLabel()

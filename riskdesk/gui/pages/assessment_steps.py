@@ -95,6 +95,7 @@ class ProfileStep(WizardStep):
             spin.setRange(0, 5)  # 0 shows as "unknown": missing is not a score
         self.owner = named(QLineEdit(), "profileOwner")
         self.description = named(QPlainTextEdit(), "profileDescription")
+        self.description.setTabChangesFocus(True)  # Tab moves on; no tab characters in data
         self.description.setMaximumHeight(90)
         outer = QVBoxLayout(self)
         self.form = QFormLayout()

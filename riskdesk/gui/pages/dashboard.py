@@ -155,9 +155,7 @@ class DashboardPage(QWidget):
         self.show_chain(selected if selected is not None else first)
 
     def _show_diff(self) -> None:
-        from riskdesk.gui.project_session import previous_round_diff
-
-        diff = previous_round_diff(self.ws)
+        diff = self.ws.session.previous_round_diff()
         self.diff.setVisible(diff is not None)
         if diff is not None:
             self.diff.setPlainText("\n".join(diff.lines(self.lang())))

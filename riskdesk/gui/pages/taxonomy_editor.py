@@ -42,9 +42,7 @@ from riskdesk.gui.qt import (
 )
 from riskdesk.gui.taxonomy_profiles import (
     list_profiles,
-    load_country_risk,
     load_profile,
-    save_country_risk,
     save_profile,
     valid_profile_name,
 )
@@ -53,6 +51,46 @@ from riskdesk.gui.workspace import Workspace
 BAD = QColor("#f4a3a3")
 RESCORE_DELAY_MS = 400
 FIXED_COLS = 4  # indicator, unit, safe, critical
+
+
+def taxonomy_display_name(taxonomy: Taxonomy) -> str:
+    """The bundled taxonomy by its name, a saved profile by its name, else 'edited' (in the
+    interface language at the time it is shown)."""
+    if taxonomy.sha256 == default_taxonomy().sha256:
+        return taxonomy.name
+    for name in list_profiles():
+        try:
+            if load_profile(name).sha256 == taxonomy.sha256:
+                return name
+        except ValueError:
+            continue
+    return translate("Taxonomy", "{name} (edited)").format(name=taxonomy.name)
+
+
+def describe_change(old: Taxonomy, new: Taxonomy) -> tuple[str, str]:
+    """What an edit of the taxonomy changed, for the undo label ('weight tc_index → lock_in
+    0.2 → 0.3')."""
+    for a, b in zip(old.indicators, new.indicators, strict=False):
+        if a.safe != b.safe or a.critical != b.critical:
+            return (f"锚点 {a.id}（{a.safe:g}/{a.critical:g} → {b.safe:g}/{b.critical:g}）",
+                    f"anchors of {a.id} ({a.safe:g}/{a.critical:g} → {b.safe:g}/{b.critical:g})")
+        if a.weights != b.weights:
+            dims = sorted(set(a.weights) | set(b.weights))
+            dim = next(d for d in dims if a.weights.get(d) != b.weights.get(d))
+            old_w, new_w = a.weights.get(dim, 0.0), b.weights.get(dim, 0.0)
+            return (f"权重 {a.id}/{dim}（{old_w:g} → {new_w:g}）",
+                    f"weight {a.id}/{dim} ({old_w:g} → {new_w:g})")
+    if old.scoring != new.scoring:
+        return "阈值", "thresholds"
+    return "分类体系", "taxonomy"
+
+
+def describe_ratings(old: CountryRiskList, new: CountryRiskList) -> str:
+    changed = sorted(k for k in set(old.ratings) | set(new.ratings)
+                     if old.ratings.get(k) != new.ratings.get(k))
+    return ", ".join(
+        f"{k} {new.ratings[k]:g}" if k in new.ratings else f"{k} —" for k in changed[:3]
+    )
 
 
 class TaxonomyPage(QWidget):
@@ -132,14 +170,8 @@ class TaxonomyPage(QWidget):
         self._timer.timeout.connect(self.apply)
         self._loading = False
         self.bad_cells: set[tuple[int, int]] = set()
-        self.country_risk: CountryRiskList | None = None
-        try:
-            self.country_risk = load_country_risk()
-        except ValueError as exc:
-            self.country_error.setText(str(exc))
-        if self.country_risk is not None:
-            workspace.country_risk = self.country_risk
-        workspace.taxonomy_changed.connect(self._show_hash)
+        workspace.taxonomy_changed.connect(self._session_changed)
+        workspace.session_changed.connect(self._session_changed)
 
     # --- filling ------------------------------------------------------------------------------
 
@@ -219,11 +251,23 @@ class TaxonomyPage(QWidget):
         self.error.setText("")
         self._show_hash()
 
+    def _session_changed(self) -> None:
+        """The session's taxonomy or country list changed (an edit, undo, another project):
+        show it, unless the tables already say the same."""
+        try:
+            shown = self.edited_taxonomy().sha256
+        except (ValueError, ValidationError):
+            shown = ""
+        if shown != self.ws.taxonomy.sha256:
+            self.load(self.ws.taxonomy)
+        self._load_countries()
+        self._show_hash()
+
     def _show_hash(self) -> None:
         tax = self.ws.taxonomy
         self.hash_label.setText(
             translate("Taxonomy", "Taxonomy “{name}” · content hash sha256 {sha}").format(
-                name=self.ws.taxonomy_profile or tax.name, sha=tax.sha256
+                name=taxonomy_display_name(tax), sha=tax.sha256
             )
         )
 
@@ -299,9 +343,13 @@ class TaxonomyPage(QWidget):
             return False
         self.error.setText("")
         if taxonomy.sha256 != self.ws.taxonomy.sha256:
-            self.ws.set_taxonomy(taxonomy, translate("Taxonomy", "edited"))
-            self.rescore_requested.emit()
+            self.use(taxonomy, *describe_change(self.ws.taxonomy, taxonomy))
         return True
+
+    def use(self, taxonomy: Taxonomy, what_zh: str, what_en: str) -> None:
+        """Make the taxonomy the session's (one undoable edit; every chain is scored again)."""
+        self.ws.submit(lambda s, _p, _c: s.set_taxonomy(taxonomy, what_zh, what_en),
+                       parent=self, title=translate("Taxonomy", "Applying the taxonomy"))
 
     def save_profile(self) -> None:
         name = self.profile_name.text().strip()
@@ -312,8 +360,7 @@ class TaxonomyPage(QWidget):
             return
         if not self.apply():
             return
-        path = save_profile(self.ws.taxonomy, name)
-        self.ws.set_taxonomy(load_profile(name), name)
+        path = save_profile(self.edited_taxonomy(), name)
         self._refresh_profiles()
         self.error.setText(translate("Taxonomy", "Saved to {path}").format(path=str(path)))
 
@@ -326,20 +373,18 @@ class TaxonomyPage(QWidget):
         except ValueError as exc:
             QMessageBox.warning(self, translate("Taxonomy", "Cannot load the profile"), str(exc))
             return
-        self.ws.set_taxonomy(taxonomy, name)
         self.load(taxonomy)
-        self.rescore_requested.emit()
+        self.use(taxonomy, f"分类体系（方案 {name}）", f"taxonomy (profile {name})")
 
     def reset(self) -> None:
-        self.ws.set_taxonomy(default_taxonomy(), "")
-        self.load(self.ws.taxonomy)
-        self.rescore_requested.emit()
+        self.load(default_taxonomy())
+        self.use(default_taxonomy(), "分类体系（默认）", "taxonomy (default)")
 
     # --- country risk list ------------------------------------------------------------------
 
     def _load_countries(self) -> None:
         self._loading = True
-        ratings = self.country_risk.ratings if self.country_risk else {}
+        ratings = self.ws.country_risk.ratings
         self.country_table.setRowCount(len(ratings))
         for r, (iso, rating) in enumerate(sorted(ratings.items())):
             self.country_table.setItem(r, 0, QTableWidgetItem(iso))
@@ -376,12 +421,11 @@ class TaxonomyPage(QWidget):
                     )
                 )
                 return None
-        scoring = self.ws.taxonomy.scoring
+        current = self.ws.country_risk
         try:
             risk = CountryRiskList(
-                ratings=ratings,
-                unrated=scoring.unrated_country_risk,
-                high_risk=scoring.high_risk_country,
+                ratings=ratings, unrated=current.unrated, high_risk=current.high_risk,
+                source=current.source,
             )
         except ValidationError as exc:
             self.country_error.setText(
@@ -393,12 +437,11 @@ class TaxonomyPage(QWidget):
 
     def _save_countries(self) -> None:
         risk = self.country_list()
-        if risk is None:
+        if risk is None or risk == self.ws.country_risk:
             return
-        save_country_risk(risk)
-        self.country_risk = risk
-        self.ws.country_risk = risk
+        what = describe_ratings(self.ws.country_risk, risk)
+        self.ws.submit(lambda s, _p, _c: s.set_country_risk(risk, what), parent=self,
+                       title=translate("Taxonomy", "Applying the country ratings"))
         self.country_error.setText(
-            translate("Taxonomy", "Saved; {n} countries rated.").format(n=len(risk.ratings))
+            translate("Taxonomy", "Applied; {n} countries rated.").format(n=len(risk.ratings))
         )
-        self.rescore_requested.emit()

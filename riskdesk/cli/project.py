@@ -257,7 +257,6 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
 
     if not (args.pdf or args.xlsx):
         return []
-    run = effective.engine_run
     fields: dict[str, object] = {
         "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
         "organisation": args.organisation, "author": args.author,
@@ -271,13 +270,13 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
         from riskdesk.reports.pdf import write_pdf
 
         with writing(args.pdf):
-            write_pdf(run, args.pdf, options, inventory=inventory, taxonomy=taxonomy)
+            write_pdf(effective, args.pdf, options, inventory=inventory, taxonomy=taxonomy)
         written.append(args.pdf)
     if args.xlsx:
         from riskdesk.reports.xlsx import write_xlsx
 
         with writing(args.xlsx):
-            write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy)
+            write_xlsx(effective, args.xlsx, options, inventory=inventory, taxonomy=taxonomy)
         written.append(args.xlsx)
     return written
 

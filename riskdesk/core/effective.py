@@ -160,6 +160,31 @@ class EffectiveResult(BaseModel):
     def measure_ids(self) -> list[str]:
         return [m.measure_id for m in self.measures if m.measure_id is not None]
 
+    def decided(self) -> ChainResult:
+        """The engine's result headed by the analyst's decision: type, strategy and measures as
+        the analyst stands behind them; scores, indicators and explanation stay the engine's.
+        This is what a report prints as "the verdict"; `decision` says how it differs."""
+        types = list(self.engine.types)
+        risk_type = self.effective_risk_type
+        if risk_type is not None:
+            types = [risk_type, *(t for t in types if t != risk_type)]
+        elif self.overridden:
+            types = []
+        update: dict[str, Any] = {
+            "primary_type": self.effective_type,
+            "types": types,
+            "strategy": self.strategy,
+            "strategies": self.strategies,
+            "sub_strategy": self.sub_strategy,
+            "priority_mode": self.priority_mode,
+            "priority_note": self.priority_note,
+            "measures": self.measure_ids,
+        }
+        if self.overridden:
+            update["normal_dependence"] = self.effective_type == Outcome.NORMAL_DEPENDENCE
+            update["tie"] = False
+        return self.engine.model_copy(update=update)
+
     def to_json_dict(self) -> dict[str, Any]:
         """SPEC §11.1: the engine's result with the effective strategy fields at the top level,
         the engine's own under `engine`, and `effective_type`, `decision`, `status`, `note`."""
@@ -281,6 +306,10 @@ class EffectiveRun(BaseModel):
             assessed_at=self.assessed_at, country=self.country,
             chains=[c.engine for c in self.chains], issues=self.issues,
         )
+
+    def decided_run(self) -> AssessmentRun:
+        """The run as the analyst stands behind it (each chain's `decided()` result)."""
+        return self.engine_run.model_copy(update={"chains": [c.decided() for c in self.chains]})
 
     def chain(self, chain_id: str) -> EffectiveResult:
         for c in self.chains:

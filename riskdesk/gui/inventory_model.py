@@ -262,6 +262,7 @@ class PreparedRows:
     level: list[str]
 
 
+RISK_TYPES = frozenset(t.value for t in RiskType)
 PROFILE_COLUMNS = ("chain_id", "chain_name", "segment", "sector", "tech_category")
 
 
@@ -296,8 +297,8 @@ def prepare_rows(
     }
     outcome = [""] * n
     level = [""] * n
+    by_key = results_by_key(run) if run is not None else {}
     if run is not None:
-        by_key = results_by_key(run)
         for i, key in enumerate(keys):
             result = by_key.get(key)
             if result is None:
@@ -319,7 +320,14 @@ def prepare_rows(
                 continue
             status[i] = str(judgement.status.status)
             if judgement.override is not None:
-                outcome[i] = str(judgement.override.outcome)
+                # The effective verdict (core rule): the decided type with that type's level.
+                decided = judgement.override.outcome
+                outcome[i] = str(decided)
+                result = by_key.get(key)
+                if result is not None and outcome[i] != str(result.primary_type):
+                    lvl = (result.risk_levels.get(RiskType(decided.value))
+                           if decided.value in RISK_TYPES else None)
+                    level[i] = "" if lvl is None else str(lvl)
     outcome_labels = {o: taxonomy.label(o, lang) for o in set(outcome) if o}
     level_labels = {v: level_label(v) for v in set(level) if v}
     status_labels = {v: status_label(v) for v in set(status)}

@@ -10,6 +10,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from riskdesk.core.models import Lang
 
 
+class ChainDecision(BaseModel):
+    """What the analyst decided about one chain, as a report prints it (SPEC §11)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    summary: str = Field(description="'engine: X (0.62) → analyst: Y — reason — who — when'")
+    engine_type: str
+    overridden: bool
+    reason: str = ""
+    analyst: str | None = None
+    at: str | None = None
+    status: str = "draft"
+    added_measures: list[str] = Field(default_factory=list, description="the analyst's own")
+    reworded: dict[str, str] = Field(
+        default_factory=dict, description="measure id -> the analyst's wording"
+    )
+
+
 class ReportOptions(BaseModel):
     """Options of one export; the GUI builds its export form from these fields."""
 
@@ -31,6 +49,11 @@ class ReportOptions(BaseModel):
     )
     notes: dict[str, str] = Field(
         default_factory=dict, title="Analyst notes / 分析意见", description="chain id -> note"
+    )
+    decisions: dict[str, ChainDecision] = Field(
+        default_factory=dict,
+        title="Analyst decisions / 分析人员判断",
+        description="chain id -> decision; filled from the effective result, not by hand",
     )
     font_path: Path | None = Field(None, title="CJK font file / 中文字体文件")
     rich_chart_limit: int = Field(

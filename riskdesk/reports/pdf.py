@@ -9,12 +9,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
 
 from riskdesk.charts import distribution_figure, render_png, risk_matrix_figure
+from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import OUTCOME_ORDER
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report, sub_progress
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.atomic import atomic_path
+from riskdesk.reports.decisions import report_inputs
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf_appendix import cover, methodology
 from riskdesk.reports.pdf_base import BODY_W, ProgressMark, ReportPdf, _escape
@@ -159,7 +161,7 @@ class PortfolioPdf(ReportPdf):
 
 
 def write_pdf(
-    run: AssessmentRun,
+    run: AssessmentRun | EffectiveRun,
     path: Path,
     options: ReportOptions,
     *,
@@ -173,6 +175,7 @@ def write_pdf(
     The file appears only when complete (temporary file in the same directory, then rename);
     cancelling raises `Cancelled` and leaves any existing file untouched.
     """
+    run, options = report_inputs(run, options, taxonomy)
     chains = select_chains(run, options)
     if not chains:
         raise ReportError("no chains to report / 没有可输出的链条")

@@ -186,6 +186,9 @@ class ChainSection:
             (t.label("robustness"), self.robustness_text(r)),
             (t.label("coverage"), f"{r.evidence_coverage:.0%}"),
         ]
+        decision = self.pdf.options.decisions.get(r.chain_id) if r.segment is None else None
+        if decision is not None and decision.summary:
+            rows.insert(1, (t.label("decision"), decision.summary))
         data = [[self.p(a), self.p(b)] for a, b in rows]
         accent = OUTCOME_COLOURS.get(r.primary_type.value, "#7f8c8d")
         table = self.pdf.table(data, colWidths=[32 * mm, BODY_W - 32 * mm])
@@ -200,7 +203,8 @@ class ChainSection:
             ]
         )
         if level is not None:
-            style.add("BACKGROUND", (1, 2), (1, 2), _tint(LEVEL_COLOURS[level], 0.45))
+            at = [a for a, _ in rows].index(t.label("level"))
+            style.add("BACKGROUND", (1, at), (1, at), _tint(LEVEL_COLOURS[level], 0.45))
         table.setStyle(style)
         return table
 
@@ -463,7 +467,15 @@ class ChainSection:
         out.append(Spacer(1, 2 * mm))
         out.append(self.pdf.para(t.strategies[r.strategy]))
         out.append(self.pdf.heading(t.h("measures"), level + 1, f"{key}-measures"))
-        if not r.measures:
+        tail: list[Flowable] = []
+        decision = self.pdf.options.decisions.get(r.chain_id) if r.segment is None else None
+        added = decision.added_measures if decision is not None else []
+        reworded = decision.reworded if decision is not None else {}
+        for n, extra in enumerate(added, start=len(r.measures) + 1):
+            tail.append(self.pdf.para(f"{n}. {extra}（{t.label('analyst_measure')}）"
+                                      if self.lang == "zh"
+                                      else f"{n}. {extra} ({t.label('analyst_measure')})"))
+        if not r.measures and not added:
             out.append(self.pdf.para(t.say("no_measures")))
         for mid in r.measures:
             if mid not in self.used_measures:
@@ -476,7 +488,7 @@ class ChainSection:
             ]
             table = self.pdf.table(titles, colWidths=[BODY_W])
             table.setStyle(table_style(header_rows=0, rows=len(titles)))
-            out += [table, self.pdf.para(t.say("measures_in_catalogue"), self.st.note)]
+            out += [table, *tail, self.pdf.para(t.say("measures_in_catalogue"), self.st.note)]
             return out
         for n, mid in enumerate(r.measures, start=1):
             m = self.measure_by_id.get(mid)
@@ -488,14 +500,15 @@ class ChainSection:
                 if self.lang == "zh" and m.source
                 else (f" ({m.source})" if m.source else "")
             )
+            body = reworded.get(mid) or m.text(self.lang)
             out.append(
                 Paragraph(
                     f'<font color="#1b3a5c">{n}. {_escape(m.title(self.lang))}</font>'
-                    f" {_escape(m.text(self.lang))}{_escape(src)}",
+                    f" {_escape(body)}{_escape(src)}",
                     self.st.body,
                 )
             )
-        return out
+        return out + tail
 
     def _measure_title(self, mid: str) -> str:
         m = self.measure_by_id.get(mid)

@@ -24,6 +24,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
 from riskdesk.charts.style import LEVEL_COLOURS
+from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import LEVEL_ORDER, OUTCOME_ORDER, RiskType
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
@@ -31,7 +32,8 @@ from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import EXPOSURE, Taxonomy
 from riskdesk.reports import xlsx_cells as cells
 from riskdesk.reports.atomic import atomic_path
-from riskdesk.reports.options import ReportOptions
+from riskdesk.reports.decisions import report_inputs
+from riskdesk.reports.options import ChainDecision, ReportOptions
 from riskdesk.reports.pdf import select_chains
 from riskdesk.reports.templates import ReportText, load_report_text
 
@@ -71,6 +73,13 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "data_to_collect",
     "taxonomy_sha256",
     "assessed_at",
+    "engine_type",
+    "overridden",
+    "decision_reason",
+    "decided_by",
+    "decided_at",
+    "measures_added",
+    "review_status",
 )
 # Red when high: the same green–amber–red scale for every risk and score column.
 RISK_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
@@ -197,6 +206,24 @@ class WorkbookExport:
     def level(self, level: str | None) -> str | None:
         return self.text.levels[level] if level is not None else None
 
+    def decision(self, r: ChainResult) -> ChainDecision | None:
+        return self.options.decisions.get(r.chain_id) if r.segment is None else None
+
+    def decision_cells(self, r: ChainResult) -> list[object]:
+        """engine_type … review_status of the Assessments sheet (empty: nothing decided)."""
+        d = self.decision(r)
+        if d is None:
+            return [r.primary_type.value, False, None, None, None, None, None]
+        return [
+            d.engine_type,
+            d.overridden,
+            cells.text(d.reason or None),
+            cells.text(d.analyst),
+            d.at,
+            cells.text("\n".join(d.added_measures) or None),
+            d.status,
+        ]
+
     def name(self, r: ChainResult) -> str:
         return r.chain_name
 
@@ -295,7 +322,7 @@ class WorkbookExport:
         ws, rows = self.sheet("scores")
         t = self.text
         dims = [*self.tax.capability_dimensions, EXPOSURE]
-        widths = [12, 18, 10, 16, 22] + [11] * 3 + [9] * 3 + [10] * (2 + len(dims)) + [10, 10]
+        widths = [12, 18, 10, 16, 22] + [11] * 3 + [9] * 3 + [10] * (2 + len(dims)) + [10, 10, 48]
         _prepare_table(ws, widths)
         head = [
             t.label("chain_id"),
@@ -308,7 +335,7 @@ class WorkbookExport:
         head += [f"{self.label(x)} · {t.label('level')}" for x in RiskType]
         head += [t.label("gap"), t.label("exposure")]
         head += [self.label(d) for d in dims]
-        head += [t.label("coverage"), t.label("robustness")]
+        head += [t.label("coverage"), t.label("robustness"), t.label("decision")]
         rows.append(cells.header(head))
         sep = "、" if self.lang == "zh" else ", "
         for r in self.rows:
@@ -331,6 +358,8 @@ class WorkbookExport:
                 if r.robustness is None
                 else cells.number(r.robustness.primary_stability, "percent")
             )
+            decision = self.decision(r)
+            row.append(cells.text(decision.summary or None if decision else None, "wrap"))
             rows.append(row)
         n = len(self.rows) + 1
         ws.conditional_formatting.add(f"F2:H{n}", RISK_SCALE)
@@ -358,7 +387,11 @@ class WorkbookExport:
         sep = "、" if self.lang == "zh" else ", "
         for r in self.rows:
             mode = self.label(r.priority_mode) if r.priority_mode else r.priority_note
-            measures = "\n".join(f"{k}. {titles.get(m, m)}" for k, m in enumerate(r.measures, 1))
+            lines = [titles.get(m, m) for m in r.measures]
+            decision = self.decision(r)
+            if decision is not None:
+                lines += [f"{x} ({t.label('analyst_measure')})" for x in decision.added_measures]
+            measures = "\n".join(f"{k}. {line}" for k, line in enumerate(lines, 1))
             rows.append(
                 [
                     cells.text(r.chain_id),
@@ -508,13 +541,14 @@ class WorkbookExport:
                     cells.text(",".join(r.data_to_collect) or None),
                     sha,
                     at,
+                    *self.decision_cells(r),
                 ]
             )
         _filter(ws, len(ASSESSMENT_COLUMNS), len(self.rows))
 
 
 def write_xlsx(
-    run: AssessmentRun,
+    run: AssessmentRun | EffectiveRun,
     path: Path,
     options: ReportOptions,
     *,
@@ -528,6 +562,7 @@ def write_xlsx(
     `inventory` is accepted for symmetry with `write_pdf`; the workbook is built from the run.
     """
     del inventory
+    run, options = report_inputs(run, options, taxonomy)
     chains = select_chains(run, options)
     export = WorkbookExport(run, options, taxonomy, chains)
     steps = (

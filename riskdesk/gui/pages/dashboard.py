@@ -120,7 +120,10 @@ class DashboardPage(QWidget):
 
     def _render(self) -> None:
         self._dirty = False
-        run, tax, lang = self.ws.run, self.ws.taxonomy, self.lang()
+        # The decided run: charts and lists show the verdict the analyst stands behind.
+        effective = self.ws.session.effective_run()
+        run = None if effective is None else effective.decided_run()
+        tax, lang = self.ws.taxonomy, self.lang()
         has = run is not None and bool(run.chains)
         self.empty.setVisible(not has)
         for w in (self.distribution, self.matrix, self.radar, self.trend, self.top, self.top_label):

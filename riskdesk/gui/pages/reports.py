@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.models import Lang
 from riskdesk.core.progress import CancelFn, ProgressFn, sub_progress
 from riskdesk.core.results import AssessmentRun
@@ -61,7 +62,7 @@ def report_writers() -> dict[str, Writer]:
 
 
 def export_work(
-    run: AssessmentRun,
+    run: AssessmentRun | EffectiveRun,
     targets: list[tuple[str, Path]],
     options: Any,
     inventory: Any,
@@ -282,7 +283,8 @@ class ReportsPage(QWidget):
         return out
 
     def export(self) -> BackgroundOp | None:
-        run = self.ws.run
+        # The effective result: the analyst's decisions, reasons and measures reach the files.
+        run = self.ws.session.effective_run()
         chains = self.selected_chains()
         targets = self.targets()
         writers = report_writers()

@@ -26,6 +26,7 @@ from riskdesk.core.models import Lang, Severity
 from riskdesk.core.progress import ProgressFn, sub_progress
 from riskdesk.core.results import AssessmentRun
 from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.io.options import DuplicatePolicy
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,6 +52,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest"
+    )
+    p.add_argument(
+        "--duplicate-ids", choices=("keep_first", "suffix", "skip"), default=None,
+        help="rows repeating a chain id: keep the first, import the later ones as ID-2, ID-3 …, "
+             "or leave all of them out (default: stop with a located error)",
     )
     p.add_argument(
         "--no-robustness", action="store_true", help="skip the weight-perturbation check"
@@ -81,6 +87,7 @@ def load_inventory(
     skip_invalid_rows: bool,
     lang: Lang,
     progress: ProgressFn | None,
+    duplicate_ids: DuplicatePolicy | None = None,
 ) -> Inventory:
     """Read an input file; errors are printed with their location and end the command."""
     from riskdesk.io.inventory import read_inventory
@@ -95,12 +102,14 @@ def load_inventory(
         inventory = read_inventory(
             path,
             taxonomy,
-            options=ImportOptions(skip_invalid_rows=skip_invalid_rows),
+            options=ImportOptions(skip_invalid_rows=skip_invalid_rows,
+                                  duplicate_ids=duplicate_ids),
             progress=progress,
         )
     except InventoryReadError as exc:
         raise CliError(exc.message(lang), EXIT_INPUT) from None
-    errors = [i for i in inventory.issues if i.severity == Severity.ERROR]
+    errors = [i for i in inventory.issues
+              if i.severity == Severity.ERROR and i.resolution is None]
     if errors and not skip_invalid_rows:
         for issue in errors[:50]:
             print(f"  {issue.location(lang)}: {issue.message(lang)}", file=sys.stderr)
@@ -115,8 +124,9 @@ def load_inventory(
         else:
             msg = f"the input has {len(errors)} error(s); fix them or pass --skip-invalid-rows"
         raise CliError(msg, EXIT_INPUT)
-    if skip_invalid_rows:
-        skipped = [i for i in inventory.issues if i.code == "row_skipped"]
+    if skip_invalid_rows or duplicate_ids:
+        skipped = [i for i in inventory.issues
+                   if i.code in ("row_skipped", "duplicate_renamed") or i.resolution == "excluded"]
         for issue in skipped:
             print(f"  {issue.location(lang)}: {issue.message(lang)}", file=sys.stderr)
     if len(inventory) == 0:
@@ -223,6 +233,7 @@ def run_assess(args: argparse.Namespace) -> int:
     progress = text_progress(True)
     inventory = load_inventory(
         args.input, taxonomy, skip_invalid_rows=args.skip_invalid_rows, lang=lang,
+        duplicate_ids=args.duplicate_ids,
         progress=sub_progress(progress, 0.0, 0.3),
     )  # fmt: skip
     if args.trade:

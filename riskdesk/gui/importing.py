@@ -22,6 +22,7 @@ from riskdesk.gui.qt import (
     QAbstractItemView,
     QButtonGroup,
     QColor,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -40,11 +41,14 @@ from riskdesk.gui.qt import (
 )
 from riskdesk.gui.worker import BackgroundOp
 from riskdesk.gui.workspace import Workspace
-from riskdesk.io.options import ImportOptions
+from riskdesk.io.options import DuplicatePolicy, ImportOptions
 from riskdesk.io.preview import ImportPreview, preview_inventory
 from riskdesk.session import Change, Session
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+DUPLICATE_CODES = frozenset({"duplicate_chain_id", "duplicate_chain_segment"})
 
 
 def read_for_gui(
@@ -54,9 +58,10 @@ def read_for_gui(
     cancel: CancelFn,
     isolated: bool = True,
     skip_invalid_rows: bool = False,
+    duplicate_ids: DuplicatePolicy | None = None,
 ) -> ImportPreview:
     """Dry-run a file; `isolated` parses in a child process so a hostile file cannot kill the GUI."""
-    options = ImportOptions(skip_invalid_rows=skip_invalid_rows)
+    options = ImportOptions(skip_invalid_rows=skip_invalid_rows, duplicate_ids=duplicate_ids)
     return preview_inventory(
         path, taxonomy, options, isolated=isolated, progress=progress, cancel=cancel
     )
@@ -142,6 +147,23 @@ class ImportPreviewDialog(QDialog):
                 "Import all rows; cells with errors stay empty (missing) so you can fix them in place",
             )
         )
+        # Repeated IDs: the analyst says which rows to keep; nothing is dropped silently.
+        self.duplicates = [i for i in preview.errors if i.code in DUPLICATE_CODES]
+        self.duplicate_label = named(QLabel(), "duplicateLabel")
+        self.duplicate_label.setText(translate(
+            "Import", "{n} rows repeat a chain ID used on an earlier row:").format(
+                n=len(self.duplicates)))
+        self.duplicate_policy = named(QComboBox(), "duplicatePolicy")
+        for policy, text in (
+            ("keep_first", translate("Import", "keep the first row of each ID, list the others "
+                                               "as not imported")),
+            ("suffix", translate("Import", "keep every row; import the later ones as ID-2, "
+                                           "ID-3 …")),
+            ("skip", translate("Import", "leave out every row of a repeated ID")),
+        ):
+            self.duplicate_policy.addItem(text, policy)
+        for widget in (self.duplicate_label, self.duplicate_policy):
+            widget.setVisible(bool(self.duplicates))
         self.choice = QButtonGroup(self)
         for button in (self.keep_rows, self.skip_rows):
             button.setVisible(preview.has_errors)
@@ -161,11 +183,20 @@ class ImportPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.duplicate_label)
+        layout.addWidget(self.duplicate_policy)
         layout.addWidget(self.keep_rows)
         layout.addWidget(self.skip_rows)
         layout.addWidget(buttons)
         self.resize(900, 500)
         self._update()
+
+    def chosen_duplicates(self) -> DuplicatePolicy | None:
+        """What to do with repeated IDs (None: the file has none)."""
+        if not self.duplicates:
+            return None
+        policy: DuplicatePolicy = self.duplicate_policy.currentData()
+        return policy
 
     def _update(self) -> None:
         # Rows with errors are never dropped silently: importing them away is an explicit choice.
@@ -262,6 +293,7 @@ class ImportFlow(QObject):
         isolated: bool = True,
         skip_invalid_rows: bool = False,
         mode: str | None = None,
+        duplicate_ids: DuplicatePolicy | None = None,
     ) -> BackgroundOp:
         self.mode = mode
         self.skipped_rows = skip_invalid_rows
@@ -270,7 +302,8 @@ class ImportFlow(QObject):
             self.op.cancel()
 
         def work(progress: ProgressFn, cancel: CancelFn) -> ImportPreview:
-            return read_for_gui(path, taxonomy, progress, cancel, isolated, skip_invalid_rows)
+            return read_for_gui(path, taxonomy, progress, cancel, isolated, skip_invalid_rows,
+                                duplicate_ids)
 
         op = BackgroundOp(
             self._parent, work, translate("Import", "Reading {file}").format(file=path.name)
@@ -308,10 +341,13 @@ class ImportFlow(QObject):
     def _decided(self, path: Path, dialog: ImportPreviewDialog, result: int) -> None:
         self.dialog = None
         if result == QDialog.DialogCode.Accepted:
-            if dialog.preview.has_errors and dialog.skip_rows.isChecked():
-                # The analyst chose to leave the error rows out: read again with that option.
+            skip = dialog.preview.has_errors and dialog.skip_rows.isChecked()
+            duplicates = dialog.chosen_duplicates()
+            if skip or duplicates is not None:
+                # The analyst chose what to leave out or rename: read again with that choice.
                 self.pending_jump = dialog.jump_issue
-                self.start(path, preview=False, skip_invalid_rows=True)
+                self.start(path, preview=False, skip_invalid_rows=skip, mode=self.mode,
+                           duplicate_ids=duplicates)
             else:
                 self._store(path, dialog.preview.inventory, dialog.jump_issue)
         dialog.deleteLater()

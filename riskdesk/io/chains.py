@@ -198,6 +198,8 @@ def _read_rows(
     kept: list[list[object]] = []
     row_numbers: list[int] = []
     seen: dict[tuple[str, str | None], int] = {}
+    policy = ctx.options.duplicate_ids
+    dropped: set[tuple[str, str | None]] = set()
     for r0 in range(header0 + 1, len(raw.rows)):
         row = raw.rows[r0]
         if not any(text_of(c) is not None for c in row):
@@ -218,7 +220,27 @@ def _read_rows(
             )
             continue
         key = (chain_id, segment)
-        if key in seen:
+        if key in seen and policy == "suffix":
+            renamed = _free_id(chain_id, segment, seen)
+            ctx.add(
+                Severity.ASSUMPTION,
+                "duplicate_renamed",
+                f"产业链编号 {chain_id} 重复（首次出现在第 {seen[key]} 行），本行按要求以 "
+                f"{renamed} 导入",
+                f"chain_id {chain_id} appears again (first on row {seen[key]}); this row is "
+                f"imported as {renamed}, as chosen",
+                row=number,
+                column=f"{column_letter(id_col)} {columns['chain_id'].text}",
+                value=chain_id,
+            )
+            row = list(row)
+            while len(row) <= id_col:
+                row.append(None)
+            row[id_col] = renamed
+            key = (renamed, segment)
+        elif key in seen:
+            if policy == "skip":
+                dropped.add(key)
             if has_segment and segment is not None:
                 code = "duplicate_chain_segment"
                 zh = f"产业链 {chain_id} 的环节「{segment}」重复（首次出现在第 {seen[key]} 行）"
@@ -237,11 +259,15 @@ def _read_rows(
                 row=number,
                 column=f"{column_letter(id_col)} {columns['chain_id'].text}",
                 value=chain_id,
+                resolution=None if policy is None else "excluded",
             )
             continue
         seen[key] = number
         kept.append(row)
         row_numbers.append(number)
+    if dropped:
+        kept, row_numbers = _drop_duplicated(kept, row_numbers, dropped, seen, ctx,
+                                             f"{column_letter(id_col)} {columns['chain_id'].text}")
     checkpoint(cancel)
     hidden = sorted(n for n in row_numbers if n in raw.hidden_rows) if raw.hidden_rows else []
     if hidden:
@@ -351,3 +377,43 @@ def _as_column(name: str, values: object) -> pd.Series:
     if name in PROFILE_FIELDS:
         return pd.Series(values, dtype=object)
     return pd.Series(values, dtype=float)
+
+
+def _free_id(chain_id: str, segment: str | None, seen: dict[tuple[str, str | None], int]) -> str:
+    """ID-2, ID-3 …: the first suffix not yet used by any row."""
+    k = 2
+    while (f"{chain_id}-{k}", segment) in seen:
+        k += 1
+    return f"{chain_id}-{k}"
+
+
+def _drop_duplicated(
+    kept: list[list[object]],
+    row_numbers: list[int],
+    dropped: set[tuple[str, str | None]],
+    seen: dict[tuple[str, str | None], int],
+    ctx: ChainsContext,
+    column: str,
+) -> tuple[list[list[object]], list[int]]:
+    """`skip`: the first row of a repeated ID goes too (which of the rows is right is unknown)."""
+    first_rows = {seen[key]: key for key in dropped}
+    out_rows: list[list[object]] = []
+    out_numbers: list[int] = []
+    for row, number in zip(kept, row_numbers, strict=True):
+        key = first_rows.get(number)
+        if key is None:
+            out_rows.append(row)
+            out_numbers.append(number)
+            continue
+        ctx.add(
+            Severity.ERROR,
+            "duplicate_skipped",
+            f"产业链编号 {key[0]} 在多行出现，按要求全部未导入（第 {number} 行）",
+            f"chain_id {key[0]} appears on several rows; as chosen, none of them is imported "
+            f"(row {number})",
+            row=number,
+            column=column,
+            value=key[0],
+            resolution="excluded",
+        )
+    return out_rows, out_numbers

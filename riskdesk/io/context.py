@@ -41,20 +41,22 @@ class ChainsContext:
         row: int | None = None,
         column: str | None = None,
         value: object = None,
+        resolution: str | None = None,
     ) -> None:
-        self.issues.append(
-            issue(
-                severity,
-                code,
-                zh,
-                en,
-                file=self.file,
-                sheet=self.sheet,
-                row=row,
-                column=column,
-                value=value,
-            )
+        found = issue(
+            severity,
+            code,
+            zh,
+            en,
+            file=self.file,
+            sheet=self.sheet,
+            row=row,
+            column=column,
+            value=value,
         )
+        if resolution is not None:
+            found = found.model_copy(update={"resolution": resolution})
+        self.issues.append(found)
 
 
 @dataclass

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+DuplicatePolicy = Literal["keep_first", "suffix", "skip"]
 
 
 @dataclass(frozen=True)
@@ -13,6 +16,11 @@ class ImportOptions:
     """Chains sheet by name; None = `chains` / `产业链清单`, else the first other sheet."""
     skip_invalid_rows: bool = False
     """Leave out every row that has an error (each skipped row is listed as an issue)."""
+    duplicate_ids: DuplicatePolicy | None = None
+    """A chain id (or chain + segment) seen again: keep the first row and list the later ones as
+    not imported (`keep_first`); keep every row, the later ones renamed ID-2, ID-3 … (`suffix`);
+    or leave all rows of that ID out (`skip`). Every affected row is listed either way. None: no
+    choice made — the later rows are left out and stay unresolved errors."""
     encoding: str | None = None
     """Force a csv encoding instead of detecting it."""
     max_uncompressed_bytes: int = 512 * 1024 * 1024

@@ -119,7 +119,8 @@ def load_for_assessment(
     opts = replace(options or ImportOptions(), skip_invalid_rows=skip_invalid_rows)
     table = read_inventory_table(path, taxonomy, options=opts, progress=progress, cancel=cancel)
     inv = table.inventory
-    has_errors = any(i.severity == Severity.ERROR for i in inv.issues)
+    # An error already resolved by the caller's choice (e.g. --duplicate-ids) does not block.
+    has_errors = any(i.severity == Severity.ERROR and i.resolution is None for i in inv.issues)
     if (has_errors and not skip_invalid_rows) or len(inv) == 0:
         raise InputRejected(inv.issues)
     return inv

@@ -140,108 +140,128 @@
 <context>
     <name>Import</name>
     <message>
-        <location filename="../importing.py" line="79"/>
+        <location filename="../importing.py" line="84"/>
         <source>Import preview — {file}</source>
         <translation>导入预览 — {file}</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="89"/>
+        <location filename="../importing.py" line="94"/>
         <source>{ok} rows can be imported; {bad} rows have errors. {errors} errors, {warnings} warnings, {assumptions} assumptions ({detected}; header on row {header}). Nothing is stored until you press Import. Double-click a problem to import and go to it.</source>
         <translation>可导入 {ok} 行；{bad} 行有错误。共 {errors} 个错误、{warnings} 个警告、{assumptions} 条假设（{detected}；表头在第 {header} 行）。按“导入”之前不会保存任何内容。双击某个问题可导入并定位到该处。</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="107"/>
+        <location filename="../importing.py" line="112"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="108"/>
+        <location filename="../importing.py" line="113"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="109"/>
+        <location filename="../importing.py" line="114"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="113"/>
+        <location filename="../importing.py" line="118"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="114"/>
+        <location filename="../importing.py" line="119"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="115"/>
+        <location filename="../importing.py" line="120"/>
         <source>assumption</source>
         <translation>假设</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="134"/>
+        <location filename="../importing.py" line="139"/>
         <source>Leave out the {n} rows with errors (they stay listed as skipped)</source>
         <translation>不导入有错误的 {n} 行（它们仍作为“已跳过”列出）</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="140"/>
+        <location filename="../importing.py" line="145"/>
         <source>Import all rows; cells with errors stay empty (missing) so you can fix them in place</source>
         <translation>导入全部行；有错误的单元格留空（记为缺失），以便就地修正</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="152"/>
+        <location filename="../importing.py" line="153"/>
+        <source>{n} rows repeat a chain ID used on an earlier row:</source>
+        <translation>有 {n} 行的产业链编号与前面的行重复：</translation>
+    </message>
+    <message>
+        <location filename="../importing.py" line="158"/>
+        <source>keep the first row of each ID, list the others as not imported</source>
+        <translation>保留每个编号的第一行，其余各行列为未导入</translation>
+    </message>
+    <message>
+        <location filename="../importing.py" line="160"/>
+        <source>keep every row; import the later ones as ID-2, ID-3 …</source>
+        <translation>保留所有行；后出现的行以“编号-2”“编号-3”…导入</translation>
+    </message>
+    <message>
+        <location filename="../importing.py" line="162"/>
+        <source>leave out every row of a repeated ID</source>
+        <translation>重复编号的所有行都不导入</translation>
+    </message>
+    <message>
+        <location filename="../importing.py" line="174"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="156"/>
-        <location filename="../importing.py" line="217"/>
+        <location filename="../importing.py" line="178"/>
+        <location filename="../importing.py" line="248"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="201"/>
+        <location filename="../importing.py" line="232"/>
         <source>Import {file}</source>
         <translation>导入 {file}</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="202"/>
+        <location filename="../importing.py" line="233"/>
         <source>This project already holds {n} rows. What should the import do?</source>
         <translation>此项目已有 {n} 行。导入应如何处理？</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="205"/>
+        <location filename="../importing.py" line="236"/>
         <source>Merge updates chains with the same ID and adds new ones; values you entered yourself are kept either way. Any choice can be undone.</source>
         <translation>合并：更新编号相同的产业链并添加新的产业链；无论哪种方式，您自己录入的数值都会保留。任何选择都可撤销。</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="208"/>
+        <location filename="../importing.py" line="239"/>
         <source>Replace the inventory</source>
         <translation>替换清单</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="211"/>
+        <location filename="../importing.py" line="242"/>
         <source>Merge</source>
         <translation>合并</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="214"/>
+        <location filename="../importing.py" line="245"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="276"/>
+        <location filename="../importing.py" line="309"/>
         <source>Reading {file}</source>
         <translation>正在读取 {file}</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="291"/>
+        <location filename="../importing.py" line="324"/>
         <source>Cannot import {file}</source>
         <translation>无法导入 {file}</translation>
     </message>
     <message>
-        <location filename="../importing.py" line="354"/>
+        <location filename="../importing.py" line="390"/>
         <source>Importing {file}</source>
         <translation>正在导入 {file}</translation>
     </message>
@@ -712,118 +732,118 @@
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../pages/reports.py" line="193"/>
+        <location filename="../pages/reports.py" line="194"/>
         <source>Report language</source>
         <translation>报告语言</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="194"/>
+        <location filename="../pages/reports.py" line="195"/>
         <source>Formats</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="195"/>
+        <location filename="../pages/reports.py" line="196"/>
         <source>Organisation</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="196"/>
+        <location filename="../pages/reports.py" line="197"/>
         <source>Author</source>
         <translation>编制人</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="197"/>
+        <location filename="../pages/reports.py" line="198"/>
         <source>Classification marking</source>
         <translation>密级标注</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="198"/>
-        <location filename="../pages/reports.py" line="268"/>
+        <location filename="../pages/reports.py" line="199"/>
+        <location filename="../pages/reports.py" line="269"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="199"/>
+        <location filename="../pages/reports.py" line="200"/>
         <source>File name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="204"/>
+        <location filename="../pages/reports.py" line="205"/>
         <source>Chains to include (one chain: a dossier; several: a portfolio report)</source>
         <translation>纳入报告的产业链（一条：单链报告；多条：组合报告）</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="208"/>
+        <location filename="../pages/reports.py" line="209"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="209"/>
+        <location filename="../pages/reports.py" line="210"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="210"/>
+        <location filename="../pages/reports.py" line="211"/>
         <source>PDF dossier</source>
         <translation>PDF 报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="211"/>
+        <location filename="../pages/reports.py" line="212"/>
         <source>Excel workbook</source>
         <translation>Excel 工作簿</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="212"/>
+        <location filename="../pages/reports.py" line="213"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="213"/>
+        <location filename="../pages/reports.py" line="214"/>
         <source>Open the result when done</source>
         <translation>完成后打开结果</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="214"/>
+        <location filename="../pages/reports.py" line="215"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="215"/>
+        <location filename="../pages/reports.py" line="216"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="291"/>
+        <location filename="../pages/reports.py" line="293"/>
         <source>Score the inventory and choose at least one chain.</source>
         <translation>请先评分，并至少选择一条产业链。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="297"/>
+        <location filename="../pages/reports.py" line="299"/>
         <source>Choose a format this installation can write.</source>
         <translation>请选择本安装可以输出的格式。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="317"/>
+        <location filename="../pages/reports.py" line="319"/>
         <source>Exporting reports</source>
         <translation>正在导出报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="323"/>
+        <location filename="../pages/reports.py" line="325"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="328"/>
+        <location filename="../pages/reports.py" line="330"/>
         <source>Export cancelled; no file was left half-written.</source>
         <translation>导出已取消；没有留下写了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="334"/>
+        <location filename="../pages/reports.py" line="336"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="355"/>
+        <location filename="../pages/reports.py" line="357"/>
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
     </message>

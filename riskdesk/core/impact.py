@@ -119,7 +119,9 @@ class ScenarioArrays:
 
 def partner_index(chain_partners: tuple[str, ...], scenarios: list[Scenario]) -> tuple[str, ...]:
     """The chains' partners followed by the partners only scenarios name (sorted)."""
-    named = {x.partner for sc in scenarios for x in (*sc.shocks, *sc.substitutions, *sc.ratings)}
+    named = {x.partner for sc in scenarios for x in sc.shocks}
+    named |= {x.partner for sc in scenarios for x in sc.substitutions}
+    named |= {x.partner for sc in scenarios for x in sc.ratings}
     return (*chain_partners, *sorted(named - set(chain_partners)))
 
 
@@ -137,7 +139,7 @@ class Impact:
     expected_unmet_days: FloatArray  # probability × unmet, NaN without a probability
     reason: npt.NDArray[np.int64]  # REASONS code or OK
     post_shares: FloatArray  # (S, n, P) import shares at the end of the scenario, ramps active
-    post_total: FloatArray  # (S, n) post-ramp imports / baseline imports
+    post_total: FloatArray  # (S, n) post-ramp imports / baseline imports (0 without shares)
 
 
 def shortfall(
@@ -200,7 +202,9 @@ def shortfall(
     volume = shares[None, :, :] * (1.0 - arrays.cut[:, None, :]) + scale[:, :, None] * (
         arrays.extra[:, None, :]
     )
-    post_total = volume.sum(axis=-1)
+    # partners the trade table does not itemise (WLD total above the partner rows) are not cut
+    unlisted = np.clip(1.0 - shares.sum(axis=1), 0.0, 1.0)
+    post_total = volume.sum(axis=-1) + np.where(has_shares, unlisted, 0.0)[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         post_shares = np.where(post_total[..., None] > 0, volume / post_total[..., None], 0.0)
     return Impact(

@@ -1,0 +1,376 @@
+"""Run a scenario library over an assessed portfolio: impact, shocked indicators, re-classification.
+
+The shocked indicators of each scenario × row are built from the baseline value matrix, never by
+changing the inventory:
+
+* concentration — post-ramp partner shares (`impact.shortfall`), renormalised over what is still
+  imported, give source_hhi = Σ s², top_source_share = max s, risk_weighted_hhi = Σ s²·ρ and
+  geo_risk_share = Σ s·[ρ ≥ high] (ρ with the scenario's rating changes). Only rows whose shares
+  are known (trade table) and which the scenario touches (a cut partner they buy from, a re-rated
+  partner they buy from) change;
+* ttr_tts_ratio — TTR / TTS when the stock runs out during the scenario (TTS = 0 gives ∞, which the
+  anchors read as the worst risk), never below the baseline ratio; otherwise the baseline stays;
+* import_dependence — a demand surge met only from abroad gives (IR + x) / (1 + x); a plant outage
+  (IR + (1 − IR)·o); cuts leave it (the lost volume is the shortfall, not a change of structure).
+
+Every other indicator (TC/RCA, GVC, R&D, …) is the baseline's. The stack (indicators, scenarios,
+rows) goes through the engine's own `evaluate` and `roll_up` in one call, so the shocked verdict of
+a chain is exactly what the engine would say of those values. Drivers: for a chain whose primary
+type changed, each shocked indicator is also applied alone; `moved` marks those that change the
+primary type by themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, Field
+
+from riskdesk.core.assess import Portfolio
+from riskdesk.core.impact import (
+    NO_STOCK,
+    OK,
+    REASONS,
+    Impact,
+    ScenarioArrays,
+    partner_index,
+    shortfall,
+)
+from riskdesk.core.models import OUTCOME_ORDER, Outcome
+from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
+from riskdesk.core.rollup import ChainLevel, roll_up
+from riskdesk.core.scenarios import ScenarioLibrary
+from riskdesk.core.scoring import STRATEGY_ORDER, TYPE_ORDER, Evaluation, evaluate
+from riskdesk.core.trade import CountryRiskList
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+CONCENTRATION = ("source_hhi", "top_source_share", "risk_weighted_hhi", "geo_risk_share")
+SHOCKED = ("import_dependence", *CONCENTRATION, "ttr_tts_ratio")
+N_TYPES = len(TYPE_ORDER)
+
+
+class IndicatorDelta(BaseModel):
+    indicator: str
+    baseline: float | None
+    shocked: float | None
+    delta: float | None
+    moved: bool = Field(False, description="applied alone, it changes the primary type")
+
+
+class ScenarioOutcome(BaseModel):
+    """One chain under one scenario (SPEC §11.1 `scenarios: {ID: …}`)."""
+
+    applies: bool
+    segment: str | None = None
+    tts_days: float | None = None
+    ttr_days: float | None = None
+    unmet_days: float | None = None
+    unmet_share: float | None = None
+    shortfall_days: float | None = None
+    lost_import_share: float | None = None
+    expected_unmet_days: float | None = Field(
+        None, description="probability × unmet_days, per year, when the scenario gives one"
+    )
+    shares: dict[str, float] = Field(default_factory=dict)
+    indicators: dict[str, float | None] = Field(default_factory=dict)
+    type_scores: dict[str, float | None] = Field(default_factory=dict)
+    primary_type: Outcome
+    strategy: str
+    changed: bool
+    worsened: bool
+    drivers: list[IndicatorDelta] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list, description="reason codes of missing values")
+    notes: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class ScenarioRun:
+    """Vectorised results of a library over a portfolio; materialise with `outcome(s, g)`."""
+
+    portfolio: Portfolio
+    library: ScenarioLibrary
+    arrays: ScenarioArrays
+    impact: Impact
+    values: FloatArray  # (indicators, S, n) shocked
+    evaluation: Evaluation
+    level: ChainLevel
+    outcome: IntArray  # (S, G)
+    type_score: FloatArray  # (S, G, 3)
+    strategy: IntArray  # (S, G)
+    changed: BoolArray  # (S, G)
+    worsened: BoolArray  # (S, G)
+    moved: dict[str, BoolArray] = field(default_factory=dict)  # indicator → (S, G)
+    applies: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))  # (S, n)
+    has_shares: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @property
+    def chain_ids(self) -> list[str]:
+        return self.portfolio.groups.chain_ids
+
+    def baseline_outcome(self, group: int) -> Outcome:
+        return OUTCOME_ORDER[int(self.portfolio.chains.outcome[group])]
+
+    def chain_outcome(self, s: int, group: int) -> ScenarioOutcome:
+        """The JSON block of one chain under scenario s (SPEC §11.1)."""
+        p, imp = self.portfolio, self.impact
+        row = int(self.level.weakest_row[s, group])
+        rows = p.groups.rows(group)
+        applies = bool(self.applies[s, rows].any())
+        outcome = OUTCOME_ORDER[int(self.outcome[s, group])]
+        strategy = STRATEGY_ORDER[int(self.strategy[s, group])]
+        scores = {rt.value: _num(self.type_score[s, group, k]) for k, rt in enumerate(TYPE_ORDER)}
+        ids = p.taxonomy.indicator_ids
+        indicators: dict[str, float | None] = {}
+        drivers: list[IndicatorDelta] = []
+        for ind in SHOCKED:
+            if ind not in p.taxonomy.indicator_by_id:
+                continue
+            j = ids.index(ind)
+            new, old = float(self.values[j, s, row]), float(p.values[row, j])
+            indicators[ind] = _num(new)
+            same = (np.isnan(new) and np.isnan(old)) or new == old
+            if not same:
+                moved = self.moved.get(ind)
+                drivers.append(
+                    IndicatorDelta(
+                        indicator=ind,
+                        baseline=_num(old),
+                        shocked=_num(new),
+                        delta=_num(new - old),
+                        moved=bool(moved is not None and moved[s, group]),
+                    )
+                )
+        drivers.sort(key=lambda d: (not d.moved, -abs(d.delta or 0.0)))
+        partners = self.arrays.partners
+        shares = {
+            partners[k]: round(float(v), 6)
+            for k, v in enumerate(imp.post_shares[s, row])
+            if v > 0 and self.has_shares[row]
+        }
+        reason = int(imp.reason[s, row])
+        missing = [] if reason == OK else [REASONS[reason][0]]
+        notes = [] if reason == OK else [REASONS[reason][1]]
+        unmet = _num(imp.unmet_days[s, row])
+        rw_delta = next((d.delta for d in drivers if d.indicator == "risk_weighted_hhi"), None)
+        if rw_delta is not None and rw_delta < 0 and ((unmet or 0.0) > 0 or reason == NO_STOCK):
+            notes.append(
+                "risk_weighted_hhi falls under the cut (the cut partner leaves the mix) while "
+                "supply runs short: static exposure and in-shock impact differ"
+            )
+        return ScenarioOutcome(
+            applies=applies,
+            segment=p.inventory.key(row)[1],
+            tts_days=_num(imp.tts_days[s, row]),
+            ttr_days=_num(imp.ttr_days[s, row]),
+            unmet_days=unmet,
+            unmet_share=_num(imp.unmet_share[s, row]),
+            shortfall_days=_num(imp.shortfall_days[s, row]),
+            lost_import_share=_num(imp.lost[s, row]) if self.has_shares[row] else None,
+            expected_unmet_days=_num(imp.expected_unmet_days[s, row]),
+            shares=shares,
+            indicators=indicators,
+            type_scores=scores,
+            primary_type=outcome,
+            strategy=strategy,
+            changed=bool(self.changed[s, group]),
+            worsened=bool(self.worsened[s, group]),
+            drivers=drivers,
+            missing=missing,
+            notes=notes,
+        )
+
+    def chain_block(self, group: int) -> dict[str, ScenarioOutcome]:
+        return {
+            sc.id: self.chain_outcome(s, group) for s, sc in enumerate(self.library.scenarios)
+        }
+
+
+def _num(x: float) -> float | None:
+    value = float(x)
+    return value if np.isfinite(value) else None
+
+
+def _column(p: Portfolio, name: str) -> FloatArray:
+    ids = p.taxonomy.indicator_ids
+    if name in p.taxonomy.indicator_by_id:
+        return np.asarray(p.values[:, ids.index(name)], dtype=np.float64)
+    frame = p.inventory.frame
+    if name in frame.columns:  # e.g. ttr_days kept by a caller
+        return np.asarray(frame[name].to_numpy(dtype=np.float64, na_value=np.nan))
+    return np.full(len(frame), np.nan)
+
+
+def run_scenarios(
+    portfolio: Portfolio,
+    library: ScenarioLibrary,
+    *,
+    country_risk: CountryRiskList | None = None,
+    drivers: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ScenarioRun:
+    """Every scenario of the library over every row of an assessed portfolio, vectorised."""
+    p = portfolio
+    tax = p.taxonomy
+    risk = country_risk or CountryRiskList(
+        unrated=tax.scoring.unrated_country_risk, high_risk=tax.scoring.high_risk_country
+    )
+    scenarios = list(library.scenarios)
+    n = len(p.inventory)
+    report(progress, 0.0, "impact")
+    ps = p.partner_shares
+    chain_partners = ps.partners if ps is not None else ()
+    partners = partner_index(chain_partners, scenarios)
+    shares = np.zeros((n, len(partners)))
+    if ps is not None:
+        shares[:, : len(chain_partners)] = ps.shares
+    has_shares = shares.sum(axis=1) > 0
+    arrays = ScenarioArrays.compile(scenarios, partners)
+    chain_of_row = p.inventory.frame["chain_id"].astype(str).to_numpy()
+    applies = np.ones((len(scenarios), n), dtype=bool)
+    for s, sc in enumerate(scenarios):
+        if sc.chains != ("*",):
+            applies[s] = np.isin(chain_of_row, list(sc.chains))
+    ir = _column(p, "import_dependence")
+    impact = shortfall(
+        arrays,
+        shares=shares,
+        has_shares=has_shares,
+        import_dependence=ir,
+        stock_days=_column(p, "inventory_days"),
+        ttr_days=_column(p, "ttr_days"),
+        applies=applies,
+    )
+    checkpoint(cancel)
+    report(progress, 0.2, "shocked indicators")
+    values = _shocked_values(p, arrays, impact, shares, has_shares, applies, ir, risk)
+    checkpoint(cancel)
+    report(progress, 0.4, "re-classification")
+    ev, level = _classify(p, values)
+    outcome = np.asarray(level.outcome, dtype=np.int64)
+    base_outcome = np.asarray(p.chains.outcome, dtype=np.int64)
+    changed = outcome != base_outcome[None, :]
+    worsened = np.asarray(level.priority_score) > np.asarray(p.chains.priority_score)[None, :] + 1e-9
+    moved: dict[str, BoolArray] = {}
+    if drivers and changed.any():
+        base = p.values.T  # (I, n)
+        ids = tax.indicator_ids
+        for k, ind in enumerate(SHOCKED):
+            checkpoint(cancel)
+            report(progress, 0.5 + 0.4 * k / len(SHOCKED), f"drivers {ind}")
+            if ind not in tax.indicator_by_id:
+                continue
+            j = ids.index(ind)
+            differs = ~((values[j] == base[j]) | (np.isnan(values[j]) & np.isnan(base[j])))
+            if not differs.any():
+                continue
+            alone = np.broadcast_to(base[:, None, :], values.shape).copy()
+            alone[j] = values[j]
+            _, lv = _classify(p, alone)
+            moved[ind] = changed & (np.asarray(lv.outcome) != base_outcome[None, :])
+    lay = p.model.layout
+    strategy = np.where(
+        outcome < N_TYPES,
+        lay.type_strategy[np.minimum(outcome, N_TYPES - 1)],
+        STRATEGY_ORDER.index("monitor"),
+    ).astype(np.int64)
+    type_score = _chain_scores(ev, level)
+    report(progress, 1.0, "done")
+    return ScenarioRun(
+        portfolio=p,
+        library=library,
+        arrays=arrays,
+        impact=impact,
+        values=values,
+        evaluation=ev,
+        level=level,
+        outcome=outcome,
+        type_score=type_score,
+        strategy=strategy,
+        changed=changed,
+        worsened=worsened,
+        moved=moved,
+        applies=applies,
+        has_shares=has_shares,
+    )
+
+
+def _classify(p: Portfolio, values: FloatArray) -> tuple[Evaluation, ChainLevel]:
+    ev = evaluate(values, p.profile, p.model)
+    return ev, roll_up(ev, p.groups, p.model, rule=p.rule, shares=p.shares)
+
+
+def _chain_scores(ev: Evaluation, level: ChainLevel) -> FloatArray:
+    """(S, G, 3): the weakest row's type scores, or 001's overall index where it applied."""
+    by_row = np.moveaxis(ev.type_score, 0, -1)  # (S, n, 3)
+    rows = level.weakest_row  # (S, G)
+    scores = np.take_along_axis(by_row, rows[..., None], axis=-2)
+    if level.overall is not None:
+        scores = np.where(level.value_weighted[..., None], level.overall, scores)
+    return np.asarray(scores, dtype=np.float64)
+
+
+def _shocked_values(
+    p: Portfolio,
+    arrays: ScenarioArrays,
+    impact: Impact,
+    shares: FloatArray,
+    has_shares: BoolArray,
+    applies: BoolArray,
+    ir: FloatArray,
+    risk: CountryRiskList,
+) -> FloatArray:
+    tax = p.taxonomy
+    ids = tax.indicator_ids
+    n_s = len(arrays.duration)
+    base = p.values.T  # (I, n)
+    values = np.broadcast_to(base[:, None, :], (base.shape[0], n_s, base.shape[1])).copy()
+
+    def put(name: str, new: FloatArray, where: BoolArray) -> None:
+        if name in tax.indicator_by_id:
+            j = ids.index(name)
+            values[j] = np.where(where, new, values[j])
+
+    base_rating = np.array([risk.rating(x) for x in arrays.partners], dtype=np.float64)
+    rating = np.where(np.isnan(arrays.rating), base_rating[None, :], arrays.rating)  # (S, P)
+    supplies = (shares > 0)[None, :, :] | (impact.post_shares > 0)
+    re_rated = (supplies & (rating != base_rating[None, :])[:, None, :]).any(axis=-1)
+    touched = applies & has_shares[None, :] & ((impact.lost > 0) | re_rated)
+    touched &= impact.post_total > 0
+    post = impact.post_shares  # (S, n, P)
+    square = post * post
+    put("source_hhi", square.sum(axis=-1), touched)
+    put("top_source_share", post.max(axis=-1, initial=0.0), touched)
+    put("risk_weighted_hhi", (square * rating[:, None, :]).sum(axis=-1), touched)
+    high = (rating >= risk.high_risk).astype(np.float64)
+    put("geo_risk_share", (post * high[:, None, :]).sum(axis=-1), touched)
+
+    surge = arrays.surge[:, None]
+    outage = arrays.outage[:, None]
+    known_ir = applies & ~np.isnan(ir)[None, :]
+    put("import_dependence", (ir[None, :] + surge) / (1.0 + surge), known_ir & (surge > 0))
+    put("import_dependence", ir[None, :] + (1.0 - ir[None, :]) * outage, known_ir & (outage > 0))
+
+    tts = impact.tts_days
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(tts > 0, impact.ttr_days / tts, np.inf)
+    if "ttr_tts_ratio" in tax.indicator_by_id:
+        # never below the baseline ratio: without the chain's own ttr_days the scenario's
+        # duration is only a lower bound of TTR, and a shock does not make a chain recover faster
+        ratio = np.fmax(ratio, base[ids.index("ttr_tts_ratio")][None, :])
+    put("ttr_tts_ratio", ratio, ~np.isnan(tts))
+    return values
+
+
+__all__ = [
+    "SHOCKED",
+    "IndicatorDelta",
+    "ScenarioOutcome",
+    "ScenarioRun",
+    "run_scenarios",
+]

@@ -182,7 +182,7 @@ def shortfall(
     total = np.where(known, total, np.nan)
 
     stock = stock_days[None, :, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         runs_out = (rate > 0) & (c_start <= stock) & (stock < c_end)
         at = arrays.piece_start[:, None, :] + (stock - c_start) / np.where(rate > 0, rate, 1.0)
     first = np.argmax(runs_out, axis=-1)
@@ -206,7 +206,9 @@ def shortfall(
     unlisted = np.clip(1.0 - shares.sum(axis=1), 0.0, 1.0)
     post_total = volume.sum(axis=-1) + np.where(has_shares, unlisted, 0.0)[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        post_shares = np.where(post_total[..., None] > 0, volume / post_total[..., None], 0.0)
+        renormalised = np.where(post_total[..., None] > 0, volume / post_total[..., None], 0.0)
+    # a row that loses nothing keeps its shares exactly (no rounding noise from renormalising)
+    post_shares = np.where((lost > 0)[..., None], renormalised, shares[None, :, :])
     return Impact(
         lost=lost,
         rate=rate,

@@ -344,8 +344,9 @@ def _shocked_values(
     touched &= impact.post_total > 0
     post = impact.post_shares  # (S, n, P)
     square = post * post
-    put("source_hhi", square.sum(axis=-1), touched)
-    put("top_source_share", post.max(axis=-1, initial=0.0), touched)
+    cut = touched & (impact.lost > 0)  # a rating change alone leaves the shares as they are
+    put("source_hhi", square.sum(axis=-1), cut)
+    put("top_source_share", post.max(axis=-1, initial=0.0), cut)
     put("risk_weighted_hhi", (square * rating[:, None, :]).sum(axis=-1), touched)
     high = (rating >= risk.high_risk).astype(np.float64)
     put("geo_risk_share", (post * high[:, None, :]).sum(axis=-1), touched)

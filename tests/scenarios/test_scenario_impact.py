@@ -77,7 +77,7 @@ def test_missing_inputs_give_none_with_a_reason_never_a_number():
 
 
 share_vectors = st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3).filter(
-    lambda xs: 0 < sum(xs)
+    lambda xs: sum(xs) > 0
 ).map(lambda xs: [x / sum(xs) for x in xs] + [0.0, 0.0])
 ir_values = st.floats(0.0, 1.0)
 stocks = st.floats(0.0, 200.0)

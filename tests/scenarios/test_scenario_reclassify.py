@@ -26,7 +26,7 @@ def _library(*raw: dict) -> ScenarioLibrary:
 
 
 def test_a_cut_of_a_partner_nobody_buys_from_changes_no_chain(demo):
-    inventory, risk, portfolio = demo
+    _inventory, risk, portfolio = demo
     lib = _library({"id": "BRA", "kind": "partner_cutoff", "duration_days": 180,
                     "shock": [{"partner": "BRA", "cut": 1.0}]})  # fmt: skip
     run = run_scenarios(portfolio, lib, country_risk=risk)

@@ -21,9 +21,10 @@ validation failures into located problems.
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, NoReturn, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 MAX_DURATION_DAYS = 3650.0
@@ -36,11 +37,21 @@ CUT_KINDS: tuple[str, ...] = ("partner_cutoff", "export_ban", "logistics_block")
 def _iso3(value: str) -> str:
     text = value.strip().upper()
     if len(text) != 3 or not text.isascii() or not text.isalpha():
-        raise ValueError(f"'{value}' is not a three-letter ISO country code")
+        raise PydanticCustomError(
+            "scenario_rule", "'(value)' is not a three-letter ISO country code".replace(
+                "(value)", value.replace("{", "(").replace("}", ")")),
+            {"zh": f"“{value}”不是三位字母的 ISO 国家代码"})  # fmt: skip
     return text
 
 
 Iso3 = Annotated[str, AfterValidator(_iso3)]
+
+
+def _fail(key: str, en: str, zh: str) -> NoReturn:
+    """A rule across keys is broken: the error carries the key it belongs to and the Chinese
+    sentence, so the file reader can locate and translate it."""
+    raise PydanticCustomError("scenario_rule", en.replace("{", "(").replace("}", ")"),
+                              {"key": key, "zh": zh})  # fmt: skip
 
 
 class Shock(BaseModel):
@@ -92,49 +103,52 @@ class Scenario(BaseModel):
     def _fits_kind(self) -> Self:
         kind = self.kind
         if kind in CUT_KINDS and not self.shocks:
-            raise ValueError(f"a {kind} scenario needs at least one [[scenario.shock]]")
+            _fail("shock", f"a {kind} scenario needs at least one [[scenario.shock]]",
+                  f"{kind} 情景至少需要一个 [[scenario.shock]]")  # fmt: skip
         if kind not in CUT_KINDS and self.shocks:
-            raise ValueError(f"a {kind} scenario takes no [[scenario.shock]] (a cut is a {CUT_KINDS[0]})")
-        if (kind == "rating_shock") != bool(self.ratings):
-            raise ValueError(
-                "a rating_shock scenario needs [[scenario.rating]] tables"
-                if kind == "rating_shock"
-                else f"a {kind} scenario takes no [[scenario.rating]] (that is a rating_shock)"
-            )
+            _fail("shock", f"a {kind} scenario takes no [[scenario.shock]] (a cut is a "
+                  f"{CUT_KINDS[0]})", f"{kind} 情景不接受 [[scenario.shock]]（断供请用 {CUT_KINDS[0]}）")  # fmt: skip
+        if kind == "rating_shock" and not self.ratings:
+            _fail("rating", "a rating_shock scenario needs [[scenario.rating]] tables",
+                  "rating_shock 情景需要 [[scenario.rating]] 表")  # fmt: skip
+        if kind != "rating_shock" and self.ratings:
+            _fail("rating", f"a {kind} scenario takes no [[scenario.rating]] (that is a "
+                  "rating_shock)", f"{kind} 情景不接受 [[scenario.rating]]（评级变化请用 rating_shock）")  # fmt: skip
         if (kind == "demand_surge") != (self.surge is not None):
-            raise ValueError(
-                "a demand_surge scenario needs surge = x (consumption × (1 + x))"
-                if kind == "demand_surge"
-                else f"surge belongs to demand_surge scenarios, not {kind}"
-            )
+            if kind == "demand_surge":
+                _fail("surge", "a demand_surge scenario needs surge = x (consumption × (1 + x))",
+                      "demand_surge 情景需要 surge = x（需求 ×(1 + x)）")  # fmt: skip
+            _fail("surge", f"surge belongs to demand_surge scenarios, not {kind}",
+                  f"surge 只用于 demand_surge 情景，不用于 {kind}")  # fmt: skip
         if (kind == "plant_outage") != (self.outage is not None):
-            raise ValueError(
-                "a plant_outage scenario needs outage = fraction of domestic capacity lost"
-                if kind == "plant_outage"
-                else f"outage belongs to plant_outage scenarios, not {kind}"
-            )
-        for group, what in ((self.shocks, "shock"), (self.substitutions, "substitution"),
-                            (self.ratings, "rating")):  # fmt: skip
+            if kind == "plant_outage":
+                _fail("outage", "a plant_outage scenario needs outage = fraction of domestic "
+                      "capacity lost", "plant_outage 情景需要 outage = 国内产能损失比例")  # fmt: skip
+            _fail("outage", f"outage belongs to plant_outage scenarios, not {kind}",
+                  f"outage 只用于 plant_outage 情景，不用于 {kind}")  # fmt: skip
+        for group, what in ((self.shocks, "shock"), (self.ratings, "rating")):
             partners = [x.partner for x in group]
             twice = sorted({p for p in partners if partners.count(p) > 1})
-            if twice and what != "substitution":
-                raise ValueError(f"partner {twice[0]} appears in two [[scenario.{what}]] tables")
+            if twice:
+                _fail(what, f"partner {twice[0]} appears in two [[scenario.{what}]] tables",
+                      f"伙伴 {twice[0]} 出现在两个 [[scenario.{what}]] 表中")  # fmt: skip
         cut = {s.partner for s in self.shocks}
-        if any(s.partner in cut for s in self.substitutions):
-            raise ValueError("a substitution ramp cannot come from a partner that is cut")
+        both = sorted(s.partner for s in self.substitutions if s.partner in cut)
+        if both:
+            _fail("substitution", f"a substitution ramp cannot come from {both[0]}, a partner "
+                  "that is cut", f"替代来源 {both[0]} 本身被断供，不能作为替代")  # fmt: skip
         total_cut = sum(s.cut for s in self.shocks)
         total_extra = sum(s.extra for s in self.substitutions)
         if self.substitutions and total_extra > total_cut + 1e-9:
-            raise ValueError(
-                f"substitution ramps replace lost supply only: Σ extra = {total_extra:g} exceeds "
-                f"Σ cut = {total_cut:g}"
-            )
+            _fail("substitution", f"substitution ramps replace lost supply only: Σ extra = "
+                  f"{total_extra:g} exceeds Σ cut = {total_cut:g}",
+                  f"替代只补足损失的供应：Σ extra = {total_extra:g} 超过 Σ cut = {total_cut:g}")  # fmt: skip
         late = [s for s in self.substitutions if s.from_day >= self.duration_days]
         if late:
-            raise ValueError(
-                f"the ramp from {late[0].partner} starts on day {late[0].from_day:g}, after the "
-                f"scenario ends (duration_days = {self.duration_days:g})"
-            )
+            _fail("substitution", f"the ramp from {late[0].partner} starts on day "
+                  f"{late[0].from_day:g}, after the scenario ends (duration_days = "
+                  f"{self.duration_days:g})", f"来自 {late[0].partner} 的替代从第 "
+                  f"{late[0].from_day:g} 天开始，晚于情景结束（duration_days = {self.duration_days:g}）")  # fmt: skip
         return self
 
     @field_validator("chains")

@@ -211,12 +211,28 @@ _ZH = {
 }
 
 
+def _brief(value: object) -> object:
+    """A table or list of tables (e.g. every ramp) shown briefly: its partners."""
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return ", ".join(str(v.get("partner", "?")) for v in value) or None
+    return value
+
+
 def _from_pydantic(file: str, where: str, error: Any, item: dict[str, Any]) -> DataIssue:
     loc = tuple(error.get("loc", ()))
     kind = str(error.get("type", ""))
     message = str(error.get("msg", "")).removeprefix("Value error, ")
     key = _key_path(loc) or None
     value = _value_at(item, loc) if loc else None
+    ctx = error.get("ctx") or {}
+    if kind == "scenario_rule":  # a rule across keys: located at the key it names
+        if loc:
+            value = _value_at(item, loc)
+        else:
+            key = str(ctx.get("key", "")) or None
+            value = item.get(key) if key else None
+        return _problem(file, str(ctx.get("zh", message)), message, where=where, key=key,
+                        value=_brief(value))  # fmt: skip
     if kind == "extra_forbidden":
         allowed = ", ".join(SCENARIO_KEYS) if len(loc) == 1 else None
         en = f"unknown key '{loc[-1]}'" + (f" (allowed: {allowed})" if allowed else "")

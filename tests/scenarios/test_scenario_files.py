@@ -105,3 +105,13 @@ def test_duplicate_ids_are_located(tmp_path):
     text = GOOD + GOOD.replace("schema = 1\n", "")
     (p,) = _problems(_write(tmp_path, text))
     assert p.sheet == "scenario #2 (KOR-ban-180)" and p.column == "id"
+
+
+def test_rules_across_keys_are_located_at_their_key_in_both_languages(tmp_path):
+    (p,) = _problems(_write(tmp_path, GOOD.replace("extra = 0.10", "extra = 0.9").replace("cut = 1.0", "cut = 0.5")))
+    assert p.column == "substitution" and p.value == "VNM"
+    assert "替代只补足损失的供应" in p.message_zh
+    (p,) = _problems(_write(tmp_path, GOOD.replace('"export_ban"', '"demand_surge"')))
+    assert p.column == "shock" and "demand_surge" in p.message_en and "情景不接受" in p.message_zh
+    (p,) = _problems(_write(tmp_path, GOOD.replace('partner = "VNM"', 'partner = "VN"')))
+    assert p.column == "substitution[1].partner" and p.value == "VN" and "ISO" in p.message_zh

@@ -22,6 +22,7 @@ primary type by themselves.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,6 +108,8 @@ class ScenarioRun:
     moved: dict[str, BoolArray] = field(default_factory=dict)  # indicator → (S, G)
     applies: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))  # (S, n)
     has_shares: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    _segment_cache: list[str | None] | None = field(default=None, repr=False)
+    _block_cache: dict[int, dict[str, ScenarioOutcome]] = field(default_factory=dict, repr=False)
 
     @property
     def chain_ids(self) -> list[str]:
@@ -117,82 +120,109 @@ class ScenarioRun:
 
     def chain_outcome(self, s: int, group: int) -> ScenarioOutcome:
         """The JSON block of one chain under scenario s (SPEC §11.1)."""
-        p, imp = self.portfolio, self.impact
-        row = int(self.level.weakest_row[s, group])
-        rows = p.groups.rows(group)
-        applies = bool(self.applies[s, rows].any())
-        outcome = OUTCOME_ORDER[int(self.outcome[s, group])]
-        strategy = STRATEGY_ORDER[int(self.strategy[s, group])]
-        scores = {rt.value: _num(self.type_score[s, group, k]) for k, rt in enumerate(TYPE_ORDER)}
-        ids = p.taxonomy.indicator_ids
-        indicators: dict[str, float | None] = {}
-        drivers: list[IndicatorDelta] = []
-        for ind in SHOCKED:
-            if ind not in p.taxonomy.indicator_by_id:
-                continue
-            j = ids.index(ind)
-            new, old = float(self.values[j, s, row]), float(p.values[row, j])
-            indicators[ind] = _num(new)
-            same = (np.isnan(new) and np.isnan(old)) or new == old
-            if not same:
-                moved = self.moved.get(ind)
-                drivers.append(
-                    IndicatorDelta(
-                        indicator=ind,
-                        baseline=_num(old),
-                        shocked=_num(new),
-                        delta=_num(new - old),
-                        moved=bool(moved is not None and moved[s, group]),
-                    )
-                )
-        drivers.sort(key=lambda d: (not d.moved, -abs(d.delta or 0.0)))
-        partners = self.arrays.partners
-        shares = {
-            partners[k]: round(float(v), 6)
-            for k, v in enumerate(imp.post_shares[s, row])
-            if v > 0 and self.has_shares[row]
-        }
-        reason = int(imp.reason[s, row])
-        missing = [] if reason == OK else [REASONS[reason][0]]
-        notes = [] if reason == OK else [REASONS[reason][1]]
-        unmet = _num(imp.unmet_days[s, row])
-        rw_delta = next((d.delta for d in drivers if d.indicator == "risk_weighted_hhi"), None)
-        if rw_delta is not None and rw_delta < 0 and ((unmet or 0.0) > 0 or reason == NO_STOCK):
-            notes.append(
-                "risk_weighted_hhi falls under the cut (the cut partner leaves the mix) while "
-                "supply runs short: static exposure and in-shock impact differ"
-            )
-        return ScenarioOutcome(
-            applies=applies,
-            segment=p.inventory.key(row)[1],
-            tts_days=_num(imp.tts_days[s, row]),
-            ttr_days=_num(imp.ttr_days[s, row]),
-            unmet_days=unmet,
-            unmet_share=_num(imp.unmet_share[s, row]),
-            shortfall_days=_num(imp.shortfall_days[s, row]),
-            lost_import_share=_num(imp.lost[s, row]) if self.has_shares[row] else None,
-            expected_unmet_days=_num(imp.expected_unmet_days[s, row]),
-            shares=shares,
-            indicators=indicators,
-            type_scores=scores,
-            primary_type=outcome,
-            strategy=strategy,
-            changed=bool(self.changed[s, group]),
-            worsened=bool(self.worsened[s, group]),
-            drivers=drivers,
-            missing=missing,
-            notes=notes,
-        )
+        return self._outcomes(group, [s])[0]
 
     def chain_block(self, group: int) -> dict[str, ScenarioOutcome]:
-        return {
-            sc.id: self.chain_outcome(s, group) for s, sc in enumerate(self.library.scenarios)
-        }
+        """Every scenario's block for one chain, keyed by scenario id."""
+        block = self._block_cache.get(group)
+        if block is None:  # kept: the summary, the JSON and the workbook all read it
+            outcomes = self._outcomes(group, list(range(len(self.library.scenarios))))
+            block = {sc.id: o for sc, o in zip(self.library.scenarios, outcomes, strict=True)}
+            self._block_cache[group] = block
+        return block
+
+    def _segments(self) -> list[str | None]:
+        if self._segment_cache is None:
+            inv = self.portfolio.inventory
+            self._segment_cache = [inv.key(row)[1] for row in range(len(inv))]
+        return self._segment_cache
+
+    def _outcomes(self, group: int, scenarios: list[int]) -> list[ScenarioOutcome]:
+        """Built from plain Python lists fetched in bulk (`model_construct`: the values come from
+        the engine's arrays, already of the declared types)."""
+        p, imp = self.portfolio, self.impact
+        sel = np.asarray(scenarios, dtype=np.int64)
+        rows = np.asarray(self.level.weakest_row[sel, group], dtype=np.int64)
+        segments = self._segments()
+        applies = np.asarray(self.applies[:, p.groups.rows(group)].any(axis=1))[sel].tolist()
+        outcome = self.outcome[sel, group].tolist()
+        strategy = self.strategy[sel, group].tolist()
+        scores = self.type_score[sel, group].tolist()
+        changed = self.changed[sel, group].tolist()
+        worsened = self.worsened[sel, group].tolist()
+        ids = p.taxonomy.indicator_ids
+        shocked = [ind for ind in SHOCKED if ind in p.taxonomy.indicator_by_id]
+        cols = [ids.index(ind) for ind in shocked]
+        cols_arr = np.asarray(cols, dtype=np.int64)
+        # (len(sel), len(shocked)), indexed in one step (no copy of the whole stack)
+        new_values = self.values[cols_arr[None, :], sel[:, None], rows[:, None]].tolist()
+        old_values = p.values[rows][:, cols].tolist()
+        moved = {ind: m[sel, group].tolist() for ind, m in self.moved.items()}
+        numbers = {
+            name: np.asarray(getattr(imp, name)[sel, rows], dtype=np.float64).tolist()
+            for name in ("tts_days", "ttr_days", "unmet_days", "unmet_share", "shortfall_days",
+                         "lost", "expected_unmet_days")
+        }  # fmt: skip
+        reasons = imp.reason[sel, rows].tolist()
+        has_shares = self.has_shares[rows].tolist()
+        post = imp.post_shares[sel, rows]
+        partners = self.arrays.partners
+        out: list[ScenarioOutcome] = []
+        for k in range(len(scenarios)):
+            drivers: list[IndicatorDelta] = []
+            indicators: dict[str, float | None] = {}
+            for i, ind in enumerate(shocked):
+                new, old = new_values[k][i], old_values[k][i]
+                indicators[ind] = _num(new)
+                if new == old or (math.isnan(new) and math.isnan(old)):
+                    continue
+                drivers.append(IndicatorDelta.model_construct(
+                    indicator=ind, baseline=_num(old), shocked=_num(new), delta=_num(new - old),
+                    moved=bool(moved[ind][k]) if ind in moved else False,
+                ))  # fmt: skip
+            drivers.sort(key=lambda d: (not d.moved, -abs(d.delta or 0.0)))
+            shares = (
+                {partners[j]: round(float(post[k, j]), 6) for j in np.flatnonzero(post[k] > 0)}
+                if has_shares[k]
+                else {}
+            )
+            reason = reasons[k]
+            missing = [] if reason == OK else [REASONS[reason][0]]
+            notes = [] if reason == OK else [REASONS[reason][1]]
+            unmet = _num(numbers["unmet_days"][k])
+            rw = next((d.delta for d in drivers if d.indicator == "risk_weighted_hhi"), None)
+            if rw is not None and rw < 0 and ((unmet or 0.0) > 0 or reason == NO_STOCK):
+                notes.append(
+                    "risk_weighted_hhi falls under the cut (the cut partner leaves the mix) while "
+                    "supply runs short: static exposure and in-shock impact differ"
+                )
+            out.append(ScenarioOutcome.model_construct(
+                applies=bool(applies[k]),
+                segment=segments[int(rows[k])],
+                tts_days=_num(numbers["tts_days"][k]),
+                ttr_days=_num(numbers["ttr_days"][k]),
+                unmet_days=unmet,
+                unmet_share=_num(numbers["unmet_share"][k]),
+                shortfall_days=_num(numbers["shortfall_days"][k]),
+                lost_import_share=_num(numbers["lost"][k]) if has_shares[k] else None,
+                expected_unmet_days=_num(numbers["expected_unmet_days"][k]),
+                shares=shares,
+                indicators=indicators,
+                type_scores={rt.value: _num(scores[k][j]) for j, rt in enumerate(TYPE_ORDER)},
+                primary_type=OUTCOME_ORDER[outcome[k]],
+                strategy=STRATEGY_ORDER[strategy[k]],
+                changed=bool(changed[k]),
+                worsened=bool(worsened[k]),
+                drivers=drivers,
+                missing=missing,
+                notes=notes,
+            ))  # fmt: skip
+        return out
 
 
 def _num(x: float) -> float | None:
     value = float(x)
-    return value if np.isfinite(value) else None
+    return value if math.isfinite(value) else None
 
 
 def _column(p: Portfolio, name: str) -> FloatArray:

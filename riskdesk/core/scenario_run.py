@@ -167,6 +167,7 @@ class ScenarioRun:
         has_shares = self.has_shares[rows].tolist()
         post = imp.post_shares[sel, rows]
         partners = self.arrays.partners
+        rating_scenario = (~np.isnan(self.arrays.rating[sel])).any(axis=1).tolist()
         out: list[ScenarioOutcome] = []
         for k in range(len(scenarios)):
             drivers: list[IndicatorDelta] = []
@@ -189,6 +190,8 @@ class ScenarioRun:
             reason = reasons[k]
             missing = [] if reason == OK else [REASONS[reason][0]]
             notes = [] if reason == OK else [REASONS[reason][1]]
+            if rating_scenario[k] and not has_shares[k] and applies[k]:
+                notes.append("no import partner shares: the rating indicators stay as given")
             unmet = _num(numbers["unmet_days"][k])
             rw = next((d.delta for d in drivers if d.indicator == "risk_weighted_hhi"), None)
             if rw is not None and rw < 0 and ((unmet or 0.0) > 0 or reason == NO_STOCK):

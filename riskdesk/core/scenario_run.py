@@ -167,7 +167,9 @@ class ScenarioRun:
         has_shares = self.has_shares[rows].tolist()
         post = imp.post_shares[sel, rows]
         partners = self.arrays.partners
-        rating_scenario = (~np.isnan(self.arrays.rating[sel])).any(axis=1).tolist()
+        rating_scenario: list[bool] = np.asarray(
+            (~np.isnan(self.arrays.rating[sel])).any(axis=1), dtype=bool
+        ).tolist()
         out: list[ScenarioOutcome] = []
         for k in range(len(scenarios)):
             drivers: list[IndicatorDelta] = []

@@ -44,12 +44,14 @@ NOT_APPLIED = 1  # the scenario names other chains
 NO_DEPENDENCE = 2  # import_dependence missing
 NO_SHARES = 3  # no partner shares (no trade table rows for the chain)
 NO_STOCK = 4  # inventory_days missing: the shortfall is known, TTS and unmet are not
-REASONS: dict[int, tuple[str, str]] = {
-    NOT_APPLIED: ("not_applied", "the scenario does not name this chain"),
-    NO_DEPENDENCE: ("no_import_dependence", "import_dependence is missing"),
-    NO_SHARES: ("no_partner_shares", "no import partner shares (give a trade table)"),
-    NO_STOCK: ("no_inventory_days", "inventory_days is missing, so TTS and unmet demand are unknown"),
-}
+REASONS: dict[int, tuple[str, str, str]] = {  # code, Chinese, English
+    NOT_APPLIED: ("not_applied", "情景未包含该产业链", "the scenario does not name this chain"),
+    NO_DEPENDENCE: ("no_import_dependence", "缺少对外依存度", "import_dependence is missing"),
+    NO_SHARES: ("no_partner_shares", "缺少进口伙伴份额（请提供贸易数据）",
+                "no import partner shares (give a trade table)"),
+    NO_STOCK: ("no_inventory_days", "缺少安全库存天数，无法计算生存时间与未满足需求",
+               "inventory_days is missing, so TTS and unmet demand are unknown"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,21 @@ BoolArray = npt.NDArray[np.bool_]
 CONCENTRATION = ("source_hhi", "top_source_share", "risk_weighted_hhi", "geo_risk_share")
 SHOCKED = ("import_dependence", *CONCENTRATION, "ttr_tts_ratio")
 N_TYPES = len(TYPE_ORDER)
+# note code → (Chinese, English); the reason codes of missing values come first
+NOTES: dict[str, tuple[str, str]] = {
+    **{code: (zh, en) for code, zh, en in REASONS.values()},
+    "ratings_without_shares": (
+        "缺少进口伙伴份额：评级类指标保持原值",
+        "no import partner shares: the rating indicators stay as given",
+    ),
+    "exposure_falls_supply_short": (
+        "断供使风险加权HHI下降（被断供的伙伴退出来源结构），但供应出现缺口：静态暴露与冲击影响不一致",
+        (
+            "risk_weighted_hhi falls under the cut (the cut partner leaves the mix) while supply "
+            "runs short: static exposure and in-shock impact differ"
+        ),
+    ),
+}
 
 
 class IndicatorDelta(BaseModel):
@@ -86,7 +101,8 @@ class ScenarioOutcome(BaseModel):
     worsened: bool
     drivers: list[IndicatorDelta] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="reason codes of missing values")
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="sentences (English)")
+    note_codes: list[str] = Field(default_factory=list, description="the notes' codes (NOTES)")
 
 
 @dataclass
@@ -191,16 +207,14 @@ class ScenarioRun:
             )
             reason = reasons[k]
             missing = [] if reason == OK else [REASONS[reason][0]]
-            notes = [] if reason == OK else [REASONS[reason][1]]
+            codes = list(missing)
             if rating_scenario[k] and not has_shares[k] and applies[k]:
-                notes.append("no import partner shares: the rating indicators stay as given")
+                codes.append("ratings_without_shares")
             unmet = _num(numbers["unmet_days"][k])
             rw = next((d.delta for d in drivers if d.indicator == "risk_weighted_hhi"), None)
             if rw is not None and rw < 0 and ((unmet or 0.0) > 0 or reason == NO_STOCK):
-                notes.append(
-                    "risk_weighted_hhi falls under the cut (the cut partner leaves the mix) while "
-                    "supply runs short: static exposure and in-shock impact differ"
-                )
+                codes.append("exposure_falls_supply_short")
+            notes = [NOTES[c][1] for c in codes]
             out.append(ScenarioOutcome.model_construct(
                 applies=bool(applies[k]),
                 segment=segments[int(rows[k])],
@@ -221,6 +235,7 @@ class ScenarioRun:
                 drivers=drivers,
                 missing=missing,
                 notes=notes,
+                note_codes=codes,
             ))  # fmt: skip
         return out
 

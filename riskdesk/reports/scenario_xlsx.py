@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from riskdesk.core.models import Lang
-from riskdesk.core.scenario_run import ScenarioOutcome, ScenarioRun
+from riskdesk.core.scenario_run import NOTES, ScenarioOutcome, ScenarioRun
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.atomic import atomic_path
 from riskdesk.reports.xlsx_cells import clean_text, is_risky
@@ -144,7 +144,7 @@ def add_scenario_sheets(wb: Workbook, run: ScenarioRun, taxonomy: Taxonomy, lang
                     yes if o.changed else no,
                     yes if o.worsened else no,
                     _drivers_text(o, taxonomy, lang),
-                    "; ".join(o.notes),
+                    "; ".join(NOTES[c][0 if lang == "zh" else 1] for c in o.note_codes),
                 ],
                 {6: "0.0", 7: "0.0", 8: "0.0", 9: "0.0%", 10: "0.0", 11: "0.0"},
             )

@@ -42,3 +42,15 @@ def test_sheets_in_a_normal_workbook_with_formula_like_text(tmp_path, taxonomy):
     matrix = list(back["Scenario matrix"].iter_rows(values_only=True))
     assert matrix[0][3:] == ("JPN-cut unmet share", "JPN-cut shocked type")
     assert len(matrix) == 1 + len(run.chain_ids)
+
+
+def test_the_chinese_workbook_words_its_notes_in_chinese(tmp_path, taxonomy):
+    risk = CountryRiskList.load(DEMO_COUNTRY_RISK)
+    portfolio = assess_portfolio(read_inventory(DEMO_INVENTORY, taxonomy), taxonomy,
+                                 country_risk=risk, robustness=False)  # fmt: skip
+    run = run_scenarios(portfolio, parse_scenario_library(LIBRARY.encode()), country_risk=risk)
+    wb = Workbook()
+    add_scenario_sheets(wb, run, taxonomy, "zh")
+    rows = list(wb["情景明细"].iter_rows(values_only=True))
+    aero = next(r for r in rows if r[0] == "AERO-ENG")
+    assert aero[-1] == "缺少进口伙伴份额（请提供贸易数据）"

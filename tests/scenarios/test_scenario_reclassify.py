@@ -62,3 +62,22 @@ def test_a_rating_shock_reclassifies_through_the_engine_with_drivers(demo, taxon
     table = score_values(alone[[row]], portfolio.profile.take(np.array([row])), taxonomy)
     assert table.classification.outcome_ids() == [Outcome.MISSING]
     assert inventory.frame.equals(before)  # the input inventory is untouched
+
+
+def test_a_segmented_chain_reports_the_segment_its_verdict_comes_from(demo, taxonomy):
+    _inventory, risk, portfolio = demo
+    lib = _library({"id": "D", "kind": "demand_surge", "duration_days": 120, "surge": 0.3,
+                    "chains": ["IC", "AUTO-CHIP"]})  # fmt: skip
+    run = run_scenarios(portfolio, lib, country_risk=risk)
+    ic = run.chain_outcome(0, run.chain_ids.index("IC"))
+    assert ic.applies and ic.segment in {"设计", "制造", "封装测试"}
+    row = portfolio.inventory.row_of("IC", ic.segment)
+    ir = portfolio.values[row, taxonomy.indicator_ids.index("import_dependence")]
+    assert ic.indicators["import_dependence"] == pytest.approx((ir + 0.3) / 1.3)
+    assert ic.shortfall_days == pytest.approx(0.3 * 120)  # surge x unmet every day
+    # AUTO-CHIP: 10 days of stock, 0.3 a day short → TTS 33.3 d, unmet 36 − 10 = 26 d
+    auto = run.chain_outcome(0, run.chain_ids.index("AUTO-CHIP"))
+    assert auto.tts_days == pytest.approx(10 / 0.3)
+    assert auto.unmet_days == pytest.approx(26.0)
+    pen = run.chain_outcome(0, run.chain_ids.index("PEN-TIP"))
+    assert not pen.applies and pen.missing == ["not_applied"] and not pen.changed

@@ -24,6 +24,7 @@ EXIT_USAGE = 2
 # Subcommand modules, in help order. A module that is absent (a partial install) is skipped.
 COMMAND_MODULES = (
     "riskdesk.cli.assess",
+    "riskdesk.cli.scenario",
     "riskdesk.cli.demo",
     "riskdesk.cli.validate",
     "riskdesk.cli.template",

@@ -104,6 +104,7 @@ class Portfolio:
         self.taxonomy = taxonomy
         self.model = WeightModel.from_taxonomy(taxonomy)
         self.values = values_of(inventory, taxonomy)
+        self.rows = inventory.columns()  # the profile read with the values, for materialising
         self.groups = ChainGroups.of(inventory.frame)
         self.profile = profile_of(inventory, self.groups)
         self.partner_shares = partner_shares
@@ -273,8 +274,8 @@ class Portfolio:
         return bool(shares.rwhhi_rows[rows].any() or shares.geo_rows[rows].any())
 
     def _row_result(self, row: int) -> ChainResult:
-        inv, t, ev, lay = self.inventory, self.taxonomy, self.evaluation, self.model.layout
-        chain = inv.chain(row)
+        t, ev, lay = self.taxonomy, self.evaluation, self.model.layout
+        chain = self.rows.chain(row)
         dimensions: dict[str, DimensionScore] = {}
         for d, dim in enumerate(lay.dimensions):
             score = ev.dim_score[d, row]
@@ -333,18 +334,18 @@ class Portfolio:
         return result.model_copy(update={"explanation": explanation})
 
     def _indicators(self, row: int) -> dict[str, IndicatorResult]:
-        inv, t, ev = self.inventory, self.taxonomy, self.evaluation
+        rows, t, ev = self.rows, self.taxonomy, self.evaluation
         out: dict[str, IndicatorResult] = {}
         for j, ind in enumerate(t.indicators):
             value = self.values[row, j]
-            prov = inv.provenance(row, ind.id)
+            prov = rows.provenance(row, ind.id, present=not np.isnan(value))
             risk = ev.risk[j, row]
             out[ind.id] = IndicatorResult(
                 value=None if np.isnan(value) else float(value),
                 risk=None if np.isnan(risk) or not ind.scored else float(risk),
                 source=prov.describe("en") if prov else "",
                 unit=ind.unit,
-                year=inv.year(row, ind.id) if prov else None,
+                year=rows.year(row, ind.id) if prov else None,
                 kind=prov.kind if prov else None,
                 illustrative=bool(prov and prov.illustrative),
             )

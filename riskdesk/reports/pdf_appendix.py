@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 
 from riskdesk.core.results import ChainResult
-from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ContentsSlot, ReportPdf, _escape
 from riskdesk.reports.pdf_chain import table_style
 
 
@@ -27,7 +27,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
         out += [box, Spacer(1, 30 * mm)]
     else:
         out.append(Spacer(1, 40 * mm))
-    out.append(pdf.heading(pdf.title(), 0, "cover"))
+    out.append(pdf.heading(pdf.title(), 0, "cover", listed=False))
     out[-1].style = pdf.styles.cover_title
     out.append(Paragraph(_escape(scope), pdf.styles.cover_sub))
     out.append(Spacer(1, 40 * mm))
@@ -62,7 +62,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
             pdf.styles.note,
         )
     )
-    out.append(PageBreak())
+    out += [PageBreak(), ContentsSlot()]
     return out
 
 

@@ -1,10 +1,12 @@
 """The PDF base: page geometry, fonts, paragraph styles, header/footer with marking and "x / y",
-outline (bookmarks), metadata and deterministic output. Subclasses only build the story."""
+outline (bookmarks landing on their heading), a contents page with page numbers, metadata and
+deterministic output. Subclasses only build the story."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Table,
@@ -142,13 +145,95 @@ def _text_width(text: str, size: float) -> float:
 
 
 class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A paragraph that also becomes an outline entry (bookmark) at `level`."""
+    """A paragraph that also becomes an outline entry (bookmark) at `level`, landing on the
+    heading's own page and height; levels 0 and 1 are listed on the contents page."""
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+    def __init__(
+        self, text: str, style: ParagraphStyle, level: int, key: str, *, listed: bool = True
+    ) -> None:
         super().__init__(_escape(text), style)
         self.outline_level = level
         self.outline_key = key
         self.outline_title = text
+        self.listed = listed and level <= CONTENTS_DEPTH
+        self.running_title: str | None = None  # set on a chain's heading in a portfolio
+
+    def drawOn(  # noqa: N802 - reportlab API
+        self,
+        canvas: Canvas,
+        x: float,
+        y: float,
+        _sW: float = 0,  # noqa: N803
+    ) -> None:
+        # The destination is the top of the heading's text, on the page it is drawn on.
+        canvas.bookmarkHorizontal(self.outline_key, x, y + self.height)
+        super().drawOn(canvas, x, y, _sW)
+
+
+CONTENTS_DEPTH = 1
+"""Headings of outline level 0 and 1 are listed on the contents page."""
+CONTENTS_NUMBER_W = 14 * mm
+
+
+class ContentsSlot(Flowable):  # type: ignore[misc]
+    """Where the contents page goes (right after the cover); replaced when the story is built."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return (0, 0)
+
+    def draw(self) -> None:
+        return
+
+
+class ContentsEntry(Paragraph):  # type: ignore[misc]
+    """One line of the contents page. Its page number is not known while it is laid out, so
+    the entry reserves a fixed column for it and records where it was drawn; the number (and
+    the dotted leader) is drawn when the page is finished, once every heading has its page."""
+
+    def __init__(self, heading: Heading, style: ParagraphStyle, sink: list[ContentsMark]) -> None:
+        super().__init__(_escape(heading.outline_title), style)
+        self.key = heading.outline_key
+        self.sink = sink
+
+    def drawOn(  # noqa: N802 - reportlab API
+        self,
+        canvas: Canvas,
+        x: float,
+        y: float,
+        _sW: float = 0,  # noqa: N803
+    ) -> None:
+        super().drawOn(canvas, x, y, _sW)
+        lines = self.blPara.lines
+        style = self.style
+        baseline = y + self.height - style.fontSize - (len(lines) - 1) * style.leading
+        last = lines[-1]
+        # Plain lines are (spare width, words); lines with markup are objects.
+        spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0.0)
+        text_end = x + self.width - style.rightIndent - float(spare)
+        left, bottom = canvas.absolutePosition(text_end, baseline)
+        self.sink.append(ContentsMark(canvas.getPageNumber(), self.key, left, bottom))
+
+
+class ContentsMark:
+    """Where a contents entry ended up: page (1-based), heading key, end of its text."""
+
+    __slots__ = ("key", "page", "x", "y")
+
+    def __init__(self, page: int, key: str, x: float, y: float) -> None:
+        self.page = page
+        self.key = key
+        self.x = x
+        self.y = y
+
+
+def walk_headings(flowables: list[Flowable]) -> Iterator[Heading]:
+    """Every heading in a story, including those held together with their content."""
+    for f in flowables:
+        if isinstance(f, Heading):
+            yield f
+        inner = getattr(f, "_content", None)
+        if isinstance(inner, list):
+            yield from walk_headings(inner)
 
 
 class ProgressMark(Flowable):  # type: ignore[misc]
@@ -167,8 +252,17 @@ class ProgressMark(Flowable):  # type: ignore[misc]
         return
 
 
-def _numbered_canvas(decorate: Callable[[Canvas, int, int], None], font: str) -> type[Canvas]:
-    """A canvas that keeps each page's state so the footer can say "x / y" once y is known."""
+DateFormatter = Callable[[int, int, int, int, int, int], str]
+
+
+def _numbered_canvas(
+    decorate: Callable[[Canvas, int, int], None], font: str, date_formatter: DateFormatter
+) -> type[Canvas]:
+    """A canvas that keeps each page's state so the footer can say "x / y" once y is known.
+
+    Pages reach the document only in `save`, so a destination bound while a page is being
+    drawn would point at the first page: bookmarks are queued with their page and bound when
+    the page is really emitted."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -177,9 +271,22 @@ def _numbered_canvas(decorate: Callable[[Canvas, int, int], None], font: str) ->
             kwargs["initialFontName"] = font
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._marks: list[tuple[str, float, float]] = []
+            self.setDateFormatter(date_formatter)
+
+        def bookmarkHorizontal(  # noqa: N802 - reportlab API
+            self,
+            key: str,
+            x: float,
+            y: float,
+            **kw: Any,
+        ) -> None:
+            left, top = self.absolutePosition(x, y)
+            self._marks.append((key, left, top))
 
         def showPage(self) -> None:  # noqa: N802 - reportlab API
             self._pages.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
 
         def save(self) -> None:
@@ -187,10 +294,18 @@ def _numbered_canvas(decorate: Callable[[Canvas, int, int], None], font: str) ->
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 decorate(self, number, total)
+                for key, left, top in self._marks:
+                    self.bookmarkHorizontalAbsolute(key, top, left=left)
                 super().showPage()
             super().save()
 
     return NumberedCanvas
+
+
+def pdf_date(moment: dt.datetime) -> str:
+    """A PDF date string (D:YYYYMMDDHHmmSS+HH'mm') of an aware or UTC-naive datetime."""
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+    return utc.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 class ReportPdf:
@@ -215,6 +330,11 @@ class ReportPdf:
         self.styles = Styles(self.font.pdf_name)
         self.progress = progress
         self.cancel = cancel
+        # Filled while the document is laid out; read when the pages are finished.
+        self.page_of: dict[str, int] = {}
+        self.contents_marks: list[ContentsMark] = []
+        self.running: dict[int, str] = {}
+        self._running_chain = ""
 
     # --- for subclasses ----------------------------------------------------------------------
 
@@ -238,9 +358,55 @@ class ReportPdf:
                 return self.run.assessed_at
         return date.isoformat()
 
-    def heading(self, text: str, level: int, key: str) -> Heading:
+    def heading(self, text: str, level: int, key: str, *, listed: bool = True) -> Heading:
         style = (self.styles.h1, self.styles.h2, self.styles.h3)[min(level, 2)]
-        return Heading(text, style, level, key)
+        return Heading(text, style, level, key, listed=listed)
+
+    def creation_date(self) -> DateFormatter:
+        """CreationDate and ModDate: `SOURCE_DATE_EPOCH` when set (the reproducible-builds
+        convention), else the time of the assessment run, so equal inputs still give equal
+        bytes and the date is a real one."""
+
+        def formatter(year: int, month: int, day: int, hour: int, minute: int, sec: int) -> str:
+            given = f"D:{year:04d}{month:02d}{day:02d}{hour:02d}{minute:02d}{sec:02d}+00'00'"
+            if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+                return given
+            try:
+                return pdf_date(dt.datetime.fromisoformat(self.run.assessed_at))
+            except ValueError:
+                date = self.options.date
+                return given if date is None else pdf_date(dt.datetime(*date.timetuple()[:3]))
+
+        return formatter
+
+    def contents(self, story: list[Flowable]) -> list[Flowable]:
+        """The contents page: every listed heading of the story, page numbers drawn later."""
+        base = self.styles.body
+        top = ParagraphStyle(
+            "contents0",
+            parent=base,
+            fontSize=10.5,
+            leading=15,
+            spaceBefore=5,
+            spaceAfter=1,
+            rightIndent=CONTENTS_NUMBER_W,
+        )
+        sub = ParagraphStyle(
+            "contents1",
+            parent=base,
+            fontSize=9,
+            leading=12.5,
+            spaceAfter=1,
+            leftIndent=6 * mm,
+            rightIndent=CONTENTS_NUMBER_W,
+        )
+        out: list[Flowable] = [self.heading(self.text.h("contents"), 0, "contents", listed=False)]
+        for h in walk_headings(story):
+            if h.listed:
+                style = top if h.outline_level == 0 else sub
+                out.append(ContentsEntry(h, style, self.contents_marks))
+        out.append(PageBreak())
+        return out
 
     def table(self, data: list[list[Any]], **kwargs: Any) -> Table:
         """A table in the CJK face; `CellText` cells become plain strings when they fit their
@@ -282,13 +448,42 @@ class ReportPdf:
 
     # --- page decoration -----------------------------------------------------------------------
 
+    def running_title(self, number: int) -> str:
+        """The header's text on page `number`: the title, and the chain the page belongs to.
+        Pages are decorated in order, so the chain carries over from the previous page."""
+        self._running_chain = self.running.get(number, self._running_chain)
+        title = self.title()
+        return f"{title} · {self._running_chain}" if self._running_chain else title
+
+    def _draw_contents_numbers(self, canv: Canvas, number: int) -> None:
+        right = PAGE_W - MARGIN_X
+        for mark in self.contents_marks:
+            if mark.page != number or mark.key not in self.page_of:
+                continue
+            label = str(self.page_of[mark.key])
+            canv.setFont(self.font.pdf_name, 9)
+            canv.setFillColor(INK)
+            canv.drawRightString(right, mark.y, label)
+            start, end = mark.x + 3, right - canv.stringWidth(label, self.font.pdf_name, 9) - 3
+            if end > start:
+                canv.setStrokeColor(RULE)
+                canv.setLineWidth(0.6)
+                canv.setDash(0.6, 2.4)
+                canv.line(start, mark.y + 1, end, mark.y + 1)
+                canv.setDash()
+
     def _decorate(self, canv: Canvas, number: int, total: int) -> None:
         font = self.font.pdf_name
         canv.saveState()
+        self._draw_contents_numbers(canv, number)
         canv.setFont(font, 8)
         if number > 1:
             canv.setFillColor(MUTED)
-            canv.drawString(MARGIN_X, PAGE_H - 13 * mm, self.title())
+            room = BODY_W - (_text_width(self.marking, 9) + 8 * mm if self.marking else 0)
+            header = self.running_title(number)
+            while _text_width(header, 8) > room and len(header) > 2:
+                header = header[:-2] + "…"
+            canv.drawString(MARGIN_X, PAGE_H - 13 * mm, header)
             canv.setStrokeColor(RULE)
             canv.setLineWidth(0.5)
             canv.line(MARGIN_X, PAGE_H - 15 * mm, PAGE_W - MARGIN_X, PAGE_H - 15 * mm)
@@ -312,6 +507,10 @@ class ReportPdf:
 
     def build(self, path: Path) -> None:
         story = self.story()
+        for i, f in enumerate(story):
+            if isinstance(f, ContentsSlot):
+                story[i : i + 1] = self.contents(story)
+                break
         checkpoint(self.cancel)
         doc = BaseDocTemplate(
             str(path),
@@ -348,7 +547,11 @@ class ReportPdf:
         def after_flowable(flowable: Flowable) -> None:
             if isinstance(flowable, Heading):
                 canv = doc.canv
-                canv.bookmarkPage(flowable.outline_key)
+                self.page_of[flowable.outline_key] = doc.page
+                if flowable.running_title is not None:
+                    self.running[doc.page] = flowable.running_title
+                elif flowable.outline_level == 0:
+                    self.running[doc.page] = ""
                 canv.addOutlineEntry(
                     flowable.outline_title,
                     flowable.outline_key,
@@ -364,7 +567,8 @@ class ReportPdf:
         use_a85 = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            doc.build(story, canvasmaker=_numbered_canvas(self._decorate, self.font.pdf_name))
+            canvasmaker = _numbered_canvas(self._decorate, self.font.pdf_name, self.creation_date())
+            doc.build(story, canvasmaker=canvasmaker)
         finally:
             rl_config.useA85 = use_a85
 

@@ -164,7 +164,7 @@ class PortfolioPdf(ReportPdf):
             # The id on its own line: wrapping inside an id would make it unsearchable.
             row[1] = Paragraph(f"{_escape(name_of(c))}<br/>{_escape(c.chain_id)}", st.cell)
             rows.append(row)
-        widths = [8 * mm, 46 * mm, 25 * mm, 16 * mm, 12 * mm, 13 * mm, 0.0, 17 * mm]
+        widths = [7 * mm, 42 * mm, 27 * mm, 15 * mm, 11 * mm, 14 * mm, 0.0, 20 * mm]
         widths[6] = BODY_W - sum(widths)
         table = self.table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(table_style(rows=len(rows)))

@@ -195,6 +195,10 @@ class ContentsEntry(Paragraph):  # type: ignore[misc]
         self.key = heading.outline_key
         self.sink = sink
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        # An entry moves to the next page whole (a split part would lose its key).
+        return []
+
     def drawOn(  # noqa: N802 - reportlab API
         self,
         canvas: Canvas,

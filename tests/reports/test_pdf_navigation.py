@@ -85,13 +85,26 @@ def test_each_chain_bookmark_opens_its_own_section(
 
 
 def _contents_entries(text: str) -> dict[str, int]:
-    """Title -> page number of each line of a contents page (layout mode keeps one line each)."""
+    """Title -> page number of each entry of a contents page. Layout mode keeps an entry's
+    lines together; a wrapped entry's number is on its last line, so lines without a number
+    are carried into the next one (a blank line starts afresh)."""
     out: dict[str, int] = {}
+    pending = ""
     for line in text.splitlines():
         m = re.match(r"\s*(.+?)\s+(\d+)\s*$", line)
         if m:
-            out[_squash(m.group(1))] = int(m.group(2))
+            out[pending + _squash(m.group(1))] = int(m.group(2))
+            pending = ""
+        else:
+            pending = pending + _squash(line) if line.strip() else ""
     return out
+
+
+def _listed_at(entries: dict[str, int], title: str) -> int | None:
+    """The page a contents entry gives for `title` (an entry may carry the page title before
+    it, e.g. "Contents" on the line above the first entry)."""
+    found = [page for text, page in entries.items() if text.endswith(_squash(title))]
+    return found[0] if len(found) == 1 else None
 
 
 @pytest.mark.parametrize("name", ["portfolio_zh", "portfolio_en", "dossier_en"])
@@ -109,7 +122,7 @@ def test_contents_page_follows_the_cover_with_right_page_numbers(
     listed = [(t, p) for level, t, p in outline if level <= 1 and p > 2]
     assert listed
     for title, page in listed:
-        assert entries.get(_squash(title)) == page, f"contents: {title!r} should say {page}"
+        assert _listed_at(entries, title) == page, f"contents: {title!r} should say {page}"
 
 
 def test_contents_lists_every_chain(
@@ -121,7 +134,7 @@ def test_contents_lists_every_chain(
     by_title = {title: page for _, title, page in _outline(PdfReader(path))}
     for chain in run.chains:
         title = _heading(chain, "zh")
-        assert entries[_squash(title)] == by_title[title]
+        assert _listed_at(entries, title) == by_title[title]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -192,3 +205,34 @@ def test_running_header_names_the_chain(
         title = _heading(chain, "zh")
         # The section's second page carries no heading of its own, only the running header.
         assert _squash(f"产业链安全评估报告 · {title}") in pages[by_title[title]]
+
+
+def test_long_contents_runs_over_pages_with_right_numbers(
+    demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    run, inventory = demo
+    chains = [
+        # Names long enough to wrap: 40 two-line entries need a second contents page.
+        c.model_copy(
+            update={
+                "chain_id": f"{c.chain_id}-{k}",
+                "chain_name": f"{c.chain_name}{k} " + "with a long descriptive name " * 4,
+            }
+        )
+        for k in range(40)
+        for c in [run.chains[k % len(run.chains)]]
+    ]
+    big = run.model_copy(update={"chains": chains})
+    path = write_pdf(
+        big, tmp_path / "big.pdf", ReportOptions(lang="en"), inventory=inventory, taxonomy=taxonomy
+    )
+    texts = pdf_page_texts(path, layout=True)
+    by_title = {title: page for _, title, page in _outline(PdfReader(path))}
+    first_chain = by_title[_heading(chains[0], "en")]
+    entries: dict[str, int] = {}
+    for text in texts[1 : first_chain - 1]:
+        entries |= _contents_entries(text)
+    assert by_title["Contents"] == 2 and by_title["Overview"] >= 4  # contents took 2+ pages
+    for chain in chains:
+        title = _heading(chain, "en")
+        assert _listed_at(entries, title) == by_title[title]

@@ -166,7 +166,7 @@ class PortfolioPdf(ReportPdf):
             rows.append(row)
         widths = [7 * mm, 42 * mm, 27 * mm, 15 * mm, 11 * mm, 14 * mm, 0.0, 20 * mm]
         widths[6] = BODY_W - sum(widths)
-        table = self.table(rows, colWidths=widths, repeatRows=1)
+        table = self.table(rows, colWidths=widths, repeatRows=1, long=True)
         table.setStyle(table_style(rows=len(rows)))
         caption = self.para(t.say("all_chains_caption", count=len(ranked)), st.note)
         return [self.heading(t.h("all_chains"), 1, "overview-all"), caption, table]

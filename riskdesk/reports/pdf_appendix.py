@@ -10,8 +10,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 
 from riskdesk.core.results import ChainResult
-from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ContentsSlot, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ReportPdf, _escape
 from riskdesk.reports.pdf_chain import table_style
+from riskdesk.reports.pdf_nav import ContentsSlot
 
 
 def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:

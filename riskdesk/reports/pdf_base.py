@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    LongTable,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -33,6 +34,16 @@ from riskdesk.core.results import AssessmentRun
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.fonts import ensure_fonts
 from riskdesk.reports.options import ReportOptions
+from riskdesk.reports.pdf_nav import (
+    CONTENTS_DEPTH,
+    CONTENTS_NUMBER_W,
+    ContentsEntry,
+    ContentsMark,
+    ContentsSlot,
+    DateFormatter,
+    numbered_canvas,
+    pdf_date,
+)
 from riskdesk.reports.templates import ReportText, load_report_text
 
 PAGE_W, PAGE_H = A4
@@ -170,66 +181,6 @@ class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
         super().drawOn(canvas, x, y, _sW)
 
 
-CONTENTS_DEPTH = 1
-"""Headings of outline level 0 and 1 are listed on the contents page."""
-CONTENTS_NUMBER_W = 14 * mm
-
-
-class ContentsSlot(Flowable):  # type: ignore[misc]
-    """Where the contents page goes (right after the cover); replaced when the story is built."""
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        return (0, 0)
-
-    def draw(self) -> None:
-        return
-
-
-class ContentsEntry(Paragraph):  # type: ignore[misc]
-    """One line of the contents page. Its page number is not known while it is laid out, so
-    the entry reserves a fixed column for it and records where it was drawn; the number (and
-    the dotted leader) is drawn when the page is finished, once every heading has its page."""
-
-    def __init__(self, heading: Heading, style: ParagraphStyle, sink: list[ContentsMark]) -> None:
-        super().__init__(_escape(heading.outline_title), style)
-        self.key = heading.outline_key
-        self.sink = sink
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        # An entry moves to the next page whole (a split part would lose its key).
-        return []
-
-    def drawOn(  # noqa: N802 - reportlab API
-        self,
-        canvas: Canvas,
-        x: float,
-        y: float,
-        _sW: float = 0,  # noqa: N803
-    ) -> None:
-        super().drawOn(canvas, x, y, _sW)
-        lines = self.blPara.lines
-        style = self.style
-        baseline = y + self.height - style.fontSize - (len(lines) - 1) * style.leading
-        last = lines[-1]
-        # Plain lines are (spare width, words); lines with markup are objects.
-        spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0.0)
-        text_end = x + self.width - style.rightIndent - float(spare)
-        left, bottom = canvas.absolutePosition(text_end, baseline)
-        self.sink.append(ContentsMark(canvas.getPageNumber(), self.key, left, bottom))
-
-
-class ContentsMark:
-    """Where a contents entry ended up: page (1-based), heading key, end of its text."""
-
-    __slots__ = ("key", "page", "x", "y")
-
-    def __init__(self, page: int, key: str, x: float, y: float) -> None:
-        self.page = page
-        self.key = key
-        self.x = x
-        self.y = y
-
-
 def walk_headings(flowables: list[Flowable]) -> Iterator[Heading]:
     """Every heading in a story, including those held together with their content."""
     for f in flowables:
@@ -254,62 +205,6 @@ class ProgressMark(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         return
-
-
-DateFormatter = Callable[[int, int, int, int, int, int], str]
-
-
-def _numbered_canvas(
-    decorate: Callable[[Canvas, int, int], None], font: str, date_formatter: DateFormatter
-) -> type[Canvas]:
-    """A canvas that keeps each page's state so the footer can say "x / y" once y is known.
-
-    Pages reach the document only in `save`, so a destination bound while a page is being
-    drawn would point at the first page: bookmarks are queued with their page and bound when
-    the page is really emitted."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            # The page preamble selects the initial font; Helvetica there would be a
-            # non-embedded font in the file even though no text uses it.
-            kwargs["initialFontName"] = font
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-            self._marks: list[tuple[str, float, float]] = []
-            self.setDateFormatter(date_formatter)
-
-        def bookmarkHorizontal(  # noqa: N802 - reportlab API
-            self,
-            key: str,
-            x: float,
-            y: float,
-            **kw: Any,
-        ) -> None:
-            left, top = self.absolutePosition(x, y)
-            self._marks.append((key, left, top))
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab API
-            self._pages.append(dict(self.__dict__))
-            self._marks = []
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                decorate(self, number, total)
-                for key, left, top in self._marks:
-                    self.bookmarkHorizontalAbsolute(key, top, left=left)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-def pdf_date(moment: dt.datetime) -> str:
-    """A PDF date string (D:YYYYMMDDHHmmSS+HH'mm') of an aware or UTC-naive datetime."""
-    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
-    return utc.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 class ReportPdf:
@@ -339,6 +234,7 @@ class ReportPdf:
         self.contents_marks: list[ContentsMark] = []
         self.running: dict[int, str] = {}
         self._running_chain = ""
+        self._marks_by_page: dict[int, list[ContentsMark]] | None = None
 
     # --- for subclasses ----------------------------------------------------------------------
 
@@ -408,14 +304,19 @@ class ReportPdf:
         for h in walk_headings(story):
             if h.listed:
                 style = top if h.outline_level == 0 else sub
-                out.append(ContentsEntry(h, style, self.contents_marks))
+                out.append(
+                    ContentsEntry(
+                        _escape(h.outline_title), h.outline_key, style, self.contents_marks
+                    )
+                )
         out.append(PageBreak())
         return out
 
-    def table(self, data: list[list[Any]], **kwargs: Any) -> Table:
+    def table(self, data: list[list[Any]], *, long: bool = False, **kwargs: Any) -> Table:
         """A table in the CJK face; `CellText` cells become plain strings when they fit their
         column (a Paragraph per cell would dominate a 1,000-chain build) and Paragraphs when
-        they must wrap."""
+        they must wrap. `long`: a table over many pages, each split measuring only the rows
+        that fit (a plain Table re-measures every remaining row at each page)."""
         widths = kwargs.get("colWidths")
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.font.pdf_name),
@@ -443,7 +344,7 @@ class ReportPdf:
                 else:
                     out.append(cell)
             rows.append(out)
-        table = Table(rows, **kwargs)
+        table = (LongTable if long else Table)(rows, **kwargs)
         table.setStyle(TableStyle(commands))
         return table
 
@@ -461,8 +362,12 @@ class ReportPdf:
 
     def _draw_contents_numbers(self, canv: Canvas, number: int) -> None:
         right = PAGE_W - MARGIN_X
-        for mark in self.contents_marks:
-            if mark.page != number or mark.key not in self.page_of:
+        if self._marks_by_page is None:  # every page is laid out when the first is decorated
+            self._marks_by_page = {}
+            for m in self.contents_marks:
+                self._marks_by_page.setdefault(m.page, []).append(m)
+        for mark in self._marks_by_page.get(number, []):
+            if mark.key not in self.page_of:
                 continue
             label = str(self.page_of[mark.key])
             canv.setFont(self.font.pdf_name, 9)
@@ -510,6 +415,8 @@ class ReportPdf:
     # --- building --------------------------------------------------------------------------------
 
     def build(self, path: Path) -> None:
+        self.page_of, self.contents_marks, self.running = {}, [], {}
+        self._running_chain, self._marks_by_page = "", None
         story = self.story()
         for i, f in enumerate(story):
             if isinstance(f, ContentsSlot):
@@ -571,7 +478,7 @@ class ReportPdf:
         use_a85 = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            canvasmaker = _numbered_canvas(self._decorate, self.font.pdf_name, self.creation_date())
+            canvasmaker = numbered_canvas(self._decorate, self.font.pdf_name, self.creation_date())
             doc.build(story, canvasmaker=canvasmaker)
         finally:
             rl_config.useA85 = use_a85

@@ -227,3 +227,17 @@ def test_thousand_chain_portfolio_completes(
     reader = PdfReader(path)
     assert len(reader.pages) > 1000
     assert "998" in reader.pages[-1].extract_text() or len(reader.pages) > 1000
+
+
+@pytest.mark.parametrize("name", ["dossier_zh", "portfolio_zh"])
+def test_zh_appendix_has_no_configuration_keys(demo_pdfs: dict[str, Path], name: str) -> None:
+    text = pdf_text(demo_pdfs[name])
+    for key in (
+        "min_coverage",
+        "assign_threshold",
+        "segment_rollup",
+        "unknown_exposure",
+        "gap_min",
+    ):
+        assert key not in text
+    assert "分环节汇总规则" in _squash(text)

@@ -24,6 +24,16 @@ MATRIX_LABELS = 25
 """Points labelled in the portfolio's risk matrix; the all-chains table lists every chain."""
 
 
+MATRIX_NAMED = 20
+"""Chains left off the risk matrix are named under it up to this many, else marked in the
+all-chains table."""
+
+
+def off_matrix(c: ChainResult) -> bool:
+    """The risk matrix plots only chains with both a capability gap and an exposure."""
+    return c.gap is None or c.exposure is None
+
+
 def name_of(c: ChainResult) -> str:
     return c.chain_name if c.segment is None else f"{c.chain_name} · {c.segment}"
 
@@ -115,8 +125,16 @@ class PortfolioPdf(ReportPdf):
         """Name the chains the risk matrix leaves off, and say when labels are thinned."""
         t = self.text
         out: list[Flowable] = []
-        left_off = [c for c in self.chains if c.gap is None or c.exposure is None]
-        if left_off:
+        left_off = [c for c in self.chains if off_matrix(c)]
+        if len(left_off) > MATRIX_NAMED:
+            marker = t.label("off_matrix")
+            out.append(
+                self.para(
+                    t.say("matrix_left_off_many", count=len(left_off), marker=marker),
+                    self.styles.note,
+                )
+            )
+        elif left_off:
             sep = "、" if self.lang == "zh" else "; "
             names = sep.join(self.chain_label(c) for c in left_off)
             out.append(
@@ -162,9 +180,10 @@ class PortfolioPdf(ReportPdf):
             )
             row: list[object] = [CellText(x, st.cell) for x in cells]
             # The id on its own line: wrapping inside an id would make it unsearchable.
-            row[1] = Paragraph(f"{_escape(name_of(c))}<br/>{_escape(c.chain_id)}", st.cell)
+            second = c.chain_id + (f" {t.label('off_matrix')}" if off_matrix(c) else "")
+            row[1] = Paragraph(f"{_escape(name_of(c))}<br/>{_escape(second)}", st.cell)
             rows.append(row)
-        widths = [7 * mm, 42 * mm, 27 * mm, 15 * mm, 11 * mm, 14 * mm, 0.0, 20 * mm]
+        widths = [10 * mm, 41 * mm, 27 * mm, 15 * mm, 11 * mm, 13 * mm, 0.0, 19 * mm]
         widths[6] = BODY_W - sum(widths)
         table = self.table(rows, colWidths=widths, repeatRows=1, long=True)
         table.setStyle(table_style(rows=len(rows)))

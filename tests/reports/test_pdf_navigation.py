@@ -236,3 +236,25 @@ def test_long_contents_runs_over_pages_with_right_numbers(
     for chain in chains:
         title = _heading(chain, "en")
         assert _listed_at(entries, title) == by_title[title]
+
+
+def test_many_chains_off_the_matrix_are_marked_in_the_table(
+    demo: tuple[AssessmentRun, Inventory],
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run, inventory = demo
+    monkeypatch.setattr("riskdesk.reports.pdf.MATRIX_NAMED", 2)  # the demo leaves 4 off
+    path = write_pdf(
+        run, tmp_path / "p.pdf", ReportOptions(lang="en"), inventory=inventory, taxonomy=taxonomy
+    )
+    words = load_report_text("en")
+    by_title = {title: page for _, title, page in _outline(PdfReader(path))}
+    texts = pdf_page_texts(path)[by_title["Overview"] - 1 : by_title["Chain by chain"] - 1]
+    summary = _squash(" ".join(texts))
+    marker = _squash(words.label("off_matrix"))
+    assert "4chainslack" in summary
+    for chain in run.chains:
+        off = chain.gap is None or chain.exposure is None
+        assert (chain.chain_id + marker in summary) == off, chain.chain_id

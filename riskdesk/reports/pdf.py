@@ -83,6 +83,11 @@ class DossierPdf(ReportPdf):
         name = c.chain_name if c.segment is None else f"{c.chain_name} · {c.segment}"
         return self.text.say("subject_one", name=name, chain_id=c.chain_id, date=self.report_date())
 
+    def keywords(self) -> list[str]:
+        c = self.chain
+        kind = self.taxonomy.label(c.primary_type, self.lang)
+        return [c.chain_name, c.chain_id, kind, *super().keywords()]
+
     def story(self) -> list[Flowable]:
         scope = self.text.say("cover_scope_one", name=self.chain.chain_name)
         out = cover(self, scope)

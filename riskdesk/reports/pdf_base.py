@@ -247,6 +247,11 @@ class ReportPdf:
     def story(self) -> list[Flowable]:
         raise NotImplementedError
 
+    def keywords(self) -> list[str]:
+        """Subject terms, then what identifies the method (taxonomy name and hash)."""
+        terms = [k.strip() for k in self.text.say("keywords").split(",")]
+        return [*terms, self.taxonomy.name, self.run.taxonomy.sha256]
+
     # --- shared helpers ------------------------------------------------------------------------
 
     def report_date(self) -> str:
@@ -435,7 +440,7 @@ class ReportPdf:
             subject=self.subject(),
             creator=f"riskdesk {self.run.riskdesk_version}",
             producer="riskdesk (reportlab)",
-            keywords=[self.taxonomy.name, self.run.taxonomy.sha256],
+            keywords=self.keywords(),
             lang="zh-CN" if self.lang == "zh" else "en",
             invariant=1,
             initialFontName=self.font.pdf_name,

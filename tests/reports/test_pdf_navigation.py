@@ -176,6 +176,8 @@ def test_metadata_has_run_date_and_a_real_subject(
     assert "13 条" in info["/Subject"] and run.assessed_at[:10] in info["/Subject"]
     dossier = PdfReader(demo_pdfs["dossier_en"]).trailer["/Info"].get_object()
     assert run.chains[0].chain_id in dossier["/Subject"]
+    assert run.chains[0].chain_id in dossier["/Keywords"]
+    assert "产业链安全评估" in info["/Keywords"] and run.taxonomy.sha256 in info["/Keywords"]
 
 
 def test_source_date_epoch_sets_the_creation_date(

@@ -188,7 +188,7 @@ class PortfolioPdf(ReportPdf):
             second = c.chain_id + (f" {t.label('off_matrix')}" if off_matrix(c) else "")
             row[1] = Paragraph(f"{_escape(name_of(c))}<br/>{_escape(second)}", st.cell)
             rows.append(row)
-        widths = [10 * mm, 41 * mm, 27 * mm, 15 * mm, 11 * mm, 13 * mm, 0.0, 19 * mm]
+        widths = [10 * mm, 40 * mm, 27 * mm, 14 * mm, 13 * mm, 13 * mm, 0.0, 21 * mm]
         widths[6] = BODY_W - sum(widths)
         table = self.table(rows, colWidths=widths, repeatRows=1, long=True)
         table.setStyle(table_style(rows=len(rows)))

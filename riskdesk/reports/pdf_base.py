@@ -155,6 +155,14 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E7F else 0.62 * size for ch in text)
 
 
+def _words_fit(text: str, size: float, width: float) -> bool:
+    """Text without CJK whose every word fits the width: it can wrap between words (CJK
+    wrapping would break "Capability destroyed" as "Capability destroye / d")."""
+    if width <= 0 or any(ord(ch) > 0x2E7F for ch in text):
+        return False
+    return all(_text_width(word, size) <= width for word in text.split())
+
+
 class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
     """A paragraph that also becomes an outline entry (bookmark) at `level`, landing on the
     heading's own page and height; levels 0 and 1 are listed on the contents page."""
@@ -235,6 +243,7 @@ class ReportPdf:
         self.running: dict[int, str] = {}
         self._running_chain = ""
         self._marks_by_page: dict[int, list[ContentsMark]] | None = None
+        self._word_styles: dict[str, ParagraphStyle] = {}
 
     # --- for subclasses ----------------------------------------------------------------------
 
@@ -345,13 +354,24 @@ class ReportPdf:
                         if cell.style.textColor.hexval() != INK.hexval():
                             commands.append(("TEXTCOLOR", (c, r), (c, r), cell.style.textColor))
                     else:
-                        out.append(Paragraph(_escape(cell.text), cell.style))
+                        style = cell.style
+                        if _words_fit(cell.text, style.fontSize, width):
+                            style = self._word_wrapped(style)
+                        out.append(Paragraph(_escape(cell.text), style))
                 else:
                     out.append(cell)
             rows.append(out)
         table = (LongTable if long else Table)(rows, **kwargs)
         table.setStyle(TableStyle(commands))
         return table
+
+    def _word_wrapped(self, style: ParagraphStyle) -> ParagraphStyle:
+        """`style` wrapping between words only (for text without CJK characters)."""
+        name = f"{style.name}-words"
+        cached = self._word_styles.get(name)
+        if cached is None:
+            cached = self._word_styles[name] = ParagraphStyle(name, parent=style, wordWrap=None)
+        return cached
 
     def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(_escape(text), style or self.styles.body)

@@ -213,8 +213,8 @@ class PortfolioPdf(ReportPdf):
         ranked = sorted(self.chains, key=lambda c: (-(c.primary_score or -1.0), c.chain_id))
         top = ranked[: self.options.top_risks]
         caption = self.para(t.say("top_risks_caption", count=len(top)), self.styles.note)
-        head = [
-            Paragraph(_escape(t.label(k)), self.styles.cell_head)
+        head: list[object] = [
+            CellText(t.label(k), self.styles.cell_head)
             for k in ("rank", "chain_name", "primary_type", "level", "score", "strategy")
         ]
         rows: list[list[object]] = [head]

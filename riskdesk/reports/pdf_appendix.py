@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 
 from riskdesk.core.results import ChainResult
-from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, CellText, ReportPdf, _escape
 from riskdesk.reports.pdf_chain import table_style
 from riskdesk.reports.pdf_nav import ContentsSlot
 
@@ -139,8 +139,8 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
     out.append(table)
 
     out.append(pdf.heading(m.anchors_heading, 1, "method-anchors"))
-    head = [
-        Paragraph(_escape(t.label(k)), st.cell_head)
+    head: list[object] = [
+        CellText(t.label(k), st.cell_head)
         for k in ("indicator", "unit", "safe_anchor", "critical_anchor", "weight")
     ]
     rows2: list[list[object]] = [head]

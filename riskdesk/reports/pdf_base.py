@@ -177,6 +177,11 @@ class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
         self.listed = listed and level <= CONTENTS_DEPTH
         self.running_title: str | None = None  # set on a chain's heading in a portfolio
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        # A heading moves to the next page whole: never half a title, and a split part
+        # would be built without the outline key.
+        return []
+
     def drawOn(  # noqa: N802 - reportlab API
         self,
         canvas: Canvas,

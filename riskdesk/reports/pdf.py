@@ -19,8 +19,25 @@ from riskdesk.reports.atomic import atomic_path
 from riskdesk.reports.decisions import report_inputs
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf_appendix import cover, methodology
-from riskdesk.reports.pdf_base import BODY_W, ProgressMark, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, CellText, Heading, ProgressMark, ReportPdf, _escape
 from riskdesk.reports.pdf_chain import ChainSection, _image, format_score, table_style
+
+MATRIX_LABELS = 25
+"""Points labelled in the portfolio's risk matrix; the all-chains table lists every chain."""
+
+
+MATRIX_NAMED = 20
+"""Chains left off the risk matrix are named under it up to this many, else marked in the
+all-chains table."""
+
+
+def off_matrix(c: ChainResult) -> bool:
+    """The risk matrix plots only chains with both a capability gap and an exposure."""
+    return c.gap is None or c.exposure is None
+
+
+def name_of(c: ChainResult) -> str:
+    return c.chain_name if c.segment is None else f"{c.chain_name} · {c.segment}"
 
 
 class ReportError(ValueError):
@@ -63,6 +80,16 @@ class DossierPdf(ReportPdf):
         sep = "：" if self.lang == "zh" else ": "
         return f"{self.text.h('dossier_title')}{sep}{self.chain.chain_name}"
 
+    def subject(self) -> str:
+        c = self.chain
+        name = c.chain_name if c.segment is None else f"{c.chain_name} · {c.segment}"
+        return self.text.say("subject_one", name=name, chain_id=c.chain_id, date=self.report_date())
+
+    def keywords(self) -> list[str]:
+        c = self.chain
+        kind = self.taxonomy.label(c.primary_type, self.lang)
+        return [c.chain_name, c.chain_id, kind, *super().keywords()]
+
     def story(self) -> list[Flowable]:
         scope = self.text.say("cover_scope_one", name=self.chain.chain_name)
         out = cover(self, scope)
@@ -94,6 +121,82 @@ class PortfolioPdf(ReportPdf):
     def title(self) -> str:
         return self.options.title or self.text.h("portfolio_title")
 
+    def subject(self) -> str:
+        return self.text.say("subject_many", count=len(self.chains), date=self.report_date())
+
+    def chain_label(self, c: ChainResult) -> str:
+        name = name_of(c)
+        return f"{name}（{c.chain_id}）" if self.lang == "zh" else f"{name} ({c.chain_id})"
+
+    def matrix_note(self) -> list[Flowable]:
+        """Name the chains the risk matrix leaves off, and say when labels are thinned."""
+        t = self.text
+        out: list[Flowable] = []
+        left_off = [c for c in self.chains if off_matrix(c)]
+        if len(left_off) > MATRIX_NAMED:
+            marker = t.label("off_matrix")
+            out.append(
+                self.para(
+                    t.say("matrix_left_off_many", count=len(left_off), marker=marker),
+                    self.styles.note,
+                )
+            )
+        elif left_off:
+            sep = "、" if self.lang == "zh" else "; "
+            names = sep.join(self.chain_label(c) for c in left_off)
+            out.append(
+                self.para(
+                    t.say("matrix_left_off", count=len(left_off), names=names), self.styles.note
+                )
+            )
+        if len(self.chains) - len(left_off) > MATRIX_LABELS:
+            out.append(
+                self.para(
+                    t.say("matrix_labels_limited", count=MATRIX_LABELS, table=t.h("all_chains")),
+                    self.styles.note,
+                )
+            )
+        return out
+
+    def all_chains(self) -> list[Flowable]:
+        """Every chain of the selection in one table, highest priority first."""
+        t, tax, lang, st = self.text, self.taxonomy, self.lang, self.styles
+        ranked = sorted(self.chains, key=lambda c: (-c.priority_score, c.chain_id))
+        keys = ("rank", "chain_name", "primary_type", "level", "score", "priority", "strategy")
+        head: list[object] = [CellText(t.label(k), st.cell_head) for k in (*keys, "robustness")]
+        rows: list[list[object]] = [head]
+        for n, c in enumerate(ranked, start=1):
+            rb = c.robustness
+            robust = t.label("not_applicable")
+            if rb is not None:
+                robust = f"{rb.primary_stability:.0%}"
+                if rb.borderline:
+                    robust += f" {t.label('borderline')}"
+            strategy = tax.label(c.strategy, lang)
+            if c.sub_strategy:
+                strategy += f" · {tax.label(c.sub_strategy, lang)}"
+            cells = (
+                str(n),
+                self.chain_label(c),
+                tax.label(c.primary_type, lang),
+                t.level(c.primary_level),
+                format_score(c.primary_score, t),
+                f"{c.priority_score:.2f}",
+                strategy,
+                robust,
+            )
+            row: list[object] = [CellText(x, st.cell) for x in cells]
+            # The id on its own line: wrapping inside an id would make it unsearchable.
+            second = c.chain_id + (f" {t.label('off_matrix')}" if off_matrix(c) else "")
+            row[1] = Paragraph(f"{_escape(name_of(c))}<br/>{_escape(second)}", st.cell)
+            rows.append(row)
+        widths = [10 * mm, 40 * mm, 27 * mm, 14 * mm, 13 * mm, 13 * mm, 0.0, 21 * mm]
+        widths[6] = BODY_W - sum(widths)
+        table = self.table(rows, colWidths=widths, repeatRows=1, long=True)
+        table.setStyle(table_style(rows=len(rows)))
+        caption = self.para(t.say("all_chains_caption", count=len(ranked)), st.note)
+        return [self.heading(t.h("all_chains"), 1, "overview-all"), caption, table]
+
     def overview(self) -> list[Flowable]:
         t, tax, lang = self.text, self.taxonomy, self.lang
         out: list[Flowable] = [self.heading(t.h("overview"), 0, "overview")]
@@ -106,12 +209,14 @@ class PortfolioPdf(ReportPdf):
         out.append(self.heading(t.h("distribution"), 1, "overview-dist"))
         out.append(_image(render_png(distribution_figure(self.chains, tax, lang), dpi=170), BODY_W))
         out.append(self.heading(t.h("risk_matrix"), 1, "overview-matrix"))
-        out.append(_image(render_png(risk_matrix_figure(self.chains, tax, lang), dpi=170), BODY_W))
+        matrix = risk_matrix_figure(self.chains, tax, lang, max_labels=MATRIX_LABELS)
+        out.append(_image(render_png(matrix, dpi=170), BODY_W))
+        out += self.matrix_note()
         ranked = sorted(self.chains, key=lambda c: (-(c.primary_score or -1.0), c.chain_id))
         top = ranked[: self.options.top_risks]
         caption = self.para(t.say("top_risks_caption", count=len(top)), self.styles.note)
-        head = [
-            Paragraph(_escape(t.label(k)), self.styles.cell_head)
+        head: list[object] = [
+            CellText(t.label(k), self.styles.cell_head)
             for k in ("rank", "chain_name", "primary_type", "level", "score", "strategy")
         ]
         rows: list[list[object]] = [head]
@@ -133,6 +238,7 @@ class PortfolioPdf(ReportPdf):
         out.append(
             KeepTogether([self.heading(t.h("top_risks"), 1, "overview-top"), caption, table])
         )
+        out += self.all_chains()
         return out
 
     def story(self) -> list[Flowable]:
@@ -149,7 +255,10 @@ class PortfolioPdf(ReportPdf):
             checkpoint(self.cancel)
             if i > 1:
                 out.append(PageBreak())
-            out += section.build(chain, level=1, rich=rich, number=i)
+            part = section.build(chain, level=1, rich=rich, number=i)
+            if isinstance(part[0], Heading):
+                part[0].running_title = self.chain_label(chain)
+            out += part
             # Reached during layout: the remaining 70 % of the work.
             out.append(ProgressMark(0.3 + 0.65 * i / n, chain.chain_name))
             report(story_progress, i / n, chain.chain_name)

@@ -10,8 +10,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
 
 from riskdesk.core.results import ChainResult
-from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, CellText, ReportPdf, _escape
 from riskdesk.reports.pdf_chain import table_style
+from riskdesk.reports.pdf_nav import ContentsSlot
 
 
 def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
@@ -27,7 +28,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
         out += [box, Spacer(1, 30 * mm)]
     else:
         out.append(Spacer(1, 40 * mm))
-    out.append(pdf.heading(pdf.title(), 0, "cover"))
+    out.append(pdf.heading(pdf.title(), 0, "cover", listed=False))
     out[-1].style = pdf.styles.cover_title
     out.append(Paragraph(_escape(scope), pdf.styles.cover_sub))
     out.append(Spacer(1, 40 * mm))
@@ -62,7 +63,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
             pdf.styles.note,
         )
     )
-    out.append(PageBreak())
+    out += [PageBreak(), ContentsSlot()]
     return out
 
 
@@ -116,24 +117,19 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
 
     out.append(pdf.heading(m.thresholds_heading, 1, "method-thresholds"))
     levels = f"{sc.levels.low} / {sc.levels.medium} / {sc.levels.high}"
+    damping = sc.exposure_damping
+    nd = sc.normal_dependence
+    rb = tax.robustness
+    # Labels from the template (a reviewer reads words, not configuration keys).
     threshold_rows = [
-        ("min_coverage", f"{sc.min_coverage:g}"),
-        ("assign_threshold", f"{sc.assign_threshold:g}"),
-        ("levels (low / medium / high)", levels),
-        (
-            "g(e) = base + slope·e",
-            f"{sc.exposure_damping.base:g} + {sc.exposure_damping.slope:g}·e",
-        ),
-        ("unknown_exposure", f"{sc.exposure_damping.unknown_exposure:g}"),
-        (
-            "normal_dependence (gap_min / exposure_max)",
-            f"{sc.normal_dependence.gap_min:g} / {sc.normal_dependence.exposure_max:g}",
-        ),
-        ("segment_rollup", sc.segment_rollup),
-        (
-            "robustness (draws / spread / seed)",
-            f"{tax.robustness.draws} / {tax.robustness.spread:g} / {tax.robustness.seed}",
-        ),
+        (t.label("param_min_coverage"), f"{sc.min_coverage:g}"),
+        (t.label("param_assign_threshold"), f"{sc.assign_threshold:g}"),
+        (t.label("param_levels"), levels),
+        (t.label("param_damping"), f"{damping.base:g} + {damping.slope:g}·e"),
+        (t.label("param_unknown_exposure"), f"{damping.unknown_exposure:g}"),
+        (t.label("param_normal_dependence"), f"{nd.gap_min:g} / {nd.exposure_max:g}"),
+        (t.label("param_segment_rollup"), t.label(f"rollup_{sc.segment_rollup}")),
+        (t.label("param_robustness"), f"{rb.draws} / {rb.spread:g} / {rb.seed}"),
     ]
     table = pdf.table(
         [[pdf.para(a, st.cell), pdf.para(b, st.cell)] for a, b in threshold_rows],
@@ -143,8 +139,8 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
     out.append(table)
 
     out.append(pdf.heading(m.anchors_heading, 1, "method-anchors"))
-    head = [
-        Paragraph(_escape(t.label(k)), st.cell_head)
+    head: list[object] = [
+        CellText(t.label(k), st.cell_head)
         for k in ("indicator", "unit", "safe_anchor", "critical_anchor", "weight")
     ]
     rows2: list[list[object]] = [head]

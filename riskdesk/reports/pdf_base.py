@@ -1,10 +1,12 @@
 """The PDF base: page geometry, fonts, paragraph styles, header/footer with marking and "x / y",
-outline (bookmarks), metadata and deterministic output. Subclasses only build the story."""
+outline (bookmarks landing on their heading), a contents page with page numbers, metadata and
+deterministic output. Subclasses only build the story."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    LongTable,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Table,
@@ -30,6 +34,16 @@ from riskdesk.core.results import AssessmentRun
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.fonts import ensure_fonts
 from riskdesk.reports.options import ReportOptions
+from riskdesk.reports.pdf_nav import (
+    CONTENTS_DEPTH,
+    CONTENTS_NUMBER_W,
+    ContentsEntry,
+    ContentsMark,
+    ContentsSlot,
+    DateFormatter,
+    numbered_canvas,
+    pdf_date,
+)
 from riskdesk.reports.templates import ReportText, load_report_text
 
 PAGE_W, PAGE_H = A4
@@ -141,14 +155,53 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E7F else 0.62 * size for ch in text)
 
 
-class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A paragraph that also becomes an outline entry (bookmark) at `level`."""
+def _words_fit(text: str, size: float, width: float) -> bool:
+    """Text without CJK whose every word fits the width: it can wrap between words (CJK
+    wrapping would break "Capability destroyed" as "Capability destroye / d")."""
+    if width <= 0 or any(ord(ch) > 0x2E7F for ch in text):
+        return False
+    return all(_text_width(word, size) <= width for word in text.split())
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+
+class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A paragraph that also becomes an outline entry (bookmark) at `level`, landing on the
+    heading's own page and height; levels 0 and 1 are listed on the contents page."""
+
+    def __init__(
+        self, text: str, style: ParagraphStyle, level: int, key: str, *, listed: bool = True
+    ) -> None:
         super().__init__(_escape(text), style)
         self.outline_level = level
         self.outline_key = key
         self.outline_title = text
+        self.listed = listed and level <= CONTENTS_DEPTH
+        self.running_title: str | None = None  # set on a chain's heading in a portfolio
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        # A heading moves to the next page whole: never half a title, and a split part
+        # would be built without the outline key.
+        return []
+
+    def drawOn(  # noqa: N802 - reportlab API
+        self,
+        canvas: Canvas,
+        x: float,
+        y: float,
+        _sW: float = 0,  # noqa: N803
+    ) -> None:
+        # The destination is the top of the heading's text, on the page it is drawn on.
+        canvas.bookmarkHorizontal(self.outline_key, x, y + self.height)
+        super().drawOn(canvas, x, y, _sW)
+
+
+def walk_headings(flowables: list[Flowable]) -> Iterator[Heading]:
+    """Every heading in a story, including those held together with their content."""
+    for f in flowables:
+        if isinstance(f, Heading):
+            yield f
+        inner = getattr(f, "_content", None)
+        if isinstance(inner, list):
+            yield from walk_headings(inner)
 
 
 class ProgressMark(Flowable):  # type: ignore[misc]
@@ -165,32 +218,6 @@ class ProgressMark(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         return
-
-
-def _numbered_canvas(decorate: Callable[[Canvas, int, int], None], font: str) -> type[Canvas]:
-    """A canvas that keeps each page's state so the footer can say "x / y" once y is known."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            # The page preamble selects the initial font; Helvetica there would be a
-            # non-embedded font in the file even though no text uses it.
-            kwargs["initialFontName"] = font
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab API
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                decorate(self, number, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 class ReportPdf:
@@ -215,6 +242,13 @@ class ReportPdf:
         self.styles = Styles(self.font.pdf_name)
         self.progress = progress
         self.cancel = cancel
+        # Filled while the document is laid out; read when the pages are finished.
+        self.page_of: dict[str, int] = {}
+        self.contents_marks: list[ContentsMark] = []
+        self.running: dict[int, str] = {}
+        self._running_chain = ""
+        self._marks_by_page: dict[int, list[ContentsMark]] | None = None
+        self._word_styles: dict[str, ParagraphStyle] = {}
 
     # --- for subclasses ----------------------------------------------------------------------
 
@@ -227,6 +261,11 @@ class ReportPdf:
     def story(self) -> list[Flowable]:
         raise NotImplementedError
 
+    def keywords(self) -> list[str]:
+        """Subject terms, then what identifies the method (taxonomy name and hash)."""
+        terms = [k.strip() for k in self.text.say("keywords").split(",")]
+        return [*terms, self.taxonomy.name, self.run.taxonomy.sha256]
+
     # --- shared helpers ------------------------------------------------------------------------
 
     def report_date(self) -> str:
@@ -238,14 +277,65 @@ class ReportPdf:
                 return self.run.assessed_at
         return date.isoformat()
 
-    def heading(self, text: str, level: int, key: str) -> Heading:
+    def heading(self, text: str, level: int, key: str, *, listed: bool = True) -> Heading:
         style = (self.styles.h1, self.styles.h2, self.styles.h3)[min(level, 2)]
-        return Heading(text, style, level, key)
+        return Heading(text, style, level, key, listed=listed)
 
-    def table(self, data: list[list[Any]], **kwargs: Any) -> Table:
+    def creation_date(self) -> DateFormatter:
+        """CreationDate and ModDate: `SOURCE_DATE_EPOCH` when set (the reproducible-builds
+        convention), else the time of the assessment run, so equal inputs still give equal
+        bytes and the date is a real one."""
+
+        def formatter(year: int, month: int, day: int, hour: int, minute: int, sec: int) -> str:
+            given = f"D:{year:04d}{month:02d}{day:02d}{hour:02d}{minute:02d}{sec:02d}+00'00'"
+            if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+                return given
+            try:
+                return pdf_date(dt.datetime.fromisoformat(self.run.assessed_at))
+            except ValueError:
+                date = self.options.date
+                return given if date is None else pdf_date(dt.datetime(*date.timetuple()[:3]))
+
+        return formatter
+
+    def contents(self, story: list[Flowable]) -> list[Flowable]:
+        """The contents page: every listed heading of the story, page numbers drawn later."""
+        base = self.styles.body
+        top = ParagraphStyle(
+            "contents0",
+            parent=base,
+            fontSize=10.5,
+            leading=15,
+            spaceBefore=5,
+            spaceAfter=1,
+            rightIndent=CONTENTS_NUMBER_W,
+        )
+        sub = ParagraphStyle(
+            "contents1",
+            parent=base,
+            fontSize=9,
+            leading=12.5,
+            spaceAfter=1,
+            leftIndent=6 * mm,
+            rightIndent=CONTENTS_NUMBER_W,
+        )
+        out: list[Flowable] = [self.heading(self.text.h("contents"), 0, "contents", listed=False)]
+        for h in walk_headings(story):
+            if h.listed:
+                style = top if h.outline_level == 0 else sub
+                out.append(
+                    ContentsEntry(
+                        _escape(h.outline_title), h.outline_key, style, self.contents_marks
+                    )
+                )
+        out.append(PageBreak())
+        return out
+
+    def table(self, data: list[list[Any]], *, long: bool = False, **kwargs: Any) -> Table:
         """A table in the CJK face; `CellText` cells become plain strings when they fit their
         column (a Paragraph per cell would dominate a 1,000-chain build) and Paragraphs when
-        they must wrap."""
+        they must wrap. `long`: a table over many pages, each split measuring only the rows
+        that fit (a plain Table re-measures every remaining row at each page)."""
         widths = kwargs.get("colWidths")
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.font.pdf_name),
@@ -269,26 +359,70 @@ class ReportPdf:
                         if cell.style.textColor.hexval() != INK.hexval():
                             commands.append(("TEXTCOLOR", (c, r), (c, r), cell.style.textColor))
                     else:
-                        out.append(Paragraph(_escape(cell.text), cell.style))
+                        style = cell.style
+                        if _words_fit(cell.text, style.fontSize, width):
+                            style = self._word_wrapped(style)
+                        out.append(Paragraph(_escape(cell.text), style))
                 else:
                     out.append(cell)
             rows.append(out)
-        table = Table(rows, **kwargs)
+        table = (LongTable if long else Table)(rows, **kwargs)
         table.setStyle(TableStyle(commands))
         return table
+
+    def _word_wrapped(self, style: ParagraphStyle) -> ParagraphStyle:
+        """`style` wrapping between words only (for text without CJK characters)."""
+        name = f"{style.name}-words"
+        cached = self._word_styles.get(name)
+        if cached is None:
+            cached = self._word_styles[name] = ParagraphStyle(name, parent=style, wordWrap=None)
+        return cached
 
     def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(_escape(text), style or self.styles.body)
 
     # --- page decoration -----------------------------------------------------------------------
 
+    def running_title(self, number: int) -> str:
+        """The header's text on page `number`: the title, and the chain the page belongs to.
+        Pages are decorated in order, so the chain carries over from the previous page."""
+        self._running_chain = self.running.get(number, self._running_chain)
+        title = self.title()
+        return f"{title} · {self._running_chain}" if self._running_chain else title
+
+    def _draw_contents_numbers(self, canv: Canvas, number: int) -> None:
+        right = PAGE_W - MARGIN_X
+        if self._marks_by_page is None:  # every page is laid out when the first is decorated
+            self._marks_by_page = {}
+            for m in self.contents_marks:
+                self._marks_by_page.setdefault(m.page, []).append(m)
+        for mark in self._marks_by_page.get(number, []):
+            if mark.key not in self.page_of:
+                continue
+            label = str(self.page_of[mark.key])
+            canv.setFont(self.font.pdf_name, 9)
+            canv.setFillColor(INK)
+            canv.drawRightString(right, mark.y, label)
+            start, end = mark.x + 3, right - canv.stringWidth(label, self.font.pdf_name, 9) - 3
+            if end > start:
+                canv.setStrokeColor(RULE)
+                canv.setLineWidth(0.6)
+                canv.setDash(0.6, 2.4)
+                canv.line(start, mark.y + 1, end, mark.y + 1)
+                canv.setDash()
+
     def _decorate(self, canv: Canvas, number: int, total: int) -> None:
         font = self.font.pdf_name
         canv.saveState()
+        self._draw_contents_numbers(canv, number)
         canv.setFont(font, 8)
         if number > 1:
             canv.setFillColor(MUTED)
-            canv.drawString(MARGIN_X, PAGE_H - 13 * mm, self.title())
+            room = BODY_W - (_text_width(self.marking, 9) + 8 * mm if self.marking else 0)
+            header = self.running_title(number)
+            while _text_width(header, 8) > room and len(header) > 2:
+                header = header[:-2] + "…"
+            canv.drawString(MARGIN_X, PAGE_H - 13 * mm, header)
             canv.setStrokeColor(RULE)
             canv.setLineWidth(0.5)
             canv.line(MARGIN_X, PAGE_H - 15 * mm, PAGE_W - MARGIN_X, PAGE_H - 15 * mm)
@@ -311,7 +445,13 @@ class ReportPdf:
     # --- building --------------------------------------------------------------------------------
 
     def build(self, path: Path) -> None:
+        self.page_of, self.contents_marks, self.running = {}, [], {}
+        self._running_chain, self._marks_by_page = "", None
         story = self.story()
+        for i, f in enumerate(story):
+            if isinstance(f, ContentsSlot):
+                story[i : i + 1] = self.contents(story)
+                break
         checkpoint(self.cancel)
         doc = BaseDocTemplate(
             str(path),
@@ -325,7 +465,7 @@ class ReportPdf:
             subject=self.subject(),
             creator=f"riskdesk {self.run.riskdesk_version}",
             producer="riskdesk (reportlab)",
-            keywords=[self.taxonomy.name, self.run.taxonomy.sha256],
+            keywords=self.keywords(),
             lang="zh-CN" if self.lang == "zh" else "en",
             invariant=1,
             initialFontName=self.font.pdf_name,
@@ -348,7 +488,11 @@ class ReportPdf:
         def after_flowable(flowable: Flowable) -> None:
             if isinstance(flowable, Heading):
                 canv = doc.canv
-                canv.bookmarkPage(flowable.outline_key)
+                self.page_of[flowable.outline_key] = doc.page
+                if flowable.running_title is not None:
+                    self.running[doc.page] = flowable.running_title
+                elif flowable.outline_level == 0:
+                    self.running[doc.page] = ""
                 canv.addOutlineEntry(
                     flowable.outline_title,
                     flowable.outline_key,
@@ -364,7 +508,8 @@ class ReportPdf:
         use_a85 = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            doc.build(story, canvasmaker=_numbered_canvas(self._decorate, self.font.pdf_name))
+            canvasmaker = numbered_canvas(self._decorate, self.font.pdf_name, self.creation_date())
+            doc.build(story, canvasmaker=canvasmaker)
         finally:
             rl_config.useA85 = use_a85
 

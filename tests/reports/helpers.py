@@ -26,3 +26,10 @@ needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
     reason="poppler-utils not installed",
 )
+
+
+def pdf_page_texts(path: Path, *, layout: bool = False) -> list[str]:
+    """Each page's text as poppler extracts it (pages are separated by form feeds)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    raw = subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
+    return raw.split("\f")[:-1]

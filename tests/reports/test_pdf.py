@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,34 @@ def test_thousand_chain_portfolio_completes(
     reader = PdfReader(path)
     assert len(reader.pages) > 1000
     assert "998" in reader.pages[-1].extract_text() or len(reader.pages) > 1000
+
+
+@pytest.mark.parametrize("name", ["dossier_zh", "portfolio_zh"])
+def test_zh_appendix_has_no_configuration_keys(demo_pdfs: dict[str, Path], name: str) -> None:
+    text = pdf_text(demo_pdfs[name])
+    for key in (
+        "min_coverage",
+        "assign_threshold",
+        "segment_rollup",
+        "unknown_exposure",
+        "gap_min",
+    ):
+        assert key not in text
+    assert "分环节汇总规则" in _squash(text)
+
+
+def test_english_table_cells_wrap_between_words(
+    demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    run, inventory = demo
+    path = write_pdf(
+        run, tmp_path / "en.pdf", ReportOptions(lang="en"), inventory=inventory, taxonomy=taxonomy
+    )
+    raw = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    lines = [line.strip() for line in raw.splitlines()]
+    # CJK wrapping used to break English labels inside a word ("destroye" / "d").
+    for broken in ("destroye", "missin", "borderli", "dependenc"):
+        assert not [line for line in lines if line.endswith(broken)], broken
+    assert "Capability destroyed" in raw or "destroyed" in lines

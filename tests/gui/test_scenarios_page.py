@@ -78,7 +78,7 @@ def test_bundled_library_runs_into_a_heat_map_and_a_cell_opens_its_chain(
     assert item.background().color() == share_colour(hand["share"])
     # a chain without partner shares: n/a and why
     na = cell(heat, *page.cell_of("AERO-ENG", "COD-ban-365"))
-    assert na.text() == "n/a"
+    assert na.text() == "Missing (n/a)"
     assert na.background().color() == QColor(NOT_AVAILABLE_COLOUR)
     assert "no import partner shares" in na.toolTip()
     # a scenario that does not name the chain

@@ -24,6 +24,13 @@ from riskdesk.gui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QModelIndex,
+    QPainter,
+    QPen,
+    QPersistentModelIndex,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -133,8 +140,9 @@ def cell_item(view: ScenarioView, row: int, column: int, taxonomy: Taxonomy,
         item.setToolTip(f"{head}\n{notes_text(o, lang)}")
         return item
     label = taxonomy.label(o.primary_type.value, lang)
-    if o.unmet_share is None:
-        item.setText(translate("Scenarios", "n/a"))
+    short = short_outcome(o.primary_type.value) + (f" {WORSENED}" if o.worsened else "")
+    if o.unmet_share is None:  # the shocked type is still the engine's word on the chain
+        item.setText(translate("Scenarios", "{type} (n/a)").format(type=short))
         item.setBackground(QColor(NOT_AVAILABLE_COLOUR))
         item.setForeground(QColor("#000000"))
         item.setToolTip(
@@ -145,7 +153,7 @@ def cell_item(view: ScenarioView, row: int, column: int, taxonomy: Taxonomy,
         )  # fmt: skip
         return item
     background = share_colour(o.unmet_share)
-    item.setText(short_outcome(o.primary_type.value) + (f" {WORSENED}" if o.worsened else ""))
+    item.setText(short)
     item.setBackground(background)
     item.setForeground(text_colour(background))
     lines = [
@@ -158,6 +166,24 @@ def cell_item(view: ScenarioView, row: int, column: int, taxonomy: Taxonomy,
         lines.append(translate("Scenarios", "▲ the chain's priority worsens under this scenario"))
     item.setToolTip("\n".join(lines))
     return item
+
+
+class FramedSelection(QStyledItemDelegate):
+    """The chosen heat-map cell keeps its colour (the colour is the information) and gets a
+    frame instead of the selection fill."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected
+        plain.state &= ~QStyle.StateFlag.State_HasFocus
+        super().paint(painter, plain, index)
+        if selected:
+            painter.save()
+            painter.setPen(QPen(QColor("#08306b"), 3))
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
+            painter.restore()
 
 
 class ShareLegend(QWidget):
@@ -288,10 +314,11 @@ class OutcomePanel(QGroupBox):
                              f"× {scenario.id} {scenario.name}".strip())  # fmt: skip
         before_type = tax.label(view.baseline_type[row], lang)
         after_type = tax.label(o.primary_type.value, lang)
-        mark = f"  {WORSENED} " + translate("Scenarios", "worse") if o.worsened else ""
-        same = "" if o.changed else "  " + translate("Scenarios", "(unchanged)")
+        notes = [translate("Scenarios", "▲ priority worsens")] if o.worsened else []
+        if not o.changed:
+            notes.append(translate("Scenarios", "(type unchanged)"))
         v = self.values
-        v["type"].setText(f"{before_type} → {after_type}{mark}{same}")
+        v["type"].setText("\n".join([f"{before_type} → {after_type}", " ".join(notes)]).strip())
         v["strategy"].setText(
             f"{tax.label(view.baseline_strategy[row], lang)} → {tax.label(o.strategy, lang)}"
         )

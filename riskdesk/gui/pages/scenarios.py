@@ -17,6 +17,7 @@ from riskdesk.core.paths import TAXONOMY_DIR
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report, sub_progress
 from riskdesk.core.scenarios import Scenario, ScenarioLibrary
 from riskdesk.gui.pages.scenario_detail import (
+    FramedSelection,
     OutcomePanel,
     ScenarioView,
     ShareLegend,
@@ -163,7 +164,9 @@ class ScenariosPage(QWidget):
         self.heat_map.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.heat_map.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.heat_map.horizontalHeader().setMinimumSectionSize(90)
+        self.heat_map.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.heat_map.cellClicked.connect(self.show_cell)
+        self.heat_map.setItemDelegate(FramedSelection(self.heat_map))
         self.heat_label = named(QLabel(), "heatMapLabel")
         self.legend = ShareLegend()
         self.detail = OutcomePanel(lambda: self.ws.taxonomy, self.lang)
@@ -188,6 +191,7 @@ class ScenariosPage(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([650, 390])  # the side panel wide enough for English labels
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem_label)

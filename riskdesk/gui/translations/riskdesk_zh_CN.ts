@@ -856,378 +856,378 @@
 <context>
     <name>Scenarios</name>
     <message>
-        <location filename="../pages/scenario_detail.py" line="81"/>
+        <location filename="../pages/scenario_detail.py" line="88"/>
         <source>Missing</source>
         <translation>缺失型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="82"/>
+        <location filename="../pages/scenario_detail.py" line="89"/>
         <source>Destroyed</source>
         <translation>破坏型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="83"/>
+        <location filename="../pages/scenario_detail.py" line="90"/>
         <source>Response</source>
         <translation>响应型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="84"/>
+        <location filename="../pages/scenario_detail.py" line="91"/>
         <source>Normal</source>
         <translation>常态依赖</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="85"/>
+        <location filename="../pages/scenario_detail.py" line="92"/>
         <source>Monitor</source>
         <translation>监测</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="86"/>
+        <location filename="../pages/scenario_detail.py" line="93"/>
         <source>No evidence</source>
         <translation>证据不足</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="92"/>
+        <location filename="../pages/scenario_detail.py" line="99"/>
         <source>Partner cut-off</source>
         <translation>伙伴断供</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="93"/>
+        <location filename="../pages/scenario_detail.py" line="100"/>
         <source>Export ban</source>
         <translation>出口禁令</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="94"/>
+        <location filename="../pages/scenario_detail.py" line="101"/>
         <source>Logistics block</source>
         <translation>物流受阻</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="95"/>
+        <location filename="../pages/scenario_detail.py" line="102"/>
         <source>Rating shock</source>
         <translation>评级冲击</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="96"/>
+        <location filename="../pages/scenario_detail.py" line="103"/>
         <source>Demand surge</source>
         <translation>需求激增</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="97"/>
+        <location filename="../pages/scenario_detail.py" line="104"/>
         <source>Plant outage</source>
         <translation>产能中断</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="104"/>
-        <location filename="../pages/scenarios.py" line="312"/>
-        <location filename="../pages/scenarios.py" line="457"/>
+        <location filename="../pages/scenario_detail.py" line="111"/>
+        <location filename="../pages/scenarios.py" line="314"/>
+        <location filename="../pages/scenarios.py" line="459"/>
         <source>{days} d</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="137"/>
-        <location filename="../pages/scenario_detail.py" line="198"/>
+        <location filename="../pages/scenario_detail.py" line="224"/>
         <source>n/a</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="142"/>
+        <location filename="../pages/scenario_detail.py" line="150"/>
         <source>Unmet share not available: {reason}</source>
         <translation>未满足需求占比无法计算：{reason}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="144"/>
-        <location filename="../pages/scenario_detail.py" line="155"/>
+        <location filename="../pages/scenario_detail.py" line="145"/>
+        <source>{type} (n/a)</source>
+        <translation>{type}（无数据）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="152"/>
+        <location filename="../pages/scenario_detail.py" line="163"/>
         <source>Shocked classification: {type}</source>
         <translation>冲击下的分类：{type}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="153"/>
+        <location filename="../pages/scenario_detail.py" line="161"/>
         <source>Unmet share: {share}</source>
         <translation>未满足需求占比：{share}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="154"/>
+        <location filename="../pages/scenario_detail.py" line="162"/>
         <source>Time to survive: {days}</source>
         <translation>生存时间：{days}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="158"/>
+        <location filename="../pages/scenario_detail.py" line="166"/>
         <source>▲ the chain&apos;s priority worsens under this scenario</source>
         <translation>▲ 该情景下产业链的风险优先级上升</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="197"/>
+        <location filename="../pages/scenario_detail.py" line="223"/>
         <source>Unmet share:</source>
         <translation>未满足需求占比：</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="199"/>
+        <location filename="../pages/scenario_detail.py" line="225"/>
+        <location filename="../pages/scenario_detail.py" line="317"/>
         <source>▲ priority worsens</source>
         <translation>▲ 优先级上升</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="249"/>
+        <location filename="../pages/scenario_detail.py" line="275"/>
         <source>Before → after</source>
         <translation>冲击前 → 冲击后</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="251"/>
+        <location filename="../pages/scenario_detail.py" line="277"/>
         <source>Classification</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="252"/>
+        <location filename="../pages/scenario_detail.py" line="278"/>
         <source>Strategy</source>
         <translation>战略</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="253"/>
+        <location filename="../pages/scenario_detail.py" line="279"/>
         <source>Time to survive (TTS)</source>
         <translation>生存时间（TTS）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="254"/>
+        <location filename="../pages/scenario_detail.py" line="280"/>
         <source>Time to recover (TTR)</source>
         <translation>恢复时间（TTR）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="255"/>
+        <location filename="../pages/scenario_detail.py" line="281"/>
         <source>Unmet demand</source>
         <translation>未满足需求</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="256"/>
+        <location filename="../pages/scenario_detail.py" line="282"/>
         <source>Unmet share</source>
         <translation>未满足需求占比</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="257"/>
+        <location filename="../pages/scenario_detail.py" line="283"/>
         <source>Expected unmet per year</source>
         <translation>年化期望未满足需求</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="261"/>
-        <location filename="../pages/scenario_detail.py" line="323"/>
+        <location filename="../pages/scenario_detail.py" line="287"/>
+        <location filename="../pages/scenario_detail.py" line="349"/>
         <source>Indicator changes (drivers)</source>
         <translation>指标变化（驱动因素）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="263"/>
+        <location filename="../pages/scenario_detail.py" line="289"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="263"/>
+        <location filename="../pages/scenario_detail.py" line="289"/>
         <source>Before</source>
         <translation>冲击前</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="264"/>
+        <location filename="../pages/scenario_detail.py" line="290"/>
         <source>After</source>
         <translation>冲击后</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="264"/>
+        <location filename="../pages/scenario_detail.py" line="290"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="274"/>
+        <location filename="../pages/scenario_detail.py" line="300"/>
         <source>Click a cell of the heat map to see that chain before and after the scenario.</source>
         <translation>点击热力图中的单元格，查看该产业链在情景前后的对比。</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="291"/>
-        <source>worse</source>
-        <translation>恶化</translation>
+        <location filename="../pages/scenario_detail.py" line="318"/>
+        <source>(type unchanged)</source>
+        <translation>（类型未变）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="292"/>
-        <source>(unchanged)</source>
-        <translation>（分类未变）</translation>
-    </message>
-    <message>
-        <location filename="../pages/scenario_detail.py" line="299"/>
+        <location filename="../pages/scenario_detail.py" line="325"/>
         <source>stock lasts the whole scenario</source>
         <translation>库存可支撑整个情景期</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="303"/>
+        <location filename="../pages/scenario_detail.py" line="329"/>
         <source>{days} consumption-days</source>
         <translation>{days} 天消费量</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="317"/>
+        <location filename="../pages/scenario_detail.py" line="343"/>
         <source>● alone, this change moves the chain to another type</source>
         <translation>● 仅此一项变化即可使产业链归入另一类型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="321"/>
+        <location filename="../pages/scenario_detail.py" line="347"/>
         <source>Indicator changes (drivers): none</source>
         <translation>指标变化（驱动因素）：无</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="210"/>
+        <location filename="../pages/scenarios.py" line="212"/>
         <source>Open library…</source>
         <translation>打开情景库…</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="211"/>
+        <location filename="../pages/scenarios.py" line="213"/>
         <source>Bundled library</source>
         <translation>内置情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="212"/>
+        <location filename="../pages/scenarios.py" line="214"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="213"/>
+        <location filename="../pages/scenarios.py" line="215"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="214"/>
+        <location filename="../pages/scenarios.py" line="216"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="215"/>
+        <location filename="../pages/scenarios.py" line="217"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="217"/>
-        <location filename="../pages/scenarios.py" line="222"/>
+        <location filename="../pages/scenarios.py" line="219"/>
+        <location filename="../pages/scenarios.py" line="224"/>
         <source>Scenario</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="217"/>
+        <location filename="../pages/scenarios.py" line="219"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="218"/>
+        <location filename="../pages/scenarios.py" line="220"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="218"/>
+        <location filename="../pages/scenarios.py" line="220"/>
         <source>Duration</source>
         <translation>持续时间</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="219"/>
+        <location filename="../pages/scenarios.py" line="221"/>
         <source>Probability / year</source>
         <translation>年发生概率</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="222"/>
+        <location filename="../pages/scenarios.py" line="224"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="223"/>
+        <location filename="../pages/scenarios.py" line="225"/>
         <source>Key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="223"/>
+        <location filename="../pages/scenarios.py" line="225"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="224"/>
+        <location filename="../pages/scenarios.py" line="226"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="226"/>
+        <location filename="../pages/scenarios.py" line="228"/>
         <source>Chains × scenarios: colour = unmet share of demand during the scenario, text = classification under the shock</source>
         <translation>产业链 × 情景：颜色 = 情景期间未满足需求占比，文字 = 冲击下的分类</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="250"/>
+        <location filename="../pages/scenarios.py" line="252"/>
         <source>Open scenario library</source>
         <translation>打开情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="251"/>
+        <location filename="../pages/scenarios.py" line="253"/>
         <source>Scenario libraries</source>
         <translation>情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="259"/>
+        <location filename="../pages/scenarios.py" line="261"/>
         <source>Reading scenario library</source>
         <translation>正在读取情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="273"/>
+        <location filename="../pages/scenarios.py" line="275"/>
         <source>The library could not be read: {error}</source>
         <translation>无法读取情景库：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="291"/>
+        <location filename="../pages/scenarios.py" line="293"/>
         <source>No scenario library loaded.</source>
         <translation>尚未加载情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="296"/>
+        <location filename="../pages/scenarios.py" line="298"/>
         <source>Library {file} · {n} scenarios · sha256 {sha}</source>
         <translation>情景库 {file} · {n} 个情景 · sha256 {sha}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="349"/>
+        <location filename="../pages/scenarios.py" line="351"/>
         <source>The library loaded before is kept.</source>
         <translation>保留此前加载的情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="350"/>
+        <location filename="../pages/scenarios.py" line="352"/>
         <source>No library is loaded.</source>
         <translation>未加载情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="352"/>
+        <location filename="../pages/scenarios.py" line="354"/>
         <source>{file} cannot be used: {n} problem(s). {kept}</source>
         <translation>{file} 无法使用：{n} 处问题。{kept}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="373"/>
+        <location filename="../pages/scenarios.py" line="375"/>
         <source>Load a library and check at least one scenario.</source>
         <translation>请加载情景库并至少勾选一个情景。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="377"/>
+        <location filename="../pages/scenarios.py" line="379"/>
         <source>Import an inventory first.</source>
         <translation>请先导入产业链清单。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="383"/>
+        <location filename="../pages/scenarios.py" line="385"/>
         <source>Running scenarios</source>
         <translation>正在运行情景</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="388"/>
+        <location filename="../pages/scenarios.py" line="390"/>
         <source>The run failed: {error}</source>
         <translation>运行失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="390"/>
+        <location filename="../pages/scenarios.py" line="392"/>
         <source>Run cancelled; the results shown before are kept.</source>
         <translation>已取消运行，保留此前显示的结果。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="395"/>
+        <location filename="../pages/scenarios.py" line="397"/>
         <source>Running {n} scenario(s)…</source>
         <translation>正在运行 {n} 个情景…</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="427"/>
+        <location filename="../pages/scenarios.py" line="429"/>
         <source>{chains} chains × {scenarios} scenarios.</source>
         <translation>{chains} 条产业链 × {scenarios} 个情景。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="434"/>
+        <location filename="../pages/scenarios.py" line="436"/>
         <source>The data changed after this run: run again to update the map.</source>
         <translation>本次运行后数据已变更：请重新运行以更新热力图。</translation>
     </message>

@@ -111,6 +111,12 @@ def test_bundled_library_runs_into_a_heat_map_and_a_cell_opens_its_chain(
     assert ratio[3].startswith("+")
     assert rows["geo_risk_share"][2] == "0"
     assert "static exposure and in-shock impact differ" in detail.notes.text()
+    # a segmented chain names the segment its verdict comes from
+    ic_row, ic_col = page.cell_of("IC", "COD-ban-365")
+    segment = page.view.outcome(ic_row, ic_col).segment
+    assert segment in {"设计", "制造", "封装测试"}
+    page.show_cell(ic_row, ic_col)
+    assert f"(verdict from segment {segment})" in detail.heading.text()
 
 
 def test_only_checked_scenarios_run_and_chinese_labels(session: Session, qtbot: object) -> None:

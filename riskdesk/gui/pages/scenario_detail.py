@@ -310,7 +310,9 @@ class OutcomePanel(QGroupBox):
         tax, lang = self.taxonomy(), self.lang()
         o = view.outcome(row, column)
         scenario = view.scenarios[column]
-        self.heading.setText(f"{view.chain_ids[row]} {view.chain_names[row]}\n"
+        segment = ("" if not o.segment else "  " + translate(
+            "Scenarios", "(verdict from segment {segment})").format(segment=o.segment))
+        self.heading.setText(f"{view.chain_ids[row]} {view.chain_names[row]}{segment}\n"
                              f"× {scenario.id} {scenario.name}".strip())  # fmt: skip
         before_type = tax.label(view.baseline_type[row], lang)
         after_type = tax.label(o.primary_type.value, lang)

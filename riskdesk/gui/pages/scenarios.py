@@ -82,6 +82,8 @@ def scenario_work(
         groups = portfolio.groups
         frame = portfolio.inventory.frame
         strategy_of = {t.id.value: t.strategy for t in taxonomy.types}
+        chain_names: list[object] = (
+            frame["chain_name"].tolist() if "chain_name" in frame.columns else [])
         names, base_type, base_strategy, blocks = [], [], [], []
         n = len(groups.chain_ids)
         for g in range(n):
@@ -89,7 +91,8 @@ def scenario_work(
                 checkpoint(cancel)
                 report(progress, 0.8 + 0.2 * g / max(n, 1), "")
             first_row = int(groups.order[groups.starts[g]])
-            names.append(str(frame["chain_name"].iat[first_row] or ""))
+            name = chain_names[first_row] if chain_names else None
+            names.append(name.strip() if isinstance(name, str) else "")
             outcome = run.baseline_outcome(g).value
             base_type.append(outcome)
             base_strategy.append(strategy_of.get(outcome, "monitor"))
@@ -123,6 +126,7 @@ class ScenariosPage(QWidget):
         self._status: Callable[[], str] = lambda: ""
         self._after_load: list[Callable[[], None]] = []  # run once the library op has reported
         self._after_run: list[Callable[[], None]] = []
+        self._run_session: Session | None = None
 
         self.library_label = named(QLabel(), "libraryLabel")
         self.library_label.setWordWrap(True)
@@ -383,9 +387,11 @@ class ScenariosPage(QWidget):
         subset = lib.model_copy(
             update={"scenarios": tuple(s for s in lib.scenarios if s.id in set(chosen))}
         )
-        op = BackgroundOp(self, scenario_work(self.ws.session, subset),
+        session = self.ws.session
+        op = BackgroundOp(self, scenario_work(session, subset),
                           translate("Scenarios", "Running scenarios"))  # fmt: skip
         self.op = op
+        self._run_session = session
         op.progressed.connect(lambda f, _m: self.progress.setValue(int(f * 1000)))
         op.on_success(self._done)
         op.on_failure(lambda msg: self._stopped(
@@ -423,6 +429,9 @@ class ScenariosPage(QWidget):
     def _done(self, view: object) -> None:
         assert isinstance(view, ScenarioView)
         self._finish()
+        if self._run_session is not self.ws.session:  # another project was opened meanwhile
+            self._stopped(lambda: "")
+            return
         self.progress.setValue(1000)
         self.view, self.stale = view, False
         self.detail.clear()

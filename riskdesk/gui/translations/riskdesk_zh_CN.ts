@@ -917,8 +917,8 @@
     </message>
     <message>
         <location filename="../pages/scenario_detail.py" line="111"/>
-        <location filename="../pages/scenarios.py" line="314"/>
-        <location filename="../pages/scenarios.py" line="459"/>
+        <location filename="../pages/scenarios.py" line="320"/>
+        <location filename="../pages/scenarios.py" line="470"/>
         <source>{days} d</source>
         <translation>{days} 天</translation>
     </message>
@@ -965,7 +965,7 @@
     </message>
     <message>
         <location filename="../pages/scenario_detail.py" line="225"/>
-        <location filename="../pages/scenario_detail.py" line="317"/>
+        <location filename="../pages/scenario_detail.py" line="319"/>
         <source>▲ priority worsens</source>
         <translation>▲ 优先级上升</translation>
     </message>
@@ -1011,7 +1011,7 @@
     </message>
     <message>
         <location filename="../pages/scenario_detail.py" line="287"/>
-        <location filename="../pages/scenario_detail.py" line="349"/>
+        <location filename="../pages/scenario_detail.py" line="352"/>
         <source>Indicator changes (drivers)</source>
         <translation>指标变化（驱动因素）</translation>
     </message>
@@ -1041,193 +1041,198 @@
         <translation>点击热力图中的单元格，查看该产业链在情景前后的对比。</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="318"/>
+        <location filename="../pages/scenario_detail.py" line="313"/>
+        <source>(verdict from segment {segment})</source>
+        <translation>（结论来自环节 {segment}）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="321"/>
         <source>(type unchanged)</source>
         <translation>（类型未变）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="325"/>
+        <location filename="../pages/scenario_detail.py" line="328"/>
         <source>stock lasts the whole scenario</source>
         <translation>库存可支撑整个情景期</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="329"/>
+        <location filename="../pages/scenario_detail.py" line="332"/>
         <source>{days} consumption-days</source>
         <translation>{days} 天消费量</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="343"/>
+        <location filename="../pages/scenario_detail.py" line="346"/>
         <source>● alone, this change moves the chain to another type</source>
         <translation>● 仅此一项变化即可使产业链归入另一类型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="347"/>
+        <location filename="../pages/scenario_detail.py" line="350"/>
         <source>Indicator changes (drivers): none</source>
         <translation>指标变化（驱动因素）：无</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="212"/>
+        <location filename="../pages/scenarios.py" line="218"/>
         <source>Open library…</source>
         <translation>打开情景库…</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="213"/>
+        <location filename="../pages/scenarios.py" line="219"/>
         <source>Bundled library</source>
         <translation>内置情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="214"/>
+        <location filename="../pages/scenarios.py" line="220"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="215"/>
+        <location filename="../pages/scenarios.py" line="221"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="216"/>
+        <location filename="../pages/scenarios.py" line="222"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="217"/>
+        <location filename="../pages/scenarios.py" line="223"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="219"/>
-        <location filename="../pages/scenarios.py" line="224"/>
+        <location filename="../pages/scenarios.py" line="225"/>
+        <location filename="../pages/scenarios.py" line="230"/>
         <source>Scenario</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="219"/>
+        <location filename="../pages/scenarios.py" line="225"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="220"/>
+        <location filename="../pages/scenarios.py" line="226"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="220"/>
+        <location filename="../pages/scenarios.py" line="226"/>
         <source>Duration</source>
         <translation>持续时间</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="221"/>
+        <location filename="../pages/scenarios.py" line="227"/>
         <source>Probability / year</source>
         <translation>年发生概率</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="224"/>
+        <location filename="../pages/scenarios.py" line="230"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="225"/>
+        <location filename="../pages/scenarios.py" line="231"/>
         <source>Key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="225"/>
+        <location filename="../pages/scenarios.py" line="231"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="226"/>
+        <location filename="../pages/scenarios.py" line="232"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="228"/>
+        <location filename="../pages/scenarios.py" line="234"/>
         <source>Chains × scenarios: colour = unmet share of demand during the scenario, text = classification under the shock</source>
         <translation>产业链 × 情景：颜色 = 情景期间未满足需求占比，文字 = 冲击下的分类</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="252"/>
+        <location filename="../pages/scenarios.py" line="258"/>
         <source>Open scenario library</source>
         <translation>打开情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="253"/>
+        <location filename="../pages/scenarios.py" line="259"/>
         <source>Scenario libraries</source>
         <translation>情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="261"/>
+        <location filename="../pages/scenarios.py" line="267"/>
         <source>Reading scenario library</source>
         <translation>正在读取情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="275"/>
+        <location filename="../pages/scenarios.py" line="281"/>
         <source>The library could not be read: {error}</source>
         <translation>无法读取情景库：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="293"/>
+        <location filename="../pages/scenarios.py" line="299"/>
         <source>No scenario library loaded.</source>
         <translation>尚未加载情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="298"/>
+        <location filename="../pages/scenarios.py" line="304"/>
         <source>Library {file} · {n} scenarios · sha256 {sha}</source>
         <translation>情景库 {file} · {n} 个情景 · sha256 {sha}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="351"/>
+        <location filename="../pages/scenarios.py" line="357"/>
         <source>The library loaded before is kept.</source>
         <translation>保留此前加载的情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="352"/>
+        <location filename="../pages/scenarios.py" line="358"/>
         <source>No library is loaded.</source>
         <translation>未加载情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="354"/>
+        <location filename="../pages/scenarios.py" line="360"/>
         <source>{file} cannot be used: {n} problem(s). {kept}</source>
         <translation>{file} 无法使用：{n} 处问题。{kept}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="375"/>
+        <location filename="../pages/scenarios.py" line="381"/>
         <source>Load a library and check at least one scenario.</source>
         <translation>请加载情景库并至少勾选一个情景。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="379"/>
+        <location filename="../pages/scenarios.py" line="385"/>
         <source>Import an inventory first.</source>
         <translation>请先导入产业链清单。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="385"/>
+        <location filename="../pages/scenarios.py" line="392"/>
         <source>Running scenarios</source>
         <translation>正在运行情景</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="390"/>
+        <location filename="../pages/scenarios.py" line="398"/>
         <source>The run failed: {error}</source>
         <translation>运行失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="392"/>
+        <location filename="../pages/scenarios.py" line="400"/>
         <source>Run cancelled; the results shown before are kept.</source>
         <translation>已取消运行，保留此前显示的结果。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="397"/>
+        <location filename="../pages/scenarios.py" line="405"/>
         <source>Running {n} scenario(s)…</source>
         <translation>正在运行 {n} 个情景…</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="429"/>
+        <location filename="../pages/scenarios.py" line="440"/>
         <source>{chains} chains × {scenarios} scenarios.</source>
         <translation>{chains} 条产业链 × {scenarios} 个情景。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="436"/>
+        <location filename="../pages/scenarios.py" line="447"/>
         <source>The data changed after this run: run again to update the map.</source>
         <translation>本次运行后数据已变更：请重新运行以更新热力图。</translation>
     </message>

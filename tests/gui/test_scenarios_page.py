@@ -197,3 +197,17 @@ def test_a_rescore_marks_the_map_stale(session: Session, qtbot: object) -> None:
     settle_ops(qtbot)
     assert "run again" in page.message.text()
     assert page.heat_map.rowCount() == 13
+
+
+def test_screenshot_preparation_runs_the_bundled_library_and_opens_the_worst_cell(
+    session: Session, qtbot: object
+) -> None:
+    window = session.window
+    window.show_page("scenarios")  # type: ignore[attr-defined]
+    window.prepare_screenshot("scenarios")  # type: ignore[attr-defined]
+    settle_ops(qtbot)
+    page = window.scenarios_page  # type: ignore[attr-defined]
+    assert page.heat_map.rowCount() == 13 and page.heat_map.columnCount() == 5
+    assert page.detail.shown is not None
+    assert page.detail.shown[1:] == page.cell_of("CRIT-MIN", "COD-ban-365")
+    assert page.heat_map.currentRow() == page.detail.shown[1]

@@ -57,12 +57,12 @@ def test_bundled_library_runs_into_a_heat_map_and_a_cell_opens_its_chain(
     assert page.checked_ids() == SCENARIO_IDS
     assert "scenarios.toml" in page.library_label.text()
     _run(page, qtbot)
-    heat = page.heat_map
+    heat, model = page.heat_map, page.heat_model
     chains = list(dict.fromkeys(ws.inventory.frame["chain_id"].astype(str)))
-    assert heat.rowCount() == len(chains) == 13
-    assert heat.columnCount() == len(SCENARIO_IDS)
-    assert [heat.horizontalHeaderItem(c).text() for c in range(5)] == SCENARIO_IDS
-    assert [heat.verticalHeaderItem(r).text() for r in range(13)] == chains
+    assert model.rowCount() == len(chains) == 13
+    assert model.columnCount() == len(SCENARIO_IDS)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == SCENARIO_IDS
+    assert [model.headerData(r, Qt.Orientation.Vertical) for r in range(13)] == chains
     assert page.progress.value() == 1000
     assert "13 chains × 5 scenarios" in page.message.text()
     # the run works on copies: the session's data is as it was
@@ -70,24 +70,25 @@ def test_bundled_library_runs_into_a_heat_map_and_a_cell_opens_its_chain(
 
     hand = _crit_min_by_hand()
     r, c = page.cell_of("CRIT-MIN", "COD-ban-365")
-    item = cell(heat, r, c)
-    assert item.data(Qt.ItemDataRole.UserRole) == pytest.approx(hand["share"])
+    item = model.index(r, c)
+    assert item.data(model.SHARE_ROLE) == pytest.approx(hand["share"])
     assert f"{hand['share'] * 100:.2f} %" == "27.65 %"
-    assert "27.65 %" in item.toolTip() and "43.96 d" in item.toolTip()
-    assert item.text() == "Response ▲"  # shocked type, worse priority
-    assert item.background().color() == share_colour(hand["share"])
+    tip = item.data(Qt.ItemDataRole.ToolTipRole)
+    assert "27.65 %" in tip and "43.96 d" in tip
+    assert item.data() == "Response ▲"  # shocked type, worse priority
+    assert item.data(Qt.ItemDataRole.BackgroundRole) == share_colour(hand["share"])
     # a chain without partner shares: n/a and why
-    na = cell(heat, *page.cell_of("AERO-ENG", "COD-ban-365"))
-    assert na.text() == "Missing (n/a)"
-    assert na.background().color() == QColor(NOT_AVAILABLE_COLOUR)
-    assert "no import partner shares" in na.toolTip()
+    na = model.index(*page.cell_of("AERO-ENG", "COD-ban-365"))
+    assert na.data() == "Missing (n/a)"
+    assert na.data(Qt.ItemDataRole.BackgroundRole) == QColor(NOT_AVAILABLE_COLOUR)
+    assert "no import partner shares" in na.data(Qt.ItemDataRole.ToolTipRole)
     # a scenario that does not name the chain
-    assert cell(heat, *page.cell_of("CRIT-MIN", "chip-demand-surge-120")).text() == "—"
+    assert model.index(*page.cell_of("CRIT-MIN", "chip-demand-surge-120")).data() == "—"
 
     from pytestqt.qtbot import QtBot
 
     assert isinstance(qtbot, QtBot)
-    rect = heat.visualItemRect(item)
+    rect = heat.visualRect(item)
     qtbot.mouseClick(heat.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     detail = page.detail
     assert detail.shown is not None and detail.shown[1:] == (r, c)
@@ -126,12 +127,12 @@ def test_only_checked_scenarios_run_and_chinese_labels(session: Session, qtbot: 
     assert "check at least one" in page.message.text()
     cell(page.scenario_table, 1, 0).setCheckState(Qt.CheckState.Checked)
     _run(page, qtbot)
-    assert page.heat_map.columnCount() == 1
-    assert page.heat_map.horizontalHeaderItem(0).text() == "COD-ban-365"
+    assert page.heat_model.columnCount() == 1
+    assert page.heat_model.headerData(0, Qt.Orientation.Horizontal) == "COD-ban-365"
     session.window.set_language("zh")  # type: ignore[attr-defined]
     try:  # the translator is the application's: switch back for the next test
         r, _c = page.cell_of("CRIT-MIN", "COD-ban-365")
-        assert cell(page.heat_map, r, 0).text() == "响应型 ▲"
+        assert page.heat_model.index(r, 0).data() == "响应型 ▲"
         assert page.run_button.text() == "运行"
         page.show_cell(r, 0)
         assert page.detail.values["tts"].text() == "43.96 天"
@@ -185,9 +186,9 @@ def test_cancel_leaves_the_page_usable(session: Session, qtbot: object) -> None:
     assert op.was_cancelled
     assert page.run_button.isEnabled() and not page.cancel_button.isEnabled()
     assert "cancelled" in page.message.text()
-    assert page.heat_map.rowCount() == 0
+    assert page.heat_model.rowCount() == 0
     _run(page, qtbot)
-    assert page.heat_map.rowCount() == 13
+    assert page.heat_model.rowCount() == 13
 
 
 def test_a_rescore_marks_the_map_stale(session: Session, qtbot: object) -> None:
@@ -196,7 +197,7 @@ def test_a_rescore_marks_the_map_stale(session: Session, qtbot: object) -> None:
     session.window.rescore()  # type: ignore[attr-defined]
     settle_ops(qtbot)
     assert "run again" in page.message.text()
-    assert page.heat_map.rowCount() == 13
+    assert page.heat_model.rowCount() == 13
 
 
 def test_screenshot_preparation_runs_the_bundled_library_and_opens_the_worst_cell(
@@ -207,7 +208,33 @@ def test_screenshot_preparation_runs_the_bundled_library_and_opens_the_worst_cel
     window.prepare_screenshot("scenarios")  # type: ignore[attr-defined]
     settle_ops(qtbot)
     page = window.scenarios_page  # type: ignore[attr-defined]
-    assert page.heat_map.rowCount() == 13 and page.heat_map.columnCount() == 5
+    assert page.heat_model.rowCount() == 13 and page.heat_model.columnCount() == 5
     assert page.detail.shown is not None
     assert page.detail.shown[1:] == page.cell_of("CRIT-MIN", "COD-ban-365")
-    assert page.heat_map.currentRow() == page.detail.shown[1]
+    assert page.heat_map.currentIndex().row() == page.detail.shown[1]
+
+
+def test_a_large_map_is_drawn_without_blocking_the_window(session: Session, qtbot: object) -> None:
+    """1,000 chains × 50 scenarios: the model words only the cells on screen (a table of 50,000
+    items took ~7 s on the UI thread)."""
+    import time
+    from dataclasses import replace
+
+    page = _page(session, qtbot)
+    _run(page, qtbot)
+    small = page.view
+    crit = small.chain_ids.index("CRIT-MIN")
+    scenarios = tuple(small.scenarios[i % 5].model_copy(update={"id": f"S{i}"}) for i in range(50))
+    block = {sc.id: small.blocks[crit][small.scenarios[i % 5].id] for i, sc in enumerate(scenarios)}
+    big = replace(small, scenarios=scenarios, chain_ids=[f"C{i}" for i in range(1000)],
+                  chain_names=["x"] * 1000, baseline_type=["response"] * 1000,
+                  baseline_strategy=["reconstruction"] * 1000, blocks=[block] * 1000)  # fmt: skip
+    start = time.perf_counter()
+    page.view = big
+    page._render()
+    page.heat_map.viewport().grab()  # paints the visible cells
+    elapsed = time.perf_counter() - start
+    assert page.heat_model.rowCount() == 1000 and page.heat_model.columnCount() == 50
+    assert elapsed < 1.0, elapsed
+    page.show_cell(999, 46)  # S46 is COD-ban-365 again
+    assert page.detail.values["share"].text() == "27.65 %"

@@ -17,6 +17,7 @@ from riskdesk.core.scenarios import Scenario
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.gui.qt import (
     QAbstractItemView,
+    QAbstractTableModel,
     QColor,
     QFont,
     QFormLayout,
@@ -25,6 +26,7 @@ from riskdesk.gui.qt import (
     QHeaderView,
     QLabel,
     QModelIndex,
+    QObject,
     QPainter,
     QPen,
     QPersistentModelIndex,
@@ -125,47 +127,128 @@ def notes_text(outcome: ScenarioOutcome, lang: Lang) -> str:
     return "\n".join(NOTES[c][pick] if c in NOTES else c for c in outcome.note_codes)
 
 
-def cell_item(view: ScenarioView, row: int, column: int, taxonomy: Taxonomy,
-              lang: Lang) -> QTableWidgetItem:
-    """One heat-map cell: colour = unmet share, text = shocked type (▲ worse), n/a with why."""
-    o = view.outcome(row, column)
-    scenario = view.scenarios[column]
-    head = f"{view.chain_ids[row]} × {scenario.id}"
-    item = QTableWidgetItem()
-    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    item.setData(Qt.ItemDataRole.UserRole, o.unmet_share)
+def cell_text(o: ScenarioOutcome) -> str:
+    """Shocked type (short), ▲ where the priority worsens, (n/a) where the share is unknown."""
     if not o.applies:
-        item.setText("—")
-        item.setBackground(QColor(NOT_APPLIED_COLOUR))
-        item.setToolTip(f"{head}\n{notes_text(o, lang)}")
-        return item
-    label = taxonomy.label(o.primary_type.value, lang)
+        return "—"
     short = short_outcome(o.primary_type.value) + (f" {WORSENED}" if o.worsened else "")
     if o.unmet_share is None:  # the shocked type is still the engine's word on the chain
-        item.setText(translate("Scenarios", "{type} (n/a)").format(type=short))
-        item.setBackground(QColor(NOT_AVAILABLE_COLOUR))
-        item.setForeground(QColor("#000000"))
-        item.setToolTip(
-            f"{head}\n"
-            + translate("Scenarios", "Unmet share not available: {reason}").format(
-                reason=notes_text(o, lang) or "—")
-            + "\n" + translate("Scenarios", "Shocked classification: {type}").format(type=label)
-        )  # fmt: skip
-        return item
-    background = share_colour(o.unmet_share)
-    item.setText(short)
-    item.setBackground(background)
-    item.setForeground(text_colour(background))
+        return translate("Scenarios", "{type} (n/a)").format(type=short)
+    return short
+
+
+def cell_colour(o: ScenarioOutcome) -> QColor:
+    if not o.applies:
+        return QColor(NOT_APPLIED_COLOUR)
+    if o.unmet_share is None:
+        return QColor(NOT_AVAILABLE_COLOUR)
+    return share_colour(o.unmet_share)
+
+
+def cell_tooltip(view: ScenarioView, row: int, column: int, taxonomy: Taxonomy,
+                 lang: Lang) -> str:
+    o = view.outcome(row, column)
+    head = f"{view.chain_ids[row]} × {view.scenarios[column].id}"
+    if not o.applies:
+        return f"{head}\n{notes_text(o, lang)}"
+    label = taxonomy.label(o.primary_type.value, lang)
+    shocked = translate("Scenarios", "Shocked classification: {type}").format(type=label)
+    if o.unmet_share is None:
+        why = translate("Scenarios", "Unmet share not available: {reason}").format(
+            reason=notes_text(o, lang) or "—")
+        return f"{head}\n{why}\n{shocked}"
     lines = [
         head,
         translate("Scenarios", "Unmet share: {share}").format(share=fmt_share(o.unmet_share)),
         translate("Scenarios", "Time to survive: {days}").format(days=fmt_days(o.tts_days)),
-        translate("Scenarios", "Shocked classification: {type}").format(type=label),
+        shocked,
     ]
     if o.worsened:
         lines.append(translate("Scenarios", "▲ the chain's priority worsens under this scenario"))
-    item.setToolTip("\n".join(lines))
-    return item
+    return "\n".join(lines)
+
+
+class HeatMapModel(QAbstractTableModel):
+    """Chains × scenarios of one run. Cells are worded when the view asks for them (only the
+    visible ones), so a 1,000 × 50 map appears at once instead of building 50,000 items on the
+    UI thread; texts and colours are kept until the language or the run changes."""
+
+    SHARE_ROLE = Qt.ItemDataRole.UserRole
+
+    def __init__(self, taxonomy: Callable[[], Taxonomy], lang: Callable[[], Lang],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.taxonomy = taxonomy
+        self.lang = lang
+        self.view: ScenarioView | None = None
+        self._cells: dict[tuple[int, int], tuple[str, QColor, QColor]] = {}
+
+    def set_view(self, view: ScenarioView | None) -> None:
+        self.beginResetModel()
+        self.view = view
+        self._cells.clear()
+        self.endResetModel()
+
+    def relabel(self) -> None:
+        """The language changed: word every cell again."""
+        self.set_view(self.view)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if self.view is None or (parent is not None and parent.isValid()) else len(
+            self.view.chain_ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if self.view is None or (parent is not None and parent.isValid()) else len(
+            self.view.scenarios)
+
+    def _cell(self, row: int, column: int) -> tuple[str, QColor, QColor]:
+        got = self._cells.get((row, column))
+        if got is None:
+            assert self.view is not None
+            o = self.view.outcome(row, column)
+            background = cell_colour(o)
+            got = (cell_text(o), background, text_colour(background))
+            self._cells[(row, column)] = got
+        return got
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        view = self.view
+        if view is None or not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell(r, c)[0]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._cell(r, c)[1]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._cell(r, c)[2]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell_tooltip(view, r, c, self.taxonomy(), self.lang())
+        if role == self.SHARE_ROLE:
+            return view.outcome(r, c).unmet_share
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        view = self.view
+        if view is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(view.scenarios):
+            sc = view.scenarios[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return sc.id
+            if role == Qt.ItemDataRole.ToolTipRole:
+                days = translate("Scenarios", "{days} d").format(days=f"{sc.duration_days:g}")
+                return f"{sc.name}\n{kind_label(sc.kind)} · {days}"
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(view.chain_ids):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return view.chain_ids[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return view.chain_names[section]
+        return None
 
 
 class FramedSelection(QStyledItemDelegate):

@@ -18,10 +18,10 @@ from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report, sub
 from riskdesk.core.scenarios import Scenario, ScenarioLibrary
 from riskdesk.gui.pages.scenario_detail import (
     FramedSelection,
+    HeatMapModel,
     OutcomePanel,
     ScenarioView,
     ShareLegend,
-    cell_item,
     kind_label,
 )
 from riskdesk.gui.qt import (
@@ -36,6 +36,7 @@ from riskdesk.gui.qt import (
     QShowEvent,
     QSplitter,
     Qt,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -163,13 +164,15 @@ class ScenariosPage(QWidget):
         self.progress.setMaximumWidth(220)
         self.message = named(QLabel(), "scenarioMessage")
         self.message.setWordWrap(True)
-        self.heat_map = named(QTableWidget(0, 0), "scenarioHeatMap")
+        self.heat_model = HeatMapModel(lambda: self.ws.taxonomy, self.lang, self)
+        self.heat_map = named(QTableView(), "scenarioHeatMap")
+        self.heat_map.setModel(self.heat_model)
         self.heat_map.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.heat_map.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.heat_map.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.heat_map.horizontalHeader().setMinimumSectionSize(90)
         self.heat_map.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.heat_map.cellClicked.connect(self.show_cell)
+        self.heat_map.clicked.connect(lambda index: self.show_cell(index.row(), index.column()))
         self.heat_map.setItemDelegate(FramedSelection(self.heat_map))
         self.heat_label = named(QLabel(), "heatMapLabel")
         self.legend = ShareLegend()
@@ -456,25 +459,7 @@ class ScenariosPage(QWidget):
     # --- the heat map -------------------------------------------------------------------------
 
     def _render(self) -> None:
-        view, table = self.view, self.heat_map
-        if view is None:
-            table.setRowCount(0)
-            table.setColumnCount(0)
-            return
-        tax, lang = self.ws.taxonomy, self.lang()
-        table.setRowCount(len(view.chain_ids))
-        table.setColumnCount(len(view.scenarios))
-        for c, sc in enumerate(view.scenarios):
-            head = QTableWidgetItem(sc.id)
-            head.setToolTip(f"{sc.name}\n{kind_label(sc.kind)} · "
-                            + translate("Scenarios", "{days} d").format(days=f"{sc.duration_days:g}"))
-            table.setHorizontalHeaderItem(c, head)
-        for r, chain_id in enumerate(view.chain_ids):
-            head = QTableWidgetItem(chain_id)
-            head.setToolTip(view.chain_names[r])
-            table.setVerticalHeaderItem(r, head)
-            for c in range(len(view.scenarios)):
-                table.setItem(r, c, cell_item(view, r, c, tax, lang))
+        self.heat_model.set_view(self.view)
         if self.detail.shown is not None:
             self.detail.show_outcome(*self.detail.shown)
 
@@ -499,7 +484,7 @@ class ScenariosPage(QWidget):
             cells = [(o.unmet_share or 0.0, r, c) for r in range(len(view.chain_ids))
                      for c in range(len(view.scenarios)) if (o := view.outcome(r, c))]
             _share, r, c = max(cells)
-            self.heat_map.setCurrentCell(r, c)
+            self.heat_map.setCurrentIndex(self.heat_model.index(r, c))
             self.show_cell(r, c)
 
         def loaded() -> None:

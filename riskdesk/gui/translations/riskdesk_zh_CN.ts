@@ -856,383 +856,382 @@
 <context>
     <name>Scenarios</name>
     <message>
-        <location filename="../pages/scenario_detail.py" line="88"/>
+        <location filename="../pages/scenario_detail.py" line="90"/>
         <source>Missing</source>
         <translation>缺失型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="89"/>
+        <location filename="../pages/scenario_detail.py" line="91"/>
         <source>Destroyed</source>
         <translation>破坏型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="90"/>
+        <location filename="../pages/scenario_detail.py" line="92"/>
         <source>Response</source>
         <translation>响应型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="91"/>
+        <location filename="../pages/scenario_detail.py" line="93"/>
         <source>Normal</source>
         <translation>常态依赖</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="92"/>
+        <location filename="../pages/scenario_detail.py" line="94"/>
         <source>Monitor</source>
         <translation>监测</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="93"/>
+        <location filename="../pages/scenario_detail.py" line="95"/>
         <source>No evidence</source>
         <translation>证据不足</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="99"/>
+        <location filename="../pages/scenario_detail.py" line="101"/>
         <source>Partner cut-off</source>
         <translation>伙伴断供</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="100"/>
+        <location filename="../pages/scenario_detail.py" line="102"/>
         <source>Export ban</source>
         <translation>出口禁令</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="101"/>
+        <location filename="../pages/scenario_detail.py" line="103"/>
         <source>Logistics block</source>
         <translation>物流受阻</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="102"/>
+        <location filename="../pages/scenario_detail.py" line="104"/>
         <source>Rating shock</source>
         <translation>评级冲击</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="103"/>
+        <location filename="../pages/scenario_detail.py" line="105"/>
         <source>Demand surge</source>
         <translation>需求激增</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="104"/>
+        <location filename="../pages/scenario_detail.py" line="106"/>
         <source>Plant outage</source>
         <translation>产能中断</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="111"/>
-        <location filename="../pages/scenarios.py" line="320"/>
-        <location filename="../pages/scenarios.py" line="470"/>
+        <location filename="../pages/scenario_detail.py" line="113"/>
+        <location filename="../pages/scenario_detail.py" line="244"/>
+        <location filename="../pages/scenarios.py" line="323"/>
         <source>{days} d</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="224"/>
+        <location filename="../pages/scenario_detail.py" line="307"/>
         <source>n/a</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="150"/>
+        <location filename="../pages/scenario_detail.py" line="157"/>
         <source>Unmet share not available: {reason}</source>
         <translation>未满足需求占比无法计算：{reason}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="145"/>
+        <location filename="../pages/scenario_detail.py" line="136"/>
         <source>{type} (n/a)</source>
         <translation>{type}（无数据）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="152"/>
-        <location filename="../pages/scenario_detail.py" line="163"/>
+        <location filename="../pages/scenario_detail.py" line="155"/>
         <source>Shocked classification: {type}</source>
         <translation>冲击下的分类：{type}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="161"/>
+        <location filename="../pages/scenario_detail.py" line="162"/>
         <source>Unmet share: {share}</source>
         <translation>未满足需求占比：{share}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="162"/>
+        <location filename="../pages/scenario_detail.py" line="163"/>
         <source>Time to survive: {days}</source>
         <translation>生存时间：{days}</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="166"/>
+        <location filename="../pages/scenario_detail.py" line="167"/>
         <source>▲ the chain&apos;s priority worsens under this scenario</source>
         <translation>▲ 该情景下产业链的风险优先级上升</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="223"/>
+        <location filename="../pages/scenario_detail.py" line="306"/>
         <source>Unmet share:</source>
         <translation>未满足需求占比：</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="225"/>
-        <location filename="../pages/scenario_detail.py" line="319"/>
+        <location filename="../pages/scenario_detail.py" line="308"/>
+        <location filename="../pages/scenario_detail.py" line="402"/>
         <source>▲ priority worsens</source>
         <translation>▲ 优先级上升</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="275"/>
+        <location filename="../pages/scenario_detail.py" line="358"/>
         <source>Before → after</source>
         <translation>冲击前 → 冲击后</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="277"/>
+        <location filename="../pages/scenario_detail.py" line="360"/>
         <source>Classification</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="278"/>
+        <location filename="../pages/scenario_detail.py" line="361"/>
         <source>Strategy</source>
         <translation>战略</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="279"/>
+        <location filename="../pages/scenario_detail.py" line="362"/>
         <source>Time to survive (TTS)</source>
         <translation>生存时间（TTS）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="280"/>
+        <location filename="../pages/scenario_detail.py" line="363"/>
         <source>Time to recover (TTR)</source>
         <translation>恢复时间（TTR）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="281"/>
+        <location filename="../pages/scenario_detail.py" line="364"/>
         <source>Unmet demand</source>
         <translation>未满足需求</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="282"/>
+        <location filename="../pages/scenario_detail.py" line="365"/>
         <source>Unmet share</source>
         <translation>未满足需求占比</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="283"/>
+        <location filename="../pages/scenario_detail.py" line="366"/>
         <source>Expected unmet per year</source>
         <translation>年化期望未满足需求</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="287"/>
-        <location filename="../pages/scenario_detail.py" line="352"/>
+        <location filename="../pages/scenario_detail.py" line="370"/>
+        <location filename="../pages/scenario_detail.py" line="435"/>
         <source>Indicator changes (drivers)</source>
         <translation>指标变化（驱动因素）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="289"/>
+        <location filename="../pages/scenario_detail.py" line="372"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="289"/>
+        <location filename="../pages/scenario_detail.py" line="372"/>
         <source>Before</source>
         <translation>冲击前</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="290"/>
+        <location filename="../pages/scenario_detail.py" line="373"/>
         <source>After</source>
         <translation>冲击后</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="290"/>
+        <location filename="../pages/scenario_detail.py" line="373"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="300"/>
+        <location filename="../pages/scenario_detail.py" line="383"/>
         <source>Click a cell of the heat map to see that chain before and after the scenario.</source>
         <translation>点击热力图中的单元格，查看该产业链在情景前后的对比。</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="313"/>
+        <location filename="../pages/scenario_detail.py" line="396"/>
         <source>(verdict from segment {segment})</source>
         <translation>（结论来自环节 {segment}）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="321"/>
+        <location filename="../pages/scenario_detail.py" line="404"/>
         <source>(type unchanged)</source>
         <translation>（类型未变）</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="328"/>
+        <location filename="../pages/scenario_detail.py" line="411"/>
         <source>stock lasts the whole scenario</source>
         <translation>库存可支撑整个情景期</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="332"/>
+        <location filename="../pages/scenario_detail.py" line="415"/>
         <source>{days} consumption-days</source>
         <translation>{days} 天消费量</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="346"/>
+        <location filename="../pages/scenario_detail.py" line="429"/>
         <source>● alone, this change moves the chain to another type</source>
         <translation>● 仅此一项变化即可使产业链归入另一类型</translation>
     </message>
     <message>
-        <location filename="../pages/scenario_detail.py" line="350"/>
+        <location filename="../pages/scenario_detail.py" line="433"/>
         <source>Indicator changes (drivers): none</source>
         <translation>指标变化（驱动因素）：无</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="218"/>
+        <location filename="../pages/scenarios.py" line="221"/>
         <source>Open library…</source>
         <translation>打开情景库…</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="219"/>
+        <location filename="../pages/scenarios.py" line="222"/>
         <source>Bundled library</source>
         <translation>内置情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="220"/>
+        <location filename="../pages/scenarios.py" line="223"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="221"/>
+        <location filename="../pages/scenarios.py" line="224"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="222"/>
+        <location filename="../pages/scenarios.py" line="225"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="223"/>
+        <location filename="../pages/scenarios.py" line="226"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="225"/>
-        <location filename="../pages/scenarios.py" line="230"/>
+        <location filename="../pages/scenarios.py" line="228"/>
+        <location filename="../pages/scenarios.py" line="233"/>
         <source>Scenario</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="225"/>
+        <location filename="../pages/scenarios.py" line="228"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="226"/>
+        <location filename="../pages/scenarios.py" line="229"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="226"/>
+        <location filename="../pages/scenarios.py" line="229"/>
         <source>Duration</source>
         <translation>持续时间</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="227"/>
+        <location filename="../pages/scenarios.py" line="230"/>
         <source>Probability / year</source>
         <translation>年发生概率</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="230"/>
+        <location filename="../pages/scenarios.py" line="233"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="231"/>
+        <location filename="../pages/scenarios.py" line="234"/>
         <source>Key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="231"/>
+        <location filename="../pages/scenarios.py" line="234"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="232"/>
+        <location filename="../pages/scenarios.py" line="235"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="234"/>
+        <location filename="../pages/scenarios.py" line="237"/>
         <source>Chains × scenarios: colour = unmet share of demand during the scenario, text = classification under the shock</source>
         <translation>产业链 × 情景：颜色 = 情景期间未满足需求占比，文字 = 冲击下的分类</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="258"/>
+        <location filename="../pages/scenarios.py" line="261"/>
         <source>Open scenario library</source>
         <translation>打开情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="259"/>
+        <location filename="../pages/scenarios.py" line="262"/>
         <source>Scenario libraries</source>
         <translation>情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="267"/>
+        <location filename="../pages/scenarios.py" line="270"/>
         <source>Reading scenario library</source>
         <translation>正在读取情景库</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="281"/>
+        <location filename="../pages/scenarios.py" line="284"/>
         <source>The library could not be read: {error}</source>
         <translation>无法读取情景库：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="299"/>
+        <location filename="../pages/scenarios.py" line="302"/>
         <source>No scenario library loaded.</source>
         <translation>尚未加载情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="304"/>
+        <location filename="../pages/scenarios.py" line="307"/>
         <source>Library {file} · {n} scenarios · sha256 {sha}</source>
         <translation>情景库 {file} · {n} 个情景 · sha256 {sha}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="357"/>
+        <location filename="../pages/scenarios.py" line="360"/>
         <source>The library loaded before is kept.</source>
         <translation>保留此前加载的情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="358"/>
+        <location filename="../pages/scenarios.py" line="361"/>
         <source>No library is loaded.</source>
         <translation>未加载情景库。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="360"/>
+        <location filename="../pages/scenarios.py" line="363"/>
         <source>{file} cannot be used: {n} problem(s). {kept}</source>
         <translation>{file} 无法使用：{n} 处问题。{kept}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="381"/>
+        <location filename="../pages/scenarios.py" line="384"/>
         <source>Load a library and check at least one scenario.</source>
         <translation>请加载情景库并至少勾选一个情景。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="385"/>
+        <location filename="../pages/scenarios.py" line="388"/>
         <source>Import an inventory first.</source>
         <translation>请先导入产业链清单。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="392"/>
+        <location filename="../pages/scenarios.py" line="395"/>
         <source>Running scenarios</source>
         <translation>正在运行情景</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="398"/>
+        <location filename="../pages/scenarios.py" line="401"/>
         <source>The run failed: {error}</source>
         <translation>运行失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="400"/>
+        <location filename="../pages/scenarios.py" line="403"/>
         <source>Run cancelled; the results shown before are kept.</source>
         <translation>已取消运行，保留此前显示的结果。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="405"/>
+        <location filename="../pages/scenarios.py" line="408"/>
         <source>Running {n} scenario(s)…</source>
         <translation>正在运行 {n} 个情景…</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="440"/>
+        <location filename="../pages/scenarios.py" line="443"/>
         <source>{chains} chains × {scenarios} scenarios.</source>
         <translation>{chains} 条产业链 × {scenarios} 个情景。</translation>
     </message>
     <message>
-        <location filename="../pages/scenarios.py" line="447"/>
+        <location filename="../pages/scenarios.py" line="450"/>
         <source>The data changed after this run: run again to update the map.</source>
         <translation>本次运行后数据已变更：请重新运行以更新热力图。</translation>
     </message>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from riskdesk.cli.main import EXIT_INPUT, EXIT_USAGE, CliError
 
-PAGES = ("inventory", "assessment", "dashboard", "taxonomy", "reports")
+PAGES = ("inventory", "assessment", "dashboard", "taxonomy", "reports", "scenarios")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,6 +17,7 @@ from riskdesk.gui.pages.dashboard import DashboardPage
 from riskdesk.gui.pages.inventory import InventoryPage
 from riskdesk.gui.pages.problems import ProblemsPage
 from riskdesk.gui.pages.reports import ReportsPage
+from riskdesk.gui.pages.scenarios import ScenariosPage
 from riskdesk.gui.pages.taxonomy_editor import TaxonomyPage, taxonomy_display_name
 from riskdesk.gui.qt import (
     QAction,
@@ -47,7 +48,7 @@ from riskdesk.gui.worker import BackgroundOp, wait_for_workers
 from riskdesk.gui.workspace import Workspace
 
 DEMO_PATH = DEMO_INVENTORY
-PAGES = ("inventory", "assessment", "dashboard", "problems", "taxonomy", "reports")
+PAGES = ("inventory", "assessment", "dashboard", "problems", "taxonomy", "reports", "scenarios")
 
 
 def page_title(name: str) -> str:
@@ -58,6 +59,7 @@ def page_title(name: str) -> str:
         "problems": translate("MainWindow", "Data problems"),
         "taxonomy": translate("MainWindow", "Taxonomy"),
         "reports": translate("MainWindow", "Reports"),
+        "scenarios": translate("MainWindow", "Scenarios"),
     }[name]
 
 
@@ -102,10 +104,11 @@ class MainWindow(QMainWindow):
         self.problems_page = ProblemsPage(workspace, self.lang)
         self.taxonomy_page = TaxonomyPage(workspace, self.lang)
         self.reports_page = ReportsPage(workspace, self.lang)
+        self.scenarios_page = ScenariosPage(workspace, self.lang)
         self.pages: dict[
             str,
             InventoryPage | AssessmentPage | DashboardPage | ProblemsPage | TaxonomyPage
-            | ReportsPage,
+            | ReportsPage | ScenariosPage,
         ] = {
             "inventory": self.inventory_page,
             "assessment": self.assessment_page,
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
             "problems": self.problems_page,
             "taxonomy": self.taxonomy_page,
             "reports": self.reports_page,
+            "scenarios": self.scenarios_page,
         }
         for name in PAGES:
             self.nav.addItem(name)
@@ -511,7 +515,11 @@ class MainWindow(QMainWindow):
             self.rescore()
 
     def prepare_screenshot(self, page: str) -> None:
-        """For docs: the wizard is shown at its result step for the highest-risk chain."""
+        """For docs: the wizard is shown at its result step for the highest-risk chain; the
+        scenarios page with the bundled library run."""
+        if page == "scenarios":
+            self.scenarios_page.prepare_screenshot()
+            return
         if page != "assessment" or self.ws.run is None or not self.ws.run.chains:
             return
         ranked = sorted(self.ws.run.chains, key=lambda r: (-(r.primary_score or 0.0), r.chain_id))
@@ -569,6 +577,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.ws.cancel_background()
         self.reports_page.cancel()
+        self.scenarios_page.cancel()
         self.importer.cancel()
         wait_for_workers(10_000)
         QApplication.processEvents()

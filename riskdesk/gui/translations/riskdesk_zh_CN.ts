@@ -405,233 +405,238 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="55"/>
+        <location filename="../main_window.py" line="56"/>
         <source>Inventory</source>
         <translation>产业链清单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="56"/>
+        <location filename="../main_window.py" line="57"/>
         <source>Assessment</source>
         <translation>向导评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="57"/>
+        <location filename="../main_window.py" line="58"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="58"/>
+        <location filename="../main_window.py" line="59"/>
         <source>Data problems</source>
         <translation>数据问题</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="59"/>
+        <location filename="../main_window.py" line="60"/>
         <source>Taxonomy</source>
         <translation>分类体系</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="60"/>
+        <location filename="../main_window.py" line="61"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="62"/>
+        <source>Scenarios</source>
+        <translation>情景分析</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="147"/>
         <source>Assessment saved.</source>
         <translation>评估已保存。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
+        <location filename="../main_window.py" line="275"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="302"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../main_window.py" line="303"/>
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300"/>
+        <location filename="../main_window.py" line="304"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="305"/>
         <source>&amp;Assessment</source>
         <translation>评估(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
+        <location filename="../main_window.py" line="306"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="308"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="310"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Open project…</source>
         <translation>打开项目…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Save project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Close project</source>
         <translation>关闭项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="316"/>
         <source>Re-score all</source>
         <translation>全部重新评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="317"/>
         <source>Export reports…</source>
         <translation>导出报告…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="319"/>
         <source>Analyst name…</source>
         <translation>分析人员姓名…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
-        <location filename="../main_window.py" line="534"/>
+        <location filename="../main_window.py" line="320"/>
+        <location filename="../main_window.py" line="542"/>
         <source>About riskdesk</source>
         <translation>关于 riskdesk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="346"/>
         <source>{project}[*] — riskdesk industrial chain security assessment</source>
         <translation>{project}[*] — riskdesk 产业链安全评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="382"/>
         <source>Analyst name</source>
         <translation>分析人员姓名</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="383"/>
         <source>Name recorded with expert values, decisions and the audit trail:</source>
         <translation>记录在专家判断、评估决定和审计日志中的姓名：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="527"/>
+        <location filename="../main_window.py" line="535"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="405"/>
+        <location filename="../main_window.py" line="409"/>
         <source>scored</source>
         <translation>已评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="401"/>
+        <location filename="../main_window.py" line="405"/>
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="399"/>
+        <location filename="../main_window.py" line="403"/>
         <source>untitled project</source>
         <translation>未命名项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="403"/>
+        <location filename="../main_window.py" line="407"/>
         <source>scoring again…</source>
         <translation>正在重新评分…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="407"/>
+        <location filename="../main_window.py" line="411"/>
         <source>{source} · {n} rows · {scored}</source>
         <translation>{source} · {n} 行 · {scored}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413"/>
+        <location filename="../main_window.py" line="417"/>
         <source>Taxonomy {name} · {sha}</source>
         <translation>分类体系 {name} · {sha}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="422"/>
+        <location filename="../main_window.py" line="426"/>
         <source>Spreadsheets</source>
         <translation>表格文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="428"/>
+        <location filename="../main_window.py" line="432"/>
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="487"/>
+        <location filename="../main_window.py" line="491"/>
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="489"/>
+        <location filename="../main_window.py" line="493"/>
         <source>riskdesk projects</source>
         <translation>riskdesk 项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="524"/>
+        <location filename="../main_window.py" line="532"/>
         <source>Scoring chains</source>
         <translation>正在评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="535"/>
+        <location filename="../main_window.py" line="543"/>
         <source>riskdesk {version}: industrial-chain security assessment by capability type (Li Wei &amp; He Jun).</source>
         <translation>riskdesk {version}：按能力类型进行产业链安全评估（李巍、何君）。</translation>
     </message>
@@ -846,6 +851,389 @@
         <location filename="../pages/reports.py" line="357"/>
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
+    </message>
+</context>
+<context>
+    <name>Scenarios</name>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="90"/>
+        <source>Missing</source>
+        <translation>缺失型</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="91"/>
+        <source>Destroyed</source>
+        <translation>破坏型</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="92"/>
+        <source>Response</source>
+        <translation>响应型</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="93"/>
+        <source>Normal</source>
+        <translation>常态依赖</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="94"/>
+        <source>Monitor</source>
+        <translation>监测</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="95"/>
+        <source>No evidence</source>
+        <translation>证据不足</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="101"/>
+        <source>Partner cut-off</source>
+        <translation>伙伴断供</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="102"/>
+        <source>Export ban</source>
+        <translation>出口禁令</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="103"/>
+        <source>Logistics block</source>
+        <translation>物流受阻</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="104"/>
+        <source>Rating shock</source>
+        <translation>评级冲击</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="105"/>
+        <source>Demand surge</source>
+        <translation>需求激增</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="106"/>
+        <source>Plant outage</source>
+        <translation>产能中断</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="113"/>
+        <location filename="../pages/scenario_detail.py" line="244"/>
+        <location filename="../pages/scenarios.py" line="323"/>
+        <source>{days} d</source>
+        <translation>{days} 天</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="307"/>
+        <source>n/a</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="157"/>
+        <source>Unmet share not available: {reason}</source>
+        <translation>未满足需求占比无法计算：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="136"/>
+        <source>{type} (n/a)</source>
+        <translation>{type}（无数据）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="155"/>
+        <source>Shocked classification: {type}</source>
+        <translation>冲击下的分类：{type}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="162"/>
+        <source>Unmet share: {share}</source>
+        <translation>未满足需求占比：{share}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="163"/>
+        <source>Time to survive: {days}</source>
+        <translation>生存时间：{days}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="167"/>
+        <source>▲ the chain&apos;s priority worsens under this scenario</source>
+        <translation>▲ 该情景下产业链的风险优先级上升</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="306"/>
+        <source>Unmet share:</source>
+        <translation>未满足需求占比：</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="308"/>
+        <location filename="../pages/scenario_detail.py" line="402"/>
+        <source>▲ priority worsens</source>
+        <translation>▲ 优先级上升</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="358"/>
+        <source>Before → after</source>
+        <translation>冲击前 → 冲击后</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="360"/>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="361"/>
+        <source>Strategy</source>
+        <translation>战略</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="362"/>
+        <source>Time to survive (TTS)</source>
+        <translation>生存时间（TTS）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="363"/>
+        <source>Time to recover (TTR)</source>
+        <translation>恢复时间（TTR）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="364"/>
+        <source>Unmet demand</source>
+        <translation>未满足需求</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="365"/>
+        <source>Unmet share</source>
+        <translation>未满足需求占比</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="366"/>
+        <source>Expected unmet per year</source>
+        <translation>年化期望未满足需求</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="370"/>
+        <location filename="../pages/scenario_detail.py" line="435"/>
+        <source>Indicator changes (drivers)</source>
+        <translation>指标变化（驱动因素）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="372"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="372"/>
+        <source>Before</source>
+        <translation>冲击前</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="373"/>
+        <source>After</source>
+        <translation>冲击后</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="373"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="383"/>
+        <source>Click a cell of the heat map to see that chain before and after the scenario.</source>
+        <translation>点击热力图中的单元格，查看该产业链在情景前后的对比。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="396"/>
+        <source>(verdict from segment {segment})</source>
+        <translation>（结论来自环节 {segment}）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="404"/>
+        <source>(type unchanged)</source>
+        <translation>（类型未变）</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="411"/>
+        <source>stock lasts the whole scenario</source>
+        <translation>库存可支撑整个情景期</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="415"/>
+        <source>{days} consumption-days</source>
+        <translation>{days} 天消费量</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="429"/>
+        <source>● alone, this change moves the chain to another type</source>
+        <translation>● 仅此一项变化即可使产业链归入另一类型</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenario_detail.py" line="433"/>
+        <source>Indicator changes (drivers): none</source>
+        <translation>指标变化（驱动因素）：无</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="221"/>
+        <source>Open library…</source>
+        <translation>打开情景库…</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="222"/>
+        <source>Bundled library</source>
+        <translation>内置情景库</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="223"/>
+        <source>All</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="224"/>
+        <source>None</source>
+        <translation>全不选</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="225"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="226"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="228"/>
+        <location filename="../pages/scenarios.py" line="233"/>
+        <source>Scenario</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="228"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="229"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="229"/>
+        <source>Duration</source>
+        <translation>持续时间</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="230"/>
+        <source>Probability / year</source>
+        <translation>年发生概率</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="233"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="234"/>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="234"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="235"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="237"/>
+        <source>Chains × scenarios: colour = unmet share of demand during the scenario, text = classification under the shock</source>
+        <translation>产业链 × 情景：颜色 = 情景期间未满足需求占比，文字 = 冲击下的分类</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="261"/>
+        <source>Open scenario library</source>
+        <translation>打开情景库</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="262"/>
+        <source>Scenario libraries</source>
+        <translation>情景库</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="270"/>
+        <source>Reading scenario library</source>
+        <translation>正在读取情景库</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="284"/>
+        <source>The library could not be read: {error}</source>
+        <translation>无法读取情景库：{error}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="302"/>
+        <source>No scenario library loaded.</source>
+        <translation>尚未加载情景库。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="307"/>
+        <source>Library {file} · {n} scenarios · sha256 {sha}</source>
+        <translation>情景库 {file} · {n} 个情景 · sha256 {sha}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="360"/>
+        <source>The library loaded before is kept.</source>
+        <translation>保留此前加载的情景库。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="361"/>
+        <source>No library is loaded.</source>
+        <translation>未加载情景库。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="363"/>
+        <source>{file} cannot be used: {n} problem(s). {kept}</source>
+        <translation>{file} 无法使用：{n} 处问题。{kept}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="384"/>
+        <source>Load a library and check at least one scenario.</source>
+        <translation>请加载情景库并至少勾选一个情景。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="388"/>
+        <source>Import an inventory first.</source>
+        <translation>请先导入产业链清单。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="395"/>
+        <source>Running scenarios</source>
+        <translation>正在运行情景</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="401"/>
+        <source>The run failed: {error}</source>
+        <translation>运行失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="403"/>
+        <source>Run cancelled; the results shown before are kept.</source>
+        <translation>已取消运行，保留此前显示的结果。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="408"/>
+        <source>Running {n} scenario(s)…</source>
+        <translation>正在运行 {n} 个情景…</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="443"/>
+        <source>{chains} chains × {scenarios} scenarios.</source>
+        <translation>{chains} 条产业链 × {scenarios} 个情景。</translation>
+    </message>
+    <message>
+        <location filename="../pages/scenarios.py" line="450"/>
+        <source>The data changed after this run: run again to update the map.</source>
+        <translation>本次运行后数据已变更：请重新运行以更新热力图。</translation>
     </message>
 </context>
 <context>

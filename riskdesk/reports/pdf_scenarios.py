@@ -1,0 +1,558 @@
+"""The scenario chapter of a PDF ("情景分析 / Scenario analysis") and a standalone scenario PDF.
+
+`scenario_chapter(pdf, run, taxonomy, level=…)` returns flowables for any `ReportPdf`: the model in
+words, the library, the chains × scenarios heat map, the ranked impact table, where inputs are
+missing and TTS against TTR. Every figure and table is numbered and names its source (the library
+file and the first 12 hex digits of its sha256). A value the model could not compute is printed
+as "n/a" with the reason, never as 0. `write_scenario_pdf` writes a title block and the chapter,
+atomically. The words live here, zh and en side by side, like the scenario workbook's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+
+from riskdesk.charts import render_png
+from riskdesk.charts.scenarios import NA, ScenarioCell, scenario_heatmap_figure, tts_ttr_figure
+from riskdesk.core.models import Lang
+from riskdesk.core.progress import CancelFn, ProgressFn, report
+from riskdesk.core.scenario_run import NOTES, ScenarioOutcome, ScenarioRun
+from riskdesk.core.scenarios import Scenario
+from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.reports.atomic import atomic_path
+from riskdesk.reports.options import ReportOptions
+from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf, _escape
+from riskdesk.reports.pdf_chain import _image, table_style
+
+WORSENED = "▲"
+_TEXT: dict[str, tuple[str, str]] = {
+    "heading": ("情景分析", "Scenario analysis"),
+    "title": ("情景分析报告", "Scenario analysis report"),
+    "subtitle": (
+        "{scenarios} 个情景 × {chains} 条产业链",
+        "{scenarios} scenarios × {chains} chains",
+    ),
+    "intro": (
+        (
+            "本章把情景库 {library}（sha256 {sha}）中的 {scenarios} 个情景逐一施加于 {chains} 条产业链。"
+            "静态暴露（常规评估：对外依存度、来源集中度、国别风险等）衡量冲击发生前的脆弱程度；冲击影响回答"
+            "“如果某国停止供应，哪条链何时断供、缺多少、战略是否改变”。两者可能不一致：切断一个高风险伙伴"
+            "会使风险加权HHI下降（该伙伴退出来源结构），同时造成大量供应缺口。"
+        ),
+        (
+            "This chapter applies the {scenarios} scenarios of the library {library} (sha256 {sha}) to "
+            "{chains} chains. Static exposure (the usual assessment: import dependence, source "
+            "concentration, country risk) measures fragility before a shock; in-shock impact answers "
+            "\u201cif a country stops supplying, which chains run short, when, by how much, and does "
+            "the strategy change?\u201d. The two can disagree: cutting a high-risk partner lowers the "
+            "risk-weighted HHI (that partner leaves the mix) while causing a large shortfall."
+        ),
+    ),
+    "model": (
+        (
+            "模型为单层闭式模型：缺口速率 r(t) = 对外依存度 × 被切断的进口份额（减去已到位的替代），"
+            "需求激增与工厂停产另加其项。生存时间 TTS 是库存（inventory_days，以消费天数计）被累计缺口"
+            "耗尽的时刻；库存撑过整个情景则记为“未耗尽”。恢复时间 TTR 是情景持续时间，或该链自身更长的"
+            " ttr_days。未满足需求是情景期间超出库存的累计缺口（消费天数），占比为其除以持续时间。TTR 大于 "
+            "TTS 表示库存先于恢复耗尽。冲击下的指标（来源结构、TTR/TTS 比值、依存度）经原评估引擎重新分类，"
+            "其余结构性指标保持不变。缺少输入（伙伴份额、依存度、库存天数）时，数值显示为 n/a 并注明原因，"
+            "绝不按 0 处理。"
+        ),
+        (
+            "The model is single-tier and closed-form: the shortfall rate r(t) = import dependence × "
+            "the share of imports cut (less the substitution ramps in place), plus terms for demand "
+            "surges and plant outages. Time to survive (TTS) is when the cumulative shortfall uses "
+            "up the stock (inventory_days, in days of consumption); \u201cstock lasts\u201d when it "
+            "covers the whole scenario. Time to recover (TTR) is the scenario's duration, or the "
+            "chain's own ttr_days when longer. Unmet demand is the shortfall beyond the stock during "
+            "the scenario (consumption-days); its share divides it by the duration. TTR above TTS "
+            "means the stock runs out before recovery. The shocked indicators (source mix, TTR/TTS "
+            "ratio, dependence) go through the assessment engine again; structural indicators stay. "
+            "Where an input is missing (partner shares, dependence, inventory days) the value is "
+            "shown as n/a with the reason, never as 0."
+        ),
+    ),
+    "library": ("情景库", "The scenario library"),
+    "heatmap": ("产业链 × 情景热力图", "Chains × scenarios heat map"),
+    "ranked": ("冲击影响排序", "Ranked impact"),
+    "missing_h": ("缺少输入的链条", "Chains lacking inputs"),
+    "tts_ttr": ("生存时间与恢复时间", "Time to survive against time to recover"),
+    "figure": ("图 {n}", "Figure {n}"),
+    "table": ("表 {n}", "Table {n}"),
+    "source": (
+        "来源：riskdesk {version} 情景运行；情景库 {library}（sha256 {sha}）；输入 {input}。",
+        "Source: riskdesk {version} scenario run; library {library} (sha256 {sha}); input {input}.",
+    ),
+    "cap_library": ("情景库中的情景", "Scenarios of the library"),
+    "cap_heatmap": (
+        "各链在各情景下的未满足需求占比（颜色）与冲击下主类型（文字），▲ 表示优先级上升",
+        (
+            "Unmet share (colour) and shocked primary type (text) per chain and scenario; ▲ where "
+            "the chain's priority rose"
+        ),
+    ),
+    "heat_cut": (
+        (
+            "图中为影响最大的 {rows} 条链（共 {chains} 条）与前 {cols} 个情景（共 {scenarios} 个）；"
+            "完整矩阵见情景工作簿。"
+        ),
+        (
+            "The map shows the {rows} most affected of {chains} chains and the first {cols} of "
+            "{scenarios} scenarios; the scenario workbook has the whole matrix."
+        ),
+    ),
+    "na_reasons": ("n/a 的原因：{reasons}。", "Why cells are n/a: {reasons}."),
+    "na_count": ("{count} 格{reason}", "{count} cells: {reason}"),
+    "no_na": ("所有适用的格都有数值。", "Every applicable cell has a number."),
+    "cap_ranked": (
+        "按未满足需求占比排序的链 × 情景（可计算的 {shown} / {total} 组）",
+        "Chain × scenario pairs by unmet share ({shown} of {total} computable pairs)",
+    ),
+    "cap_missing": (
+        "无法计算未满足需求的链 × 情景及原因",
+        "Chain × scenario pairs whose unmet demand cannot be computed, and why",
+    ),
+    "more_rows": (
+        "另有 {count} 行未列出，见情景工作簿。",
+        "{count} more rows are in the scenario workbook.",
+    ),
+    "none_ranked": (
+        "没有可计算未满足需求的链 × 情景。",
+        "No chain × scenario pair has a computable unmet demand.",
+    ),
+    "none_missing": ("所有适用的链 × 情景都有完整输入。", "Every applicable pair has its inputs."),
+    "cap_tts": (
+        "生存时间对恢复时间：每点为库存在情景中耗尽的链 × 情景；对角线上方表示库存先于恢复耗尽（红点：优先级上升）",
+        (
+            "Time to survive against time to recover: one point per pair whose stock runs out; "
+            "points above the diagonal run out before recovery (red: priority rose)"
+        ),
+    ),
+    "tts_rest": (
+        "另有 {lasts} 组库存撑过整个情景，{unknown} 组因缺少输入无法计算 TTS，未画出。",
+        (
+            "Not drawn: {lasts} pairs whose stock lasts the scenario and {unknown} whose TTS cannot "
+            "be computed for missing inputs."
+        ),
+    ),
+    "col_rank": ("序", "#"),
+    "col_chain": ("产业链", "Chain"),
+    "col_scenario": ("情景", "Scenario"),
+    "col_name": ("名称", "Name"),
+    "col_kind": ("类型", "Kind"),
+    "col_duration": ("持续(天)", "Days"),
+    "col_shock": ("冲击与替代", "Shock and ramps"),
+    "col_prob": ("年概率", "P/yr"),
+    "col_tts": ("TTS(天)", "TTS (d)"),
+    "col_ttr": ("TTR(天)", "TTR (d)"),
+    "col_unmet": ("未满足(天)", "Unmet (d)"),
+    "col_share": ("占比", "Share"),
+    "col_type": ("类型 前→后", "Type before → after"),
+    "col_strategy": ("冲击后战略", "Strategy after"),
+    "col_drivers": ("驱动指标", "Drivers"),
+    "col_scenarios": ("情景", "Scenarios"),
+    "col_values": ("TTS / 未满足", "TTS / unmet"),
+    "col_why": ("原因", "Why"),
+    "lasts": ("未耗尽", "lasts"),
+    "shortfall": ("累计缺口 {days} 消费天数", "shortfall {days} consumption-days"),
+    "exposure_note": ("暴露降低但供应短缺", "exposure falls, supply short"),
+    "cut": ("{partner} 断供 {cut}", "{partner} cut {cut}"),
+    "ramp": ("{partner} +{extra}（第 {day} 天起）", "{partner} +{extra} from day {day}"),
+    "rating": ("{partner} 评级 {rating}", "{partner} rated {rating}"),
+    "surge": ("需求 +{x}", "demand +{x}"),
+    "outage": ("国内产能 −{x}", "domestic capacity −{x}"),
+    "chains_all": ("全部链", "all chains"),
+    "chains_some": ("仅 {chains}", "only {chains}"),
+    "generated": (
+        "riskdesk {version} 生成于 {at}；分类体系 sha256 {taxonomy}；情景库 sha256 {library}",
+        "Generated by riskdesk {version} at {at}; taxonomy sha256 {taxonomy}; library sha256 {library}",
+    ),
+    "kind.partner_cutoff": ("伙伴断供", "partner cut-off"),
+    "kind.export_ban": ("出口禁令", "export ban"),
+    "kind.logistics_block": ("物流受阻", "logistics block"),
+    "kind.rating_shock": ("评级冲击", "rating shock"),
+    "kind.demand_surge": ("需求激增", "demand surge"),
+    "kind.plant_outage": ("工厂停产", "plant outage"),
+    "type.missing": ("缺失", "Missing"),
+    "type.destroyed": ("破坏", "Destroyed"),
+    "type.response": ("响应", "Response"),
+    "type.normal_dependence": ("常态依赖", "Normal"),
+    "type.monitor": ("监测", "Monitor"),
+    "type.insufficient_evidence": ("证据不足", "No evidence"),
+}
+
+
+def _t(key: str, lang: Lang, **values: object) -> str:
+    zh, en = _TEXT[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def short_type(outcome: str, taxonomy: Taxonomy, lang: Lang) -> str:
+    """A type's short label for a heat-map cell; an id riskdesk does not know keeps its name."""
+    key = f"type.{outcome}"
+    return _t(key, lang) if key in _TEXT else taxonomy.label(outcome, lang)
+
+
+def _days(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
+        return NA
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def _share(x: float | None) -> str:
+    return NA if x is None else f"{x:.2%}"
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+class _Chapter:
+    """Builds the chapter; numbering of figures and tables is local to it."""
+
+    def __init__(self, pdf: ReportPdf, run: ScenarioRun, taxonomy: Taxonomy, level: int,
+                 limit: int, heat_rows: int, heat_cols: int) -> None:  # fmt: skip
+        self.pdf, self.run, self.tax, self.level = pdf, run, taxonomy, level
+        self.lang: Lang = pdf.lang
+        self.limit, self.heat_rows, self.heat_cols = limit, heat_rows, heat_cols
+        self.st = pdf.styles
+        self.figures = 0
+        self.tables = 0
+        lib = run.library
+        self.library_name = Path(lib.source).name if lib.source else "—"
+        self.sha = lib.sha256[:12]
+        self.scenarios = list(lib.scenarios)
+        self.blocks = [run.chain_block(g) for g in range(len(run.chain_ids))]
+        self.names = {r.chain_id: r.chain_name for r in run.portfolio.results() if r.chain_name}
+
+    def t(self, key: str, **values: object) -> str:
+        return _t(key, self.lang, **values)
+
+    def source(self) -> Paragraph:
+        src = self.run.portfolio.inventory.source
+        name = "—" if src is None else f"{Path(src.path).name} (sha256 {src.sha256[:12]})"
+        from riskdesk import __version__
+
+        text = self.t("source", version=__version__, library=self.library_name, sha=self.sha,
+                      input=name)  # fmt: skip
+        return self.pdf.para(text, self.st.note)
+
+    def caption(self, kind: str, text: str) -> Paragraph:
+        if kind == "figure":
+            self.figures += 1
+            n = self.figures
+        else:
+            self.tables += 1
+            n = self.tables
+        sep = "  " if self.lang == "zh" else ". "
+        return self.pdf.para(f"{self.t(kind, n=n)}{sep}{text}", self.st.small)
+
+    def head(self, keys: list[str]) -> list[object]:
+        return [CellText(self.t(k), self.st.cell_head) for k in keys]
+
+    def cell(self, text: str) -> CellText:
+        return CellText(text, self.st.cell)
+
+    def chain_text(self, chain_id: str, o: ScenarioOutcome) -> str:
+        name = self.names.get(chain_id)
+        text = chain_id if not name or name == chain_id else f"{chain_id} {name}"
+        return text if o.segment is None else f"{text} · {o.segment}"
+
+    # --- the parts ------------------------------------------------------------------------------
+
+    def build(self) -> list[Flowable]:
+        pdf, lvl = self.pdf, self.level
+        out: list[Flowable] = [pdf.heading(self.t("heading"), lvl, "scenarios")]
+        out.append(pdf.para(self.t(
+            "intro", library=self.library_name, sha=self.sha, scenarios=len(self.scenarios),
+            chains=len(self.blocks),
+        )))  # fmt: skip
+        out.append(pdf.para(self.t("model")))
+        out += self.library_table()
+        out += self.heatmap()
+        out += self.ranked()
+        out += self.missing()
+        out += self.tts_ttr()
+        return out
+
+    def shock_text(self, sc: Scenario) -> str:
+        parts = [self.t("cut", partner=s.partner, cut=_pct(s.cut)) for s in sc.shocks]
+        parts += [self.t("ramp", partner=r.partner, extra=_pct(r.extra), day=f"{r.from_day:g}")
+                  for r in sc.substitutions]  # fmt: skip
+        parts += [self.t("rating", partner=r.partner, rating=f"{r.rating:g}") for r in sc.ratings]
+        if sc.surge is not None:
+            parts.append(self.t("surge", x=_pct(sc.surge)))
+        if sc.outage is not None:
+            parts.append(self.t("outage", x=_pct(sc.outage)))
+        chains = (self.t("chains_all") if sc.chains == ("*",)
+                  else self.t("chains_some", chains=", ".join(sc.chains)))  # fmt: skip
+        return "; ".join(parts) + f" ({chains})"
+
+    def library_table(self) -> list[Flowable]:
+        rows: list[list[object]] = [self.head(
+            ["col_scenario", "col_name", "col_kind", "col_duration", "col_shock", "col_prob"]
+        )]  # fmt: skip
+        rows += [
+            [self.cell(sc.id), self.cell(sc.name or "—"), self.cell(self.t(f"kind.{sc.kind}")),
+             self.cell(f"{sc.duration_days:g}"), CellText(self.shock_text(sc), self.st.small),
+             self.cell("—" if sc.probability is None else f"{sc.probability:g}")]
+            for sc in self.scenarios
+        ]  # fmt: skip
+        widths = [30 * mm, 40 * mm, 23 * mm, 12 * mm, BODY_W - 117 * mm, 12 * mm]
+        table = self.pdf.table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(table_style(rows=len(rows)))
+        return [
+            self.pdf.heading(self.t("library"), self.level + 1, "scenarios-library"),
+            self.caption("table", self.t("cap_library")),
+            table,
+            self.source(),
+        ]
+
+    def heatmap(self) -> list[Flowable]:
+        lang, run = self.lang, self.run
+        n_chains, n_sc = len(self.blocks), len(self.scenarios)
+        cols = list(range(min(n_sc, self.heat_cols)))
+        rows = list(range(n_chains))
+        if n_chains > self.heat_rows:
+
+            def worst(g: int) -> tuple[float, bool]:
+                block = self.blocks[g]
+                shares = [block[self.scenarios[s].id].unmet_share for s in cols]
+                return (max((x for x in shares if x is not None), default=-1.0),
+                        any(block[self.scenarios[s].id].worsened for s in cols))  # fmt: skip
+
+            rows = sorted(rows, key=worst, reverse=True)[: self.heat_rows]
+            rows.sort()
+        cells = [[self.scenario_cell(self.blocks[g][self.scenarios[s].id]) for s in cols]
+                 for g in rows]  # fmt: skip
+        fig = scenario_heatmap_figure(
+            [run.chain_ids[g] for g in rows], [self.scenarios[s].id for s in cols], cells, lang
+        )
+        image = _image(render_png(fig, dpi=170), BODY_W)
+        heading = self.pdf.heading(self.t("heatmap"), self.level + 1, "scenarios-heatmap")
+        caption = self.caption("figure", self.t("cap_heatmap"))
+        out: list[Flowable] = [KeepTogether([heading, image, caption, self.source()])]
+        if len(rows) < n_chains or len(cols) < n_sc:
+            out.append(self.pdf.para(self.t("heat_cut", rows=len(rows), chains=n_chains,
+                                             cols=len(cols), scenarios=n_sc), self.st.note))  # fmt: skip
+        counts: dict[str, int] = defaultdict(int)
+        for block in self.blocks:
+            for o in block.values():
+                if o.applies and o.unmet_share is None:
+                    for code in o.missing or ["unknown"]:
+                        counts[code] += 1
+        if counts:
+            sep = "；" if lang == "zh" else "; "
+            words = sep.join(
+                self.t("na_count", count=n, reason=NOTES[c][0 if lang == "zh" else 1]
+                       if c in NOTES else c)
+                for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            )  # fmt: skip
+            out.append(self.pdf.para(self.t("na_reasons", reasons=words)))
+        else:
+            out.append(self.pdf.para(self.t("no_na")))
+        return out
+
+    def scenario_cell(self, o: ScenarioOutcome) -> ScenarioCell:
+        return ScenarioCell(
+            applies=o.applies, unmet_share=o.unmet_share,
+            type_label=short_type(o.primary_type.value, self.tax, self.lang),
+            worsened=o.worsened, tts_days=o.tts_days, ttr_days=o.ttr_days,
+        )  # fmt: skip
+
+    def pairs(self) -> list[tuple[int, int, ScenarioOutcome]]:
+        return [(g, s, block[sc.id]) for g, block in enumerate(self.blocks)
+                for s, sc in enumerate(self.scenarios) if block[sc.id].applies]  # fmt: skip
+
+    def drivers_text(self, o: ScenarioOutcome) -> str:
+        parts = []
+        for d in o.drivers[:3]:
+            old = NA if d.baseline is None else f"{d.baseline:.3g}"
+            new = "∞" if d.shocked is None else f"{d.shocked:.3g}"
+            parts.append(f"{self.tax.label(d.indicator, self.lang)} {old}→{new}"
+                         + (" *" if d.moved else ""))  # fmt: skip
+        if "exposure_falls_supply_short" in o.note_codes:
+            parts.append(self.t("exposure_note"))
+        return "; ".join(parts) or "—"
+
+    def ranked(self) -> list[Flowable]:
+        lang, tax = self.lang, self.tax
+        computed = [p for p in self.pairs() if p[2].unmet_share is not None]
+        computed.sort(key=lambda p: (
+            -(p[2].unmet_share or 0.0), -(p[2].unmet_days or 0.0),
+            p[2].tts_days if p[2].tts_days is not None else math.inf, not p[2].worsened,
+            self.run.chain_ids[p[0]], self.scenarios[p[1]].id,
+        ))  # fmt: skip
+        shown = computed[: self.limit]
+        out: list[Flowable] = [
+            self.pdf.heading(self.t("ranked"), self.level + 1, "scenarios-ranked")
+        ]
+        if not shown:
+            return [*out, self.pdf.para(self.t("none_ranked"))]
+        rows: list[list[object]] = [self.head(
+            ["col_rank", "col_chain", "col_scenario", "col_tts", "col_ttr", "col_unmet",
+             "col_share", "col_type", "col_strategy", "col_drivers"]
+        )]  # fmt: skip
+        for n, (g, s, o) in enumerate(shown, start=1):
+            before = short_type(self.run.baseline_outcome(g).value, tax, lang)
+            after = short_type(o.primary_type.value, tax, lang)
+            tts = _days(o.tts_days) if o.tts_days is not None else self.t("lasts")
+            rows.append([
+                self.cell(str(n)), self.cell(self.chain_text(self.run.chain_ids[g], o)),
+                CellText(self.scenarios[s].id, self.st.small), self.cell(tts),
+                self.cell(_days(o.ttr_days)),
+                self.cell(_days(o.unmet_days)), self.cell(_share(o.unmet_share)),
+                self.cell(f"{before} → {after}" + (f" {WORSENED}" if o.worsened else "")),
+                CellText(tax.label(o.strategy, lang), self.st.small),
+                CellText(self.drivers_text(o), self.st.small),
+            ])  # fmt: skip
+        widths = [6 * mm, 24 * mm, 23 * mm, 12 * mm, 11 * mm, 12 * mm, 14 * mm, 21 * mm, 24 * mm]
+        widths.append(BODY_W - sum(widths))
+        table = self.pdf.table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(table_style(rows=len(rows)))
+        table.setStyle(TableStyle([("ALIGN", (3, 1), (6, -1), "RIGHT")]))
+        out += [self.caption("table", self.t("cap_ranked", shown=len(shown),
+                                             total=len(computed))), table, self.source()]  # fmt: skip
+        if len(computed) > len(shown):
+            out.append(self.pdf.para(self.t("more_rows", count=len(computed) - len(shown)),
+                                     self.st.note))  # fmt: skip
+        return out
+
+    def missing(self) -> list[Flowable]:
+        lang = self.lang
+        groups: dict[tuple[int, str], list[tuple[str, ScenarioOutcome]]] = defaultdict(list)
+        for g, s, o in self.pairs():
+            if o.unmet_share is None:
+                code = o.missing[0] if o.missing else "unknown"
+                groups[(g, code)].append((self.scenarios[s].id, o))
+        out: list[Flowable] = [
+            self.pdf.heading(self.t("missing_h"), self.level + 1, "scenarios-missing")
+        ]
+        if not groups:
+            return [*out, self.pdf.para(self.t("none_missing"))]
+        rows: list[list[object]] = [
+            self.head(["col_chain", "col_scenarios", "col_values", "col_why"])
+        ]
+        items = sorted(groups.items())
+        limit = max(self.limit, 40)
+        for (g, code), members in items[:limit]:
+            why = NOTES[code][0 if lang == "zh" else 1] if code in NOTES else code
+            known = [(sid, o.shortfall_days) for sid, o in members if o.shortfall_days]
+            if known:
+                sep = "；" if lang == "zh" else "; "
+                why += sep + ", ".join(
+                    f"{sid}: {self.t('shortfall', days=_days(d))}" for sid, d in known
+                )
+            rows.append([
+                self.cell(self.chain_text(self.run.chain_ids[g], members[0][1])),
+                CellText(", ".join(sid for sid, _ in members), self.st.small),
+                self.cell(f"{NA} / {NA}"), CellText(why, self.st.small),
+            ])  # fmt: skip
+        widths = [30 * mm, 48 * mm, 20 * mm, BODY_W - 98 * mm]
+        table = self.pdf.table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(table_style(rows=len(rows)))
+        out += [self.caption("table", self.t("cap_missing")), table, self.source()]
+        if len(items) > limit:
+            out.append(self.pdf.para(self.t("more_rows", count=len(items) - limit), self.st.note))
+        return out
+
+    def tts_ttr(self) -> list[Flowable]:
+        points, lasts, unknown = [], 0, 0
+        for g, s, o in self.pairs():
+            if o.tts_days is not None:
+                label = f"{self.run.chain_ids[g]} / {self.scenarios[s].id}"
+                points.append((label, self.scenario_cell(o)))
+            elif o.unmet_days is not None:
+                lasts += 1
+            else:
+                unknown += 1
+        fig = tts_ttr_figure(points, self.lang)
+        image = _image(render_png(fig, dpi=170), BODY_W * 0.92)
+        heading = self.pdf.heading(self.t("tts_ttr"), self.level + 1, "scenarios-tts")
+        return [
+            KeepTogether(
+                [heading, image, self.caption("figure", self.t("cap_tts")), self.source()]
+            ),
+            self.pdf.para(self.t("tts_rest", lasts=lasts, unknown=unknown), self.st.note),
+        ]
+
+
+def scenario_chapter(
+    pdf: ReportPdf,
+    run: ScenarioRun,
+    taxonomy: Taxonomy,
+    *,
+    level: int,
+    limit: int = 25,
+    heat_rows: int = 40,
+    heat_cols: int = 14,
+) -> list[Flowable]:
+    """The "情景分析 / Scenario analysis" chapter for any report, its heading at `level`; at most
+    `limit` ranked rows and a heat map of at most `heat_rows` × `heat_cols` cells."""
+    return _Chapter(pdf, run, taxonomy, level, limit, heat_rows, heat_cols).build()
+
+
+class ScenarioPdf(ReportPdf):
+    """A PDF of its own: a title block, then the chapter."""
+
+    def __init__(self, scenario_run: ScenarioRun, options: ReportOptions, taxonomy: Taxonomy, *,
+                 country: str = "CHN", progress: ProgressFn | None = None,
+                 cancel: CancelFn | None = None) -> None:  # fmt: skip
+        super().__init__(scenario_run.portfolio.to_run(country=country), options, taxonomy,
+                         progress=progress, cancel=cancel)  # fmt: skip
+        self.scenario_run = scenario_run
+
+    def title(self) -> str:
+        return self.options.title or _t("title", self.lang)
+
+    def story(self) -> list[Flowable]:
+        lang, st, o = self.lang, self.styles, self.options
+        lib = self.scenario_run.library
+        out: list[Flowable] = [Spacer(1, 6 * mm), Paragraph(_escape(self.title()), st.cover_title)]
+        out.append(Paragraph(_escape(_t(
+            "subtitle", lang, scenarios=len(lib.scenarios),
+            chains=len(self.scenario_run.chain_ids),
+        )), st.cover_sub))  # fmt: skip
+        t = self.text
+        info = [(t.label("organisation"), o.organisation), (t.label("author"), o.author),
+                (t.label("date"), self.report_date())]  # fmt: skip
+        data = [[self.para(a), self.para(b or t.label("not_applicable"))] for a, b in info]
+        table = self.table(data, colWidths=[35 * mm, 80 * mm])
+        table.setStyle(table_style(header_rows=0, zebra=False))
+        table.hAlign = "CENTER"
+        out += [table, Spacer(1, 3 * mm)]
+        out.append(self.para(_t(
+            "generated", lang, version=self.run.riskdesk_version, at=self.run.assessed_at,
+            taxonomy=self.run.taxonomy.sha256[:12], library=lib.sha256[:12],
+        ), st.note))  # fmt: skip
+        out.append(Spacer(1, 4 * mm))
+        out += scenario_chapter(self, self.scenario_run, self.taxonomy, level=0)
+        return out
+
+
+def write_scenario_pdf(
+    path: Path,
+    run: ScenarioRun,
+    taxonomy: Taxonomy,
+    options: ReportOptions,
+    *,
+    country: str = "CHN",
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> Path:
+    """A scenario PDF; the file appears only when complete (cancel leaves any old file)."""
+    report(progress, 0.0, "PDF")
+    pdf = ScenarioPdf(run, options, taxonomy, country=country, progress=progress, cancel=cancel)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        pdf.build(tmp)
+    report(progress, 1.0, str(path))
+    return path
+
+
+__all__ = ["ScenarioPdf", "scenario_chapter", "short_type", "write_scenario_pdf"]

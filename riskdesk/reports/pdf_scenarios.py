@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
+from riskdesk import __version__
 from riskdesk.charts import render_png
 from riskdesk.charts.scenarios import NA, ScenarioCell, scenario_heatmap_figure, tts_ttr_figure
 from riskdesk.core.models import Lang
 from riskdesk.core.progress import CancelFn, ProgressFn, report
+from riskdesk.core.results import AssessmentRun, TaxonomyRef
 from riskdesk.core.scenario_run import NOTES, ScenarioOutcome, ScenarioRun
 from riskdesk.core.scenarios import Scenario
 from riskdesk.core.taxonomy import Taxonomy
@@ -212,6 +215,18 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _chain_names(run: ScenarioRun) -> dict[str, str]:
+    """Chain id → its first non-blank name in the inventory (no per-chain results are built)."""
+    frame = run.portfolio.inventory.frame
+    if "chain_name" not in frame.columns:
+        return {}
+    names: dict[str, str] = {}
+    for cid, name in zip(frame["chain_id"].astype(str), frame["chain_name"], strict=True):
+        if isinstance(name, str) and name.strip():
+            names.setdefault(cid, name.strip())
+    return names
+
+
 class _Chapter:
     """Builds the chapter; numbering of figures and tables is local to it."""
 
@@ -228,7 +243,7 @@ class _Chapter:
         self.sha = lib.sha256[:12]
         self.scenarios = list(lib.scenarios)
         self.blocks = [run.chain_block(g) for g in range(len(run.chain_ids))]
-        self.names = {r.chain_id: r.chain_name for r in run.portfolio.results() if r.chain_name}
+        self.names = _chain_names(run)
 
     def t(self, key: str, **values: object) -> str:
         return _t(key, self.lang, **values)
@@ -236,8 +251,6 @@ class _Chapter:
     def source(self) -> Paragraph:
         src = self.run.portfolio.inventory.source
         name = "—" if src is None else f"{Path(src.path).name} (sha256 {src.sha256[:12]})"
-        from riskdesk import __version__
-
         text = self.t("source", version=__version__, library=self.library_name, sha=self.sha,
                       input=name)  # fmt: skip
         return self.pdf.para(text, self.st.note)
@@ -503,8 +516,18 @@ class ScenarioPdf(ReportPdf):
     def __init__(self, scenario_run: ScenarioRun, options: ReportOptions, taxonomy: Taxonomy, *,
                  country: str = "CHN", progress: ProgressFn | None = None,
                  cancel: CancelFn | None = None) -> None:  # fmt: skip
-        super().__init__(scenario_run.portfolio.to_run(country=country), options, taxonomy,
-                         progress=progress, cancel=cancel)  # fmt: skip
+        # The base class reads only the run's identity (version, time, taxonomy) for the page
+        # decoration and metadata: no per-chain results are built for it.
+        p = scenario_run.portfolio
+        header = AssessmentRun(
+            riskdesk_version=__version__,
+            taxonomy=TaxonomyRef(name=p.taxonomy.name, sha256=p.taxonomy.sha256),
+            input=p.inventory.source,
+            assessed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            country=country,
+            chains=[],
+        )
+        super().__init__(header, options, taxonomy, progress=progress, cancel=cancel)
         self.scenario_run = scenario_run
 
     def title(self) -> str:

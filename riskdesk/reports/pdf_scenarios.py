@@ -170,6 +170,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "surge": ("需求 +{x}", "demand +{x}"),
     "outage": ("国内产能 −{x}", "domestic capacity −{x}"),
     "chains_all": ("全部链", "all chains"),
+    "sep": ("；", "; "),
+    "shock_line": ("{parts}（{chains}）", "{parts} ({chains})"),
+    "input": ("{name}（sha256 {sha}）", "{name} (sha256 {sha})"),
     "chains_some": ("仅 {chains}", "only {chains}"),
     "generated": (
         "riskdesk {version} 生成于 {at}；分类体系 sha256 {taxonomy}；情景库 sha256 {library}",
@@ -250,7 +253,9 @@ class _Chapter:
 
     def source(self) -> Paragraph:
         src = self.run.portfolio.inventory.source
-        name = "—" if src is None else f"{Path(src.path).name} (sha256 {src.sha256[:12]})"
+        name = (
+            "—" if src is None else self.t("input", name=Path(src.path).name, sha=src.sha256[:12])
+        )
         text = self.t("source", version=__version__, library=self.library_name, sha=self.sha,
                       input=name)  # fmt: skip
         return self.pdf.para(text, self.st.note)
@@ -304,14 +309,14 @@ class _Chapter:
             parts.append(self.t("outage", x=_pct(sc.outage)))
         chains = (self.t("chains_all") if sc.chains == ("*",)
                   else self.t("chains_some", chains=", ".join(sc.chains)))  # fmt: skip
-        return "; ".join(parts) + f" ({chains})"
+        return self.t("shock_line", parts=self.t("sep").join(parts), chains=chains)
 
     def library_table(self) -> list[Flowable]:
         rows: list[list[object]] = [self.head(
             ["col_scenario", "col_name", "col_kind", "col_duration", "col_shock", "col_prob"]
         )]  # fmt: skip
         rows += [
-            [self.cell(sc.id), self.cell(sc.name or "—"), self.cell(self.t(f"kind.{sc.kind}")),
+            [CellText(sc.id, self.st.small), self.cell(sc.name or "—"), self.cell(self.t(f"kind.{sc.kind}")),
              self.cell(f"{sc.duration_days:g}"), CellText(self.shock_text(sc), self.st.small),
              self.cell("—" if sc.probability is None else f"{sc.probability:g}")]
             for sc in self.scenarios
@@ -391,7 +396,7 @@ class _Chapter:
                          + (" *" if d.moved else ""))  # fmt: skip
         if "exposure_falls_supply_short" in o.note_codes:
             parts.append(self.t("exposure_note"))
-        return "; ".join(parts) or "—"
+        return self.t("sep").join(parts) or "—"
 
     def ranked(self) -> list[Flowable]:
         lang, tax = self.lang, self.tax

@@ -88,7 +88,7 @@ def scenario_heatmap_figure(
     """`cells[i][j]` is chain i under scenario j."""
     n_rows, n_cols = len(chains), len(scenarios)
     with chart_style():
-        fig = new_figure(width_in, 1.9 + 0.3 * max(n_rows, 1))
+        fig = new_figure(width_in, 1.5 + 0.3 * max(n_rows, 1))
         if not n_rows or not n_cols:
             return no_data(fig, lang)
         fig.set_layout_engine("none")
@@ -101,7 +101,7 @@ def scenario_heatmap_figure(
         height = fig.get_figheight()
         left = 1.25 / width_in
         right = 1 - 0.95 / width_in
-        bottom = 1.05 / height
+        bottom = 0.62 / height
         top_margin = 1 - 0.45 / height
         ax = fig.add_axes((left, bottom, right - left, top_margin - bottom))
         size = 7.5 if n_cols <= 6 else (6.5 if n_cols <= 10 else 5.5)

@@ -184,12 +184,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kind.rating_shock": ("评级冲击", "rating shock"),
     "kind.demand_surge": ("需求激增", "demand surge"),
     "kind.plant_outage": ("工厂停产", "plant outage"),
-    "type.missing": ("缺失", "Missing"),
-    "type.destroyed": ("破坏", "Destroyed"),
-    "type.response": ("响应", "Response"),
-    "type.normal_dependence": ("常态依赖", "Normal"),
+    # short labels for the heat map's cells; "missing" alone would read as a missing input
+    "type.missing": ("能力缺失", "Cap. missing"),
+    "type.destroyed": ("能力破坏", "Cap. destroyed"),
+    "type.response": ("能力响应", "Resp. lagging"),
+    "type.normal_dependence": ("常态依赖", "Normal dep."),
     "type.monitor": ("监测", "Monitor"),
-    "type.insufficient_evidence": ("证据不足", "No evidence"),
+    "type.insufficient_evidence": ("证据不足", "Insuff. evidence"),
 }
 
 
@@ -421,15 +422,17 @@ class _Chapter:
             after = short_type(o.primary_type.value, tax, lang)
             tts = _days(o.tts_days) if o.tts_days is not None else self.t("lasts")
             rows.append([
-                self.cell(str(n)), self.cell(self.chain_text(self.run.chain_ids[g], o)),
+                self.cell(str(n)), CellText(self.chain_text(self.run.chain_ids[g], o), self.st.small),
                 CellText(self.scenarios[s].id, self.st.small), self.cell(tts),
                 self.cell(_days(o.ttr_days)),
                 self.cell(_days(o.unmet_days)), self.cell(_share(o.unmet_share)),
-                self.cell(f"{before} → {after}" + (f" {WORSENED}" if o.worsened else "")),
+                CellText(
+                        f"{before} → {after}" + (f" {WORSENED}" if o.worsened else ""), self.st.small
+                    ),
                 CellText(tax.label(o.strategy, lang), self.st.small),
                 CellText(self.drivers_text(o), self.st.small),
             ])  # fmt: skip
-        widths = [6 * mm, 24 * mm, 23 * mm, 12 * mm, 11 * mm, 12 * mm, 14 * mm, 21 * mm, 24 * mm]
+        widths = [6 * mm, 22 * mm, 20 * mm, 11 * mm, 10 * mm, 11 * mm, 13 * mm, 25 * mm, 23 * mm]
         widths.append(BODY_W - sum(widths))
         table = self.pdf.table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(table_style(rows=len(rows)))

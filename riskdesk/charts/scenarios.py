@@ -27,6 +27,7 @@ SCALE = "YlOrRd"  # ColorBrewer, colour-blind safe: 0 = pale cream, more unmet =
 MISSING_FACE = "#d9d9d9"
 NA = "n/a"
 WORSENED = "▲"
+COMPACT_COLUMNS = 7
 _WORDS: dict[str, tuple[str, str]] = {
     "share": ("未满足需求占比", "unmet share"),
     "na": (
@@ -58,6 +59,7 @@ class ScenarioCell:
     type_label: str
     worsened: bool
     tts_days: float | None = None
+    type_code: str = ""  # one or two letters for a map too narrow for the label
     ttr_days: float | None = None
 
 
@@ -70,6 +72,10 @@ def _wrap(label: str, width: int = 13) -> str:
             line = ""
         line += part
     return "\n".join([*lines, line])
+
+
+def _label(cell: ScenarioCell, compact: bool) -> str:
+    return cell.type_code if compact and cell.type_code else cell.type_label
 
 
 def _text_colour(rgba: tuple[float, float, float, float]) -> str:
@@ -85,10 +91,13 @@ def scenario_heatmap_figure(
     *,
     width_in: float = 6.9,
 ) -> Figure:
-    """`cells[i][j]` is chain i under scenario j."""
+    """`cells[i][j]` is chain i under scenario j. With more than `COMPACT_COLUMNS` scenarios a
+    cell shows its type's code (`type_code`); the caller explains the codes under the map."""
     n_rows, n_cols = len(chains), len(scenarios)
+    compact = n_cols > COMPACT_COLUMNS
     with chart_style():
-        fig = new_figure(width_in, 1.5 + 0.3 * max(n_rows, 1))
+        row_in = min(0.3, 6.6 / max(n_rows, 1))  # a long map stays within one A4 page
+        fig = new_figure(width_in, 1.5 + row_in * max(n_rows, 1))
         if not n_rows or not n_cols:
             return no_data(fig, lang)
         fig.set_layout_engine("none")
@@ -105,16 +114,17 @@ def scenario_heatmap_figure(
         top_margin = 1 - 0.45 / height
         ax = fig.add_axes((left, bottom, right - left, top_margin - bottom))
         size = 7.5 if n_cols <= 6 else (6.5 if n_cols <= 10 else 5.5)
+        size = min(size, 7.5 if row_in >= 0.27 else 6.0)
         for i, row in enumerate(cells):
             for j, c in enumerate(row):
                 face: str | tuple[float, float, float, float]
                 if not c.applies:
                     face, hatch, text = "white", None, "—"
                 elif c.unmet_share is None:
-                    face, hatch, text = MISSING_FACE, "///", f"{NA}\n{c.type_label}"
+                    face, hatch, text = MISSING_FACE, "///", f"{NA}\n{_label(c, compact)}"
                 else:
                     face, hatch = cmap(norm(min(c.unmet_share, vmax))), None
-                    text = f"{c.unmet_share:.1%}\n{c.type_label}"
+                    text = f"{c.unmet_share:.1%}\n{_label(c, compact)}"
                 if c.applies and c.worsened:
                     text += f" {WORSENED}"
                 ax.add_patch(Rectangle((j, i), 1, 1, facecolor=face, edgecolor="white",
@@ -127,7 +137,7 @@ def scenario_heatmap_figure(
         ax.set_xticks([j + 0.5 for j in range(n_cols)], [_wrap(s) for s in scenarios],
                       fontsize=size)  # fmt: skip
         ax.xaxis.tick_top()
-        ax.set_yticks([i + 0.5 for i in range(n_rows)], list(chains), fontsize=7.5)
+        ax.set_yticks([i + 0.5 for i in range(n_rows)], list(chains), fontsize=min(7.5, size + 1))
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -140,7 +150,11 @@ def scenario_heatmap_figure(
             Patch(facecolor=MISSING_FACE, hatch="///", edgecolor="#8c8c8c", label=_w("na", lang)),
             Patch(facecolor="white", edgecolor="#8c8c8c", label=_w("not_applied", lang)),
             Patch(facecolor="white", edgecolor="white", label=_w("worsened", lang)),
-            Patch(facecolor="white", edgecolor="white", label=_w("label", lang)),
+            Patch(
+                facecolor="white",
+                edgecolor="white",
+                label=_w("label", lang),
+            ),
         ]
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.005), ncols=2,
                    fontsize=7, frameon=False, handlelength=1.6, columnspacing=1.2)  # fmt: skip
@@ -159,7 +173,7 @@ def tts_ttr_figure(
     labelled: int = 12,
 ) -> Figure:
     """One point per chain × scenario whose stock runs out (finite TTS); the `labelled` with the
-    largest TTR/TTS gap carry their name."""
+    largest TTR − TTS gap carry their name (none when there are more than 3 × `labelled`)."""
     drawn = [(name, c) for name, c in points if c.tts_days is not None and c.ttr_days is not None]
     with chart_style():
         fig = new_figure(*size)
@@ -173,7 +187,9 @@ def tts_ttr_figure(
         ax.plot([0, hi], [0, hi], color="#7f8c8d", linewidth=0.8, linestyle="--", zorder=1)
         colours = ["#b8312f" if c.worsened else "#1f618d" for _, c in drawn]
         ax.scatter(xs, ys, s=28, c=colours, zorder=3, edgecolors="white", linewidths=0.6)
-        order = sorted(range(len(drawn)), key=lambda k: -(ys[k] - xs[k]))[:labelled]
+        # names only while they can be read: a crowded chart keeps its points unnamed
+        count = labelled if len(drawn) <= 3 * labelled else 0
+        order = sorted(range(len(drawn)), key=lambda k: -(ys[k] - xs[k]))[:count]
         for k in order:
             ax.annotate(drawn[k][0], (xs[k], ys[k]), xytext=(5, 4), textcoords="offset points",
                         fontsize=7, color=INK)  # fmt: skip

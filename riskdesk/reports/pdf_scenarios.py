@@ -15,12 +15,19 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from riskdesk import __version__
 from riskdesk.charts import render_png
-from riskdesk.charts.scenarios import NA, ScenarioCell, scenario_heatmap_figure, tts_ttr_figure
+from riskdesk.charts.scenarios import (
+    COMPACT_COLUMNS,
+    NA,
+    ScenarioCell,
+    scenario_heatmap_figure,
+    tts_ttr_figure,
+)
 from riskdesk.core.models import Lang
 from riskdesk.core.progress import CancelFn, ProgressFn, report
 from riskdesk.core.results import AssessmentRun, TaxonomyRef
@@ -29,10 +36,19 @@ from riskdesk.core.scenarios import Scenario
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.atomic import atomic_path
 from riskdesk.reports.options import ReportOptions
-from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf, _escape
+from riskdesk.reports.pdf_base import (
+    BODY_W,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    PAGE_H,
+    CellText,
+    ReportPdf,
+    _escape,
+)
 from riskdesk.reports.pdf_chain import _image, table_style
 
 WORSENED = "▲"
+MAX_FIGURE_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 40 * mm
 _TEXT: dict[str, tuple[str, str]] = {
     "heading": ("情景分析", "Scenario analysis"),
     "title": ("情景分析报告", "Scenario analysis report"),
@@ -109,6 +125,7 @@ _TEXT: dict[str, tuple[str, str]] = {
             "{scenarios} scenarios; the scenario workbook has the whole matrix."
         ),
     ),
+    "codes": ("格内类型代码：{codes}。", "Type codes in the cells: {codes}."),
     "na_reasons": ("n/a 的原因：{reasons}。", "Why cells are n/a: {reasons}."),
     "na_count": ("{count} 格{reason}", "{count} cells: {reason}"),
     "no_na": ("所有适用的格都有数值。", "Every applicable cell has a number."),
@@ -191,6 +208,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "type.normal_dependence": ("常态依赖", "Normal dep."),
     "type.monitor": ("监测", "Monitor"),
     "type.insufficient_evidence": ("证据不足", "Insuff. evidence"),
+    # codes for a heat map with many scenarios, explained in its legend
+    "code.missing": ("缺", "CM"),
+    "code.destroyed": ("破", "CD"),
+    "code.response": ("响", "RL"),
+    "code.normal_dependence": ("常", "ND"),
+    "code.monitor": ("监", "Mo"),
+    "code.insufficient_evidence": ("证", "IE"),
 }
 
 
@@ -241,6 +265,9 @@ class _Chapter:
         self.limit, self.heat_rows, self.heat_cols = limit, heat_rows, heat_cols
         self.st = pdf.styles
         self.figures = 0
+        # a table's caption never ends a page alone
+        self.caption_style = ParagraphStyle("scenario_caption", parent=pdf.styles.small,
+                                            keepWithNext=1)  # fmt: skip
         self.tables = 0
         lib = run.library
         self.library_name = Path(lib.source).name if lib.source else "—"
@@ -269,7 +296,7 @@ class _Chapter:
             self.tables += 1
             n = self.tables
         sep = "  " if self.lang == "zh" else ". "
-        return self.pdf.para(f"{self.t(kind, n=n)}{sep}{text}", self.st.small)
+        return self.pdf.para(f"{self.t(kind, n=n)}{sep}{text}", self.caption_style)
 
     def head(self, keys: list[str]) -> list[object]:
         return [CellText(self.t(k), self.st.cell_head) for k in keys]
@@ -349,13 +376,22 @@ class _Chapter:
             rows.sort()
         cells = [[self.scenario_cell(self.blocks[g][self.scenarios[s].id]) for s in cols]
                  for g in rows]  # fmt: skip
+        used = sorted(
+            {c.type_code: c.type_label for row in cells for c in row if c.type_code}.items()
+        )
         fig = scenario_heatmap_figure(
             [run.chain_ids[g] for g in rows], [self.scenarios[s].id for s in cols], cells, lang
         )
         image = _image(render_png(fig, dpi=170), BODY_W)
+        if image.drawHeight > MAX_FIGURE_H:  # with its heading and caption, it fits one page
+            image.drawWidth *= MAX_FIGURE_H / image.drawHeight
+            image.drawHeight = MAX_FIGURE_H
         heading = self.pdf.heading(self.t("heatmap"), self.level + 1, "scenarios-heatmap")
         caption = self.caption("figure", self.t("cap_heatmap"))
         out: list[Flowable] = [KeepTogether([heading, image, caption, self.source()])]
+        if len(cols) > COMPACT_COLUMNS and used:
+            codes = self.t("sep").join(f"{code} = {label}" for code, label in used)
+            out.append(self.pdf.para(self.t("codes", codes=codes), self.st.note))
         if len(rows) < n_chains or len(cols) < n_sc:
             out.append(self.pdf.para(self.t("heat_cut", rows=len(rows), chains=n_chains,
                                              cols=len(cols), scenarios=n_sc), self.st.note))  # fmt: skip
@@ -381,6 +417,9 @@ class _Chapter:
         return ScenarioCell(
             applies=o.applies, unmet_share=o.unmet_share,
             type_label=short_type(o.primary_type.value, self.tax, self.lang),
+            type_code=_t(f"code.{o.primary_type.value}", self.lang)
+            if f"code.{o.primary_type.value}" in _TEXT
+            else "",
             worsened=o.worsened, tts_days=o.tts_days, ttr_days=o.ttr_days,
         )  # fmt: skip
 
@@ -510,7 +549,7 @@ def scenario_chapter(
     *,
     level: int,
     limit: int = 25,
-    heat_rows: int = 40,
+    heat_rows: int = 30,
     heat_cols: int = 14,
 ) -> list[Flowable]:
     """The "情景分析 / Scenario analysis" chapter for any report, its heading at `level`; at most

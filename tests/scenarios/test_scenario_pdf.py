@@ -128,3 +128,27 @@ def test_demo_writes_the_scenario_files(tmp_path):
         assert str(path.resolve()) in proc.stdout
     text = _text(files[0])
     assert "Scenario analysis" in text and "COD-ban-365" in text
+
+
+def test_a_wide_library_gets_a_capped_map_with_type_codes(demo_run, taxonomy, tmp_path):
+    """20 scenarios and a cap of 5 chains: the map is cut (and says so), its cells carry codes
+    explained under it, and the build fits the page (no layout error)."""
+    from riskdesk.core.scenarios import ScenarioLibrary
+    from riskdesk.reports.pdf_base import ReportPdf
+    from riskdesk.reports.pdf_scenarios import ScenarioPdf, scenario_chapter
+
+    lib = demo_run.library
+    many = [sc.model_copy(update={"id": f"{sc.id}-{k}"}) for k in range(4) for sc in lib.scenarios]
+    wide = run_scenarios(demo_run.portfolio, ScenarioLibrary(scenarios=tuple(many), sha256=lib.sha256,
+                         source=lib.source), country_risk=CountryRiskList.load(DEMO_COUNTRY_RISK))  # fmt: skip
+
+    class Capped(ScenarioPdf):
+        def story(self) -> list:
+            return scenario_chapter(self, self.scenario_run, self.taxonomy, level=0, heat_rows=5)
+
+    path = tmp_path / "wide.pdf"
+    pdf: ReportPdf = Capped(wide, ReportOptions(lang="en"), taxonomy)
+    pdf.build(path)
+    text = _text(path)
+    assert "The map shows the 5 most affected of 13 chains and the first 14 of 20 scenarios" in text
+    assert "Type codes in the cells:" in text and "RL = Resp. lagging" in text

@@ -15,9 +15,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from riskdesk import __version__
 from riskdesk.charts import render_png
@@ -48,6 +47,8 @@ from riskdesk.reports.pdf_base import (
 from riskdesk.reports.pdf_chain import _image, table_style
 
 WORSENED = "▲"
+# a table section starts on a new page unless its heading, caption and first rows fit here
+TABLE_START = 45 * mm
 MAX_FIGURE_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 40 * mm
 _TEXT: dict[str, tuple[str, str]] = {
     "heading": ("情景分析", "Scenario analysis"),
@@ -265,9 +266,6 @@ class _Chapter:
         self.limit, self.heat_rows, self.heat_cols = limit, heat_rows, heat_cols
         self.st = pdf.styles
         self.figures = 0
-        # a table's caption never ends a page alone
-        self.caption_style = ParagraphStyle("scenario_caption", parent=pdf.styles.small,
-                                            keepWithNext=1)  # fmt: skip
         self.tables = 0
         lib = run.library
         self.library_name = Path(lib.source).name if lib.source else "—"
@@ -296,7 +294,7 @@ class _Chapter:
             self.tables += 1
             n = self.tables
         sep = "  " if self.lang == "zh" else ". "
-        return self.pdf.para(f"{self.t(kind, n=n)}{sep}{text}", self.caption_style)
+        return self.pdf.para(f"{self.t(kind, n=n)}{sep}{text}", self.st.small)
 
     def head(self, keys: list[str]) -> list[object]:
         return [CellText(self.t(k), self.st.cell_head) for k in keys]
@@ -448,7 +446,8 @@ class _Chapter:
         ))  # fmt: skip
         shown = computed[: self.limit]
         out: list[Flowable] = [
-            self.pdf.heading(self.t("ranked"), self.level + 1, "scenarios-ranked")
+            CondPageBreak(TABLE_START),
+            self.pdf.heading(self.t("ranked"), self.level + 1, "scenarios-ranked"),
         ]
         if not shown:
             return [*out, self.pdf.para(self.t("none_ranked"))]
@@ -491,7 +490,8 @@ class _Chapter:
                 code = o.missing[0] if o.missing else "unknown"
                 groups[(g, code)].append((self.scenarios[s].id, o))
         out: list[Flowable] = [
-            self.pdf.heading(self.t("missing_h"), self.level + 1, "scenarios-missing")
+            CondPageBreak(TABLE_START),
+            self.pdf.heading(self.t("missing_h"), self.level + 1, "scenarios-missing"),
         ]
         if not groups:
             return [*out, self.pdf.para(self.t("none_missing"))]

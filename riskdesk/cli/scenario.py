@@ -1,5 +1,5 @@
 """`riskdesk scenario INPUT --scenarios FILE`: what each chain's supply, stock and classification
-become under each scenario of a library; JSON and Excel outputs (docs/scenarios.md)."""
+become under each scenario of a library; JSON, Excel and PDF outputs (docs/scenarios.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from riskdesk.cli.common import (
 from riskdesk.cli.main import EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.models import Lang
 from riskdesk.core.progress import sub_progress
+from riskdesk.core.results import AssessmentRun
 from riskdesk.core.scenario_run import ScenarioRun
 from riskdesk.core.scenarios import ScenarioLibrary
 from riskdesk.core.taxonomy import Taxonomy
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="what-if scenarios: shortfall, time to survive and re-classification per chain",
         description="Assess an inventory, apply every scenario of a library (TOML) to every chain: "
         "shortfall, time-to-survive, unmet demand, shocked indicators and the classification the "
-        "engine gives them. Writes JSON and an Excel workbook.",
+        "engine gives them. Writes JSON, an Excel workbook and a PDF chapter.",
     )
     p.add_argument("input", type=Path, metavar="INPUT", help="inventory workbook or csv")
     p.add_argument(
@@ -47,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--trade", type=Path, metavar="FILE", help="a trade table (partner shares)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
     p.add_argument("--xlsx", type=Path, metavar="OUT", help="write the scenario workbook")
+    p.add_argument("--pdf", type=Path, metavar="OUT", help="write the scenario analysis PDF")
     p.add_argument(
         "--skip-invalid-rows", action="store_true", help="assess the valid rows, list the rest"
     )
@@ -75,7 +77,7 @@ def run_scenario(args: argparse.Namespace) -> int:
     check_outputs(
         input_files(args.input, args.scenarios, args.trade, args.country_risk,
                     taxonomy=args.taxonomy),
-        [("--json", args.json), ("--xlsx", args.xlsx)],
+        [("--json", args.json), ("--xlsx", args.xlsx), ("--pdf", args.pdf)],
     )  # fmt: skip
     taxonomy = load_taxonomy_arg(args.taxonomy)
     country_risk = load_country_risk(args.country_risk, taxonomy)
@@ -117,17 +119,28 @@ def run_scenario(args: argparse.Namespace) -> int:
         with writing(args.xlsx):
             write_scenario_xlsx(args.xlsx, run, taxonomy, lang)
         written.append(args.xlsx)
+    if args.pdf:
+        from riskdesk.reports.options import ReportOptions
+        from riskdesk.reports.pdf_scenarios import write_scenario_pdf
+
+        with writing(args.pdf):
+            write_scenario_pdf(args.pdf, run, taxonomy, ReportOptions(lang=lang),
+                               country=args.country.upper())  # fmt: skip
+        written.append(args.pdf)
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path))
     return EXIT_OK
 
 
-def scenario_json(run: ScenarioRun, taxonomy: Taxonomy, *, country: str) -> dict[str, Any]:
+def scenario_json(
+    run: ScenarioRun, taxonomy: Taxonomy, *, country: str, baseline: AssessmentRun | None = None
+) -> dict[str, Any]:
     """SPEC §11.1: per chain its `baseline` (the usual result) and `scenarios: {ID: …}`; the
-    chains are a generator, so `write_json` streams them."""
+    chains are a generator, so `write_json` streams them. `baseline`: the portfolio's run when
+    the caller already built it."""
     from riskdesk.core.effective import effective_run
 
-    base = effective_run(run.portfolio.to_run(country=country), {}, taxonomy)
+    base = effective_run(baseline or run.portfolio.to_run(country=country), {}, taxonomy)
     lib = run.library
 
     def chains() -> Iterator[dict[str, Any]]:

@@ -148,9 +148,10 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
     try:
         if read_only:
             conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None,
-                                   check_same_thread=False)
+                                   check_same_thread=False, factory=GuardedConnection)
         else:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                   factory=GuardedConnection)
     except sqlite3.Error as exc:
         raise _unusable(path, exc) from None
     try:
@@ -227,6 +228,69 @@ def _unseg(segment: str) -> str | None:
 def _dump(model: BaseModel) -> str:
     return json.dumps(model.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
                       sort_keys=True)
+
+
+class _GuardedCursor(sqlite3.Cursor):
+    """A cursor whose row fetches hold its connection's guard (see GuardedConnection)."""
+
+    def _guard(self) -> threading.RLock:
+        conn = self.connection
+        assert isinstance(conn, GuardedConnection)
+        return conn.guard
+
+    def fetchone(self) -> Any:
+        with self._guard():
+            return super().fetchone()
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        with self._guard():
+            return super().fetchmany(size if size is not None else self.arraysize)
+
+    def fetchall(self) -> list[Any]:
+        with self._guard():
+            return super().fetchall()
+
+    def __next__(self) -> Any:
+        with self._guard():
+            return super().__next__()
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A connection that one thread can close while another reads, without a crash.
+
+    SQLite (serialized) makes single calls thread-safe, but closing a connection while another
+    thread steps one of its statements frees what that thread is using: the window read its
+    drafts while the worker closed the project after Save As, and the process died (SIGSEGV).
+    Every statement, row fetch and the close take one re-entrant guard; a read after the close
+    gets sqlite3.ProgrammingError (a Python error) instead."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guard = threading.RLock()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        with self.guard:
+            return self.cursor(_GuardedCursor).execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        with self.guard:
+            return self.cursor(_GuardedCursor).executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        with self.guard:
+            return super().executescript(script)
+
+    def commit(self) -> None:
+        with self.guard:
+            super().commit()
+
+    def rollback(self) -> None:
+        with self.guard:
+            super().rollback()
+
+    def close(self) -> None:
+        with self.guard:
+            super().close()
 
 
 class SqliteStore(RecordTables):

@@ -118,8 +118,8 @@ def test_every_view_and_output_shows_the_same_verdict(
     text = " ".join((p.extract_text() or "") for p in PdfReader(pdf).pages)
     flat = " ".join(text.split())
     for eff in effective.chains:
-        heading = f"({eff.chain_id})"
-        start = flat.rfind(heading)  # the section, after any overview table listing
+        # The section heading "Name (ID)" is followed directly by its summary box.
+        start = flat.find(f"({eff.chain_id}) Primary type")
         assert start >= 0, eff.chain_id
         box = flat[start:start + 1500]
         after = box.split("Primary type", 1)[1]

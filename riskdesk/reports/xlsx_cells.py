@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any, NamedTuple
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -24,6 +25,14 @@ from openpyxl.workbook import Workbook
 
 RISKY_START = ("=", "+", "-", "@")
 HEADER_FILL = "1B3A5C"
+MUTED_COLOUR = "808080"
+# The score stays a number; the cell shows it in brackets after a mark (see docs/reports.md).
+INSUFFICIENT_FORMAT = '"‡ ("0.00")"'
+# Row heights for wrapped text: points per line of 11-pt text, and the padding of a row.
+LINE_HEIGHT = 15.0
+ROW_PADDING = 3.0
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+WRAPPED = frozenset({"header", "wrap", "wrap_safe"})
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 
@@ -60,6 +69,10 @@ class CellStyles:
         self._define(probe, "value", number_format="#,##0.###")
         self._define(probe, "percent", number_format="0%")
         self._define(probe, "title", title=True)
+        self._define(probe, "count", number_format="0")
+        self._define(probe, "value_illustrative", number_format='#,##0.###" †"')
+        # A dimension below the sufficiency threshold: grey italic, its score shown but marked.
+        self._define(probe, "insufficient", number_format=INSUFFICIENT_FORMAT, muted=True)
         wb.remove(probe)
 
     def _define(
@@ -72,6 +85,7 @@ class CellStyles:
         wrap: bool = False,
         number_format: str | None = None,
         title: bool = False,
+        muted: bool = False,
     ) -> None:
         cell = Cell(ws, row=1, column=1)
         if quote:
@@ -86,6 +100,8 @@ class CellStyles:
             cell.number_format = number_format
         if title:
             cell.font = Font(name=self.font_name, size=14, color=HEADER_FILL)
+        if muted:
+            cell.font = Font(color=MUTED_COLOUR, italic=True)
         self._ids[name] = self.wb._cell_styles.add(cell._style)  # type: ignore[attr-defined]
 
     def id(self, name: str) -> int:
@@ -109,6 +125,20 @@ class SheetRows:
         self.n_rows = 0
         self.n_cols = 0
         self._letters: list[str] = []
+        self.widths: list[float] = []
+
+    def lines(self, col: int, value: object) -> int:
+        """How many lines a wrapped text needs in column `col` (0-based) at its width."""
+        width = self.widths[col] if col < len(self.widths) else 8.43
+        return sum(_lines(line, width) for line in str(value).split("\n"))
+
+    def height(self, values: list[Any]) -> float | None:
+        """The row height that shows every wrapped cell in full (None: one line is enough)."""
+        most = 1
+        for c, v in enumerate(values):
+            if isinstance(v, Styled) and v.style in WRAPPED and isinstance(v.value, str):
+                most = max(most, self.lines(c, v.value))
+        return None if most == 1 else min(most * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
 
     def _letter(self, col: int) -> str:
         while len(self._letters) <= col:
@@ -122,7 +152,9 @@ class SheetRows:
             self._cell(f"{self._letter(c)}{r}", v) for c, v in enumerate(values) if v is not None
         ]
         self.n_cols = max(self.n_cols, len(values))
-        self.parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+        ht = self.height(values)
+        attr = "" if ht is None else f' ht="{ht:g}" customHeight="1"'
+        self.parts.append(f'<row r="{r}"{attr}>{"".join(cells)}</row>')
 
     def _cell(self, ref: str, value: Any) -> str:
         name: str | None = None
@@ -160,6 +192,20 @@ class SheetRows:
             raise ValueError("sheet XML without an empty sheetData element")
         ref = f'<dimension ref="{self.dimension()}"/>'.encode()
         return _DIMENSION.sub(lambda _m: ref, out, count=1)
+
+
+def text_width(text: str) -> float:
+    """Width in Excel column units (one "0"): East-Asian wide characters count 1.8 (measured in LibreOffice)."""
+    return sum(1.8 if ord(ch) >= 0x1100 and _wide(ch) else 1.0 for ch in text)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _lines(line: str, width: float) -> int:
+    usable = max(width - 1.0, 1.0)  # the cell's inner margins
+    return max(1, math.ceil(text_width(line) / usable))
 
 
 def _xml(text: str) -> str:

@@ -168,7 +168,7 @@ class WorkbookExport:
                         data = layout.app_company(data, self.options.organisation)
                     # A fixed entry time: the same run gives the same bytes.
                     entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                    dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+                    dst.writestr(entry, data, zipfile.ZIP_DEFLATED, compresslevel=1)
 
     def label(self, key: str) -> str:
         # Cached: the taxonomy look-up walks several tables and runs ~10 times per row.

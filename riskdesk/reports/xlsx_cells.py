@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Any, NamedTuple
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -35,6 +34,12 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 WRAPPED = frozenset({"header", "wrap", "wrap_safe"})
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+# East-Asian wide and full-width characters (Hangul, CJK, kana, full-width forms).
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd]"
+)
 
 
 def clean_text(text: str) -> str:
@@ -126,19 +131,18 @@ class SheetRows:
         self.n_cols = 0
         self._letters: list[str] = []
         self.widths: list[float] = []
+        # Sources, names and measures repeat from row to row: each text is measured and
+        # serialised once (a 10,000-chain workbook has ~2 million cells).
+        self._lines: dict[tuple[int, str], int] = {}
+        self._texts: dict[tuple[str | None, str], str] = {}
 
-    def lines(self, col: int, value: object) -> int:
+    def lines(self, col: int, value: str) -> int:
         """How many lines a wrapped text needs in column `col` (0-based) at its width."""
-        width = self.widths[col] if col < len(self.widths) else 8.43
-        return sum(_lines(line, width) for line in str(value).split("\n"))
-
-    def height(self, values: list[Any]) -> float | None:
-        """The row height that shows every wrapped cell in full (None: one line is enough)."""
-        most = 1
-        for c, v in enumerate(values):
-            if isinstance(v, Styled) and v.style in WRAPPED and isinstance(v.value, str):
-                most = max(most, self.lines(c, v.value))
-        return None if most == 1 else min(most * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
+        n = self._lines.get((col, value))
+        if n is None:
+            width = self.widths[col] if col < len(self.widths) else 8.43
+            n = self._lines[col, value] = sum(_lines(x, width) for x in value.split("\n"))
+        return n
 
     def _letter(self, col: int) -> str:
         while len(self._letters) <= col:
@@ -147,39 +151,61 @@ class SheetRows:
 
     def append(self, values: list[Any]) -> None:
         self.n_rows += 1
-        r = self.n_rows
-        cells = [
-            self._cell(f"{self._letter(c)}{r}", v) for c, v in enumerate(values) if v is not None
-        ]
+        r = str(self.n_rows)
+        if len(values) > len(self._letters):
+            self._letter(len(values) - 1)
+        letters = self._letters
+        cell = self._cell
+        cells: list[str] = []
+        most = 1  # lines of the tallest wrapped cell
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            if type(v) is Styled and v[1] in WRAPPED and type(v[0]) is str:
+                most = max(most, self.lines(c, v[0]))
+            cells.append(cell(letters[c] + r, v))
         self.n_cols = max(self.n_cols, len(values))
-        ht = self.height(values)
+        ht = None if most == 1 else min(most * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
         attr = "" if ht is None else f' ht="{ht:g}" customHeight="1"'
         self.parts.append(f'<row r="{r}"{attr}>{"".join(cells)}</row>')
 
     def _cell(self, ref: str, value: Any) -> str:
         name: str | None = None
-        if isinstance(value, Styled):
-            name, value = value.style, value.value
+        kind = type(value)
+        if kind is Styled:
+            value, name = value
             if value is None:
                 return f'<c r="{ref}"{self._attr[name]}/>'
-        if isinstance(value, str):
-            text = clean_text(value)
-            if not text:  # empty text is an empty cell, as a spreadsheet shows it
-                return f'<c r="{ref}"{self._attr[name]}/>' if name else ""
-            if is_risky(text):
-                name = "wrap_safe" if name == "wrap" else "text_safe"
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            return (
-                f'<c r="{ref}"{self._attr[name]} t="inlineStr"><is><t{space}>{_xml(text)}</t>'
-                "</is></c>"
-            )
-        if isinstance(value, bool):
-            return f'<c r="{ref}"{self._attr[name]} t="b"><v>{int(value)}</v></c>'
-        if isinstance(value, int | float):
-            if isinstance(value, float) and not math.isfinite(value):
+            kind = type(value)
+        if kind is str:
+            tail = self._texts.get((name, value))
+            if tail is None:
+                tail = self._texts[name, value] = self._text_tail(name, value)
+            return f'<c r="{ref}"{tail}' if tail else ""
+        if kind is float:
+            if not math.isfinite(value):
                 return ""  # NaN is missing data: an empty cell, never a number
             return f'<c r="{ref}"{self._attr[name]}><v>{value!r}</v></c>'
-        return self._cell(ref, str(value))
+        if kind is int:
+            return f'<c r="{ref}"{self._attr[name]}><v>{value!r}</v></c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{self._attr[name]} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float):  # numpy and other number types
+            return self._cell(ref, Styled(float(value), name) if name else float(value))
+        if isinstance(value, str):  # a str enum: its value, as text
+            plain = str.__str__(value)
+            return self._cell(ref, Styled(plain, name) if name else plain)
+        return self._cell(ref, Styled(str(value), name) if name else str(value))
+
+    def _text_tail(self, name: str | None, value: str) -> str:
+        """A text cell's XML after `<c r="…"` ('' for no cell at all)."""
+        text = clean_text(value)
+        if not text:  # empty text is an empty cell, as a spreadsheet shows it
+            return f"{self._attr[name]}/>" if name else ""
+        if is_risky(text):
+            name = "wrap_safe" if name == "wrap" else "text_safe"
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'{self._attr[name]} t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
 
     def dimension(self) -> str:
         return f"A1:{self._letter(max(self.n_cols, 1) - 1)}{max(self.n_rows, 1)}"
@@ -195,12 +221,9 @@ class SheetRows:
 
 
 def text_width(text: str) -> float:
-    """Width in Excel column units (one "0"): East-Asian wide characters count 1.8 (measured in LibreOffice)."""
-    return sum(1.8 if ord(ch) >= 0x1100 and _wide(ch) else 1.0 for ch in text)
-
-
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+    """Width in Excel column units (one "0"); an East-Asian wide character counts 1.8 (as
+    LibreOffice sets 11-pt CJK text)."""
+    return len(text) + 0.8 * len(_WIDE.findall(text))
 
 
 def _lines(line: str, width: float) -> int:

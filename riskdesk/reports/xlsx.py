@@ -135,6 +135,7 @@ class WorkbookExport:
         title_rows: str | None = "1:1",
         title_cols: str | None = None,
         fit_width: bool = True,
+        scale: int = 100,
     ) -> tuple[WriteOnlySheet, cells.SheetRows]:
         ws = self.wb.create_sheet(self.text.sheets[key])
         layout.print_setup(
@@ -144,6 +145,7 @@ class WorkbookExport:
             title_rows=title_rows,
             title_cols=title_cols,
             fit_width=fit_width,
+            scale=scale,
         )
         rows = cells.SheetRows(self.styles)
         self.sheet_rows.append((ws.title, rows))
@@ -274,7 +276,7 @@ class WorkbookExport:
     def indicators(self) -> None:
         """One row per chain/segment (re-imported by riskdesk/io/reimport.py): each indicator's
         value, "†" after an illustrative one, then its risk score in the next column."""
-        ws, rows = self.sheet("indicators", fit_width=False, title_cols="A:C")
+        ws, rows = self.sheet("indicators", fit_width=False, title_cols="A:C", scale=65)
         t = self.text
         inds = self.tax.indicators
         layout.prepare_table(ws, rows, [12, 18, 10] + [12, 9] * len(inds))

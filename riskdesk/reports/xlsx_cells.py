@@ -66,6 +66,9 @@ class CellStyles:
         self.font_name = font_name
         self._ids: dict[str, int] = {}
         probe = wb.create_sheet("_styles")  # cells need a sheet to register formats
+        # Every data cell sits at the top of its row, so a row made tall by a wrapped cell
+        # still reads across (Excel's default is the bottom).
+        self._define(probe, "plain")
         self._define(probe, "text_safe", quote=True)
         self._define(probe, "header", header=True)
         self._define(probe, "wrap", wrap=True)
@@ -93,6 +96,7 @@ class CellStyles:
         muted: bool = False,
     ) -> None:
         cell = Cell(ws, row=1, column=1)
+        cell.alignment = Alignment(vertical="top")
         if quote:
             cell.quotePrefix = True
         if header:
@@ -126,6 +130,7 @@ class SheetRows:
     def __init__(self, styles: CellStyles) -> None:
         self.styles = styles
         self._attr = styles.attributes()
+        self._attr[None] = styles.attribute("plain")
         self.parts: list[str] = []
         self.n_rows = 0
         self.n_cols = 0

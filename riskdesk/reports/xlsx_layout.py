@@ -51,12 +51,14 @@ def print_setup(
     title_rows: str | None = "1:1",
     title_cols: str | None = None,
     fit_width: bool = True,
+    scale: int = 100,
 ) -> None:
     """Landscape A4, fit to one page wide, repeated header rows, margins, header and footer.
 
     `page_label` is the template's page frame with {page} and {pages} ("第 {page} / {pages} 页").
     A matrix too wide to shrink onto one page (`fit_width=False`, the Indicators sheet) prints
-    across pages instead, its identifying columns (`title_cols`) repeated on each.
+    across pages instead at `scale` per cent, its identifying columns (`title_cols`) repeated on
+    each.
     """
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4 (ECMA-376 paper size code)
@@ -64,6 +66,8 @@ def print_setup(
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = scale
     if title_cols:
         ws.print_title_cols = title_cols
     ws.print_options.horizontalCentered = True

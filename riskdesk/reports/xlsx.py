@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import io
-import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.utils import get_column_letter
 
 from riskdesk.charts.style import LEVEL_COLOURS
 from riskdesk.core.effective import EffectiveRun
@@ -31,6 +27,8 @@ from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import EXPOSURE, Taxonomy
 from riskdesk.reports import xlsx_cells as cells
+from riskdesk.reports import xlsx_layout as layout
+from riskdesk.reports import xlsx_provenance
 from riskdesk.reports.atomic import atomic_path
 from riskdesk.reports.decisions import report_inputs
 from riskdesk.reports.options import ChainDecision, ReportOptions
@@ -81,49 +79,8 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "measures_added",
     "review_status",
 )
-# Red when high: the same green–amber–red scale for every risk and score column.
-RISK_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
-    start_type="num",
-    start_value=0,
-    start_color="63BE7B",
-    mid_type="num",
-    mid_value=0.5,
-    mid_color="FFEB84",
-    end_type="num",
-    end_value=1,
-    end_color="F8696B",
-)
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> its part name in the package (via workbook.xml and its relationships)."""
-    book = zf.read("xl/workbook.xml").decode("utf-8")
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-    targets |= {
-        rid: target
-        for target, rid in re.findall(
-            r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
-        )
-    }
-    out: dict[str, str] = {}
-    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
-        target = targets[rid].lstrip("/")
-        out[html.unescape(name)] = target if target.startswith("xl/") else f"xl/{target}"
-    return out
-
-
-def _modified_as_created(core_xml: bytes) -> bytes:
-    """openpyxl stamps "modified" with the clock on save; use the run's time like "created"."""
-    created = re.search(rb"<dcterms:created[^>]*>([^<]*)</dcterms:created>", core_xml)
-    if created is None:
-        return core_xml
-    stamp = created.group(1)
-    return re.sub(
-        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-        lambda m: m.group(1) + stamp + m.group(2),
-        core_xml,
-    )
+# The same colour-blind-safe yellow–orange–red scale for every risk and score column.
+RISK_SCALE = layout.RISK_SCALE
 
 
 def _rows_of(chains: list[ChainResult]) -> Iterator[ChainResult]:
@@ -131,19 +88,6 @@ def _rows_of(chains: list[ChainResult]) -> Iterator[ChainResult]:
     for c in chains:
         yield c
         yield from c.segments
-
-
-def _prepare_table(ws: WriteOnlySheet, widths: Sequence[float], *, freeze: bool = True) -> None:
-    """Widths and frozen header; a write-only sheet writes these before its first row."""
-    if freeze:
-        ws.freeze_panes = "A2"
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-
-
-def _filter(ws: WriteOnlySheet, n_cols: int, n_rows: int) -> None:
-    last = get_column_letter(max(n_cols, 1))
-    ws.auto_filter.ref = f"A1:{last}{max(n_rows + 1, 1)}"
 
 
 class WorkbookExport:
@@ -166,13 +110,43 @@ class WorkbookExport:
         with contextlib.suppress(ValueError):
             stamp = dt.datetime.fromisoformat(run.assessed_at).replace(tzinfo=None)
             self.wb.properties.created = self.wb.properties.modified = stamp
-        self.wb.properties.creator = f"riskdesk {run.riskdesk_version}"
+        t = self.text
+        layout.properties(
+            self.wb.properties,
+            title=options.title or t.h("portfolio_title"),
+            subject=t.say("subject_many", count=len(self.rows), date=run.assessed_at[:10]),
+            creator=options.author or f"riskdesk {run.riskdesk_version}",
+            keywords=t.say("keywords"),
+            description=t.say(
+                "cover_generated",
+                version=run.riskdesk_version,
+                assessed_at=run.assessed_at,
+                taxonomy=run.taxonomy.name,
+            ),
+        )
         self.styles = cells.CellStyles(self.wb)
         self._labels: dict[str, str] = {}
         self.sheet_rows: list[tuple[str, cells.SheetRows]] = []
 
-    def sheet(self, key: str) -> tuple[WriteOnlySheet, cells.SheetRows]:
+    def sheet(
+        self,
+        key: str,
+        *,
+        title_rows: str | None = "1:1",
+        title_cols: str | None = None,
+        fit_width: bool = True,
+        scale: int = 100,
+    ) -> tuple[WriteOnlySheet, cells.SheetRows]:
         ws = self.wb.create_sheet(self.text.sheets[key])
+        layout.print_setup(
+            ws,
+            marking=self.options.marking_text(self.text.label("default_marking")),
+            page_label=self.text.label("page"),
+            title_rows=title_rows,
+            title_cols=title_cols,
+            fit_width=fit_width,
+            scale=scale,
+        )
         rows = cells.SheetRows(self.styles)
         self.sheet_rows.append((ws.title, rows))
         return ws, rows
@@ -182,7 +156,7 @@ class WorkbookExport:
         skeleton = io.BytesIO()
         self.wb.save(skeleton)
         with zipfile.ZipFile(skeleton) as src:
-            parts = _sheet_parts(src)
+            parts = layout.sheet_parts(src)
             rows_by_part = {parts[title]: rows for title, rows in self.sheet_rows}
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
                 for info in src.infolist():
@@ -191,10 +165,12 @@ class WorkbookExport:
                     if rows is not None:
                         data = rows.splice(data)
                     elif info.filename == "docProps/core.xml":
-                        data = _modified_as_created(data)
+                        data = layout.modified_as_created(data)
+                    elif info.filename == "docProps/app.xml":
+                        data = layout.app_company(data, self.options.organisation)
                     # A fixed entry time: the same run gives the same bytes.
                     entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                    dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+                    dst.writestr(entry, data, zipfile.ZIP_DEFLATED, compresslevel=1)
 
     def label(self, key: str) -> str:
         # Cached: the taxonomy look-up walks several tables and runs ~10 times per row.
@@ -230,8 +206,8 @@ class WorkbookExport:
     # --- sheets ----------------------------------------------------------------------------
 
     def summary(self) -> None:
-        ws, rows = self.sheet("summary")
-        _prepare_table(ws, [34, 22, 11, 11, 11, 11, 11], freeze=False)
+        ws, rows = self.sheet("summary", title_rows=None)
+        layout.prepare_table(ws, rows, [34, 22, 11, 11, 11, 11, 11], freeze=False)
         t = self.text
         title = self.options.title or t.h("portfolio_title")
         rows.append([cells.Styled(title, "title")])
@@ -245,15 +221,22 @@ class WorkbookExport:
             (t.label("input_file"), Path(run.input.path).name if run.input else None),
             (t.label("input_hash"), run.input.sha256 if run.input else None),
             (t.label("software"), f"riskdesk {run.riskdesk_version}"),
-            (t.label("chains_total"), str(len(self.chains))),
+            (t.label("chains_total"), cells.number(len(self.chains), "count")),
         ]
         marking = self.options.marking_text(t.label("default_marking"))
         if marking:
             meta.insert(0, ("", marking))
         for k, v in meta:
-            rows.append([cells.text(k), cells.text(v)])
+            rows.append([cells.text(k), v if isinstance(v, cells.Styled) else cells.text(v)])
         rows.append([])
-        header_row = len(meta) + 3
+        notes = [
+            t.say("xlsx_illustrative_note"),
+            t.say("xlsx_insufficient_note", min_coverage=self.tax.scoring.min_coverage),
+        ]
+        for note in notes:
+            rows.append([cells.text(note)])
+        rows.append([])
+        header_row = len(meta) + len(notes) + 4
         levels = [*LEVEL_ORDER, None]
         rows.append(
             cells.header(
@@ -291,39 +274,50 @@ class WorkbookExport:
             ws.add_chart(chart, f"I{header_row}")
 
     def indicators(self) -> None:
-        ws, rows = self.sheet("indicators")
+        """One row per chain/segment (re-imported by riskdesk/io/reimport.py): each indicator's
+        value, "†" after an illustrative one, then its risk score in the next column."""
+        ws, rows = self.sheet("indicators", fit_width=False, title_cols="A:C", scale=65)
         t = self.text
         inds = self.tax.indicators
-        _prepare_table(ws, [12, 18, 10] + [14] * (2 * len(inds)))
+        layout.prepare_table(ws, rows, [12, 18, 10] + [12, 9] * len(inds))
+        ws.freeze_panes = "D2"
         risk_suffix = f" · {t.label('risk')}"
         head = [t.label("chain_id"), t.label("chain_name"), t.label("segment")]
-        head += [f"{i.name(self.lang)} ({i.unit})" for i in inds]
-        head += [i.name(self.lang) + risk_suffix for i in inds]
+        for i in inds:
+            head += [f"{i.name(self.lang)} ({i.unit})", i.name(self.lang) + risk_suffix]
         rows.append(cells.header(head))
-        n = len(inds)
         for r in self.rows:
-            values: list[object] = [
+            row: list[object] = [
                 cells.text(r.chain_id),
                 cells.text(r.chain_name),
                 cells.text(r.segment),
             ]
-            risks: list[object] = []
             for ind in inds:
                 res = r.indicators.get(ind.id)
-                values.append(None if res is None else cells.number(res.value, "value"))
-                risks.append(None if res is None or res.value is None else cells.number(res.risk))
-            rows.append(values + risks)
-        first_risk = get_column_letter(4 + n)
-        last_risk = get_column_letter(3 + 2 * n)
-        ws.conditional_formatting.add(f"{first_risk}2:{last_risk}{len(self.rows) + 1}", RISK_SCALE)
-        _filter(ws, 3 + 2 * n, len(self.rows))
+                if res is None or res.value is None:
+                    row += [None, None]
+                    continue
+                style = "value_illustrative" if res.illustrative else "value"
+                row += [cells.number(res.value, style), cells.number(res.risk)]
+            rows.append(row)
+        n = len(self.rows) + 1
+        risks = " ".join(layout.sqref(5 + 2 * k, [(2, n)]) for k in range(len(inds)))
+        if risks:
+            ws.conditional_formatting.add(risks, RISK_SCALE)
+        layout.autofilter(ws, len(head), len(self.rows))
+
+    def provenance(self) -> None:
+        xlsx_provenance.provenance_sheet(self)
 
     def scores(self) -> None:
+        """Type scores and levels, gap and exposure gate, then each dimension's score beside its
+        coverage; a dimension below min_coverage is written "‡ (score)" in grey, outside the
+        colour scale, because it does not count."""
         ws, rows = self.sheet("scores")
         t = self.text
         dims = [*self.tax.capability_dimensions, EXPOSURE]
-        widths = [12, 18, 10, 16, 22] + [11] * 3 + [9] * 3 + [10] * (2 + len(dims)) + [10, 10, 48]
-        _prepare_table(ws, widths)
+        widths = [12, 18, 10, 16, 22] + [11] * 3 + [9] * 3 + [10, 10] + [10, 8] * len(dims)
+        layout.prepare_table(ws, rows, [*widths, 10, 10, 48])
         head = [
             t.label("chain_id"),
             t.label("chain_name"),
@@ -333,11 +327,16 @@ class WorkbookExport:
         ]
         head += [self.label(x) for x in RiskType]
         head += [f"{self.label(x)} · {t.label('level')}" for x in RiskType]
-        head += [t.label("gap"), t.label("exposure")]
-        head += [self.label(d) for d in dims]
+        head += [t.label("gap"), t.label("exposure_gate")]
+        for d in dims:
+            head += [
+                f"{self.label(d)} · {t.label('score')}",
+                f"{self.label(d)} · {t.label('dimension_coverage')}",
+            ]
         head += [t.label("coverage"), t.label("robustness"), t.label("decision")]
         rows.append(cells.header(head))
         sep = "、" if self.lang == "zh" else ", "
+        counted: dict[str, list[bool]] = {d: [] for d in dims}
         for r in self.rows:
             row: list[object] = [
                 cells.text(r.chain_id),
@@ -351,7 +350,13 @@ class WorkbookExport:
             row += [cells.number(r.gap), cells.number(r.exposure)]
             for d in dims:
                 ds = r.dimension_scores.get(d)
-                row.append(None if ds is None else cells.number(ds.score))
+                ok = ds is not None and ds.sufficient and ds.score is not None
+                counted[d].append(ok)
+                if ds is None:
+                    row += [None, None]
+                    continue
+                row.append(cells.number(ds.score, "score" if ds.sufficient else "insufficient"))
+                row.append(cells.number(ds.coverage, "percent"))
             row.append(cells.number(r.evidence_coverage, "percent"))
             row.append(
                 None
@@ -363,14 +368,16 @@ class WorkbookExport:
             rows.append(row)
         n = len(self.rows) + 1
         ws.conditional_formatting.add(f"F2:H{n}", RISK_SCALE)
-        first = get_column_letter(12)
-        last = get_column_letter(13 + len(dims))
-        ws.conditional_formatting.add(f"{first}2:{last}{n}", RISK_SCALE)
-        _filter(ws, len(head), len(self.rows))
+        ws.conditional_formatting.add(f"L2:M{n}", RISK_SCALE)
+        for k, d in enumerate(dims):
+            ref = layout.sqref(14 + 2 * k, layout.runs(counted[d]))
+            if ref:
+                ws.conditional_formatting.add(ref, RISK_SCALE)
+        layout.autofilter(ws, len(head), len(self.rows))
 
     def strategies(self) -> None:
         ws, rows = self.sheet("strategies")
-        _prepare_table(ws, [12, 18, 10, 16, 16, 24, 60, 40])
+        layout.prepare_table(ws, rows, [12, 18, 10, 16, 16, 24, 60, 40])
         t = self.text
         head = [
             t.label("chain_id"),
@@ -401,14 +408,14 @@ class WorkbookExport:
                     cells.text(self.label(r.sub_strategy) if r.sub_strategy else None),
                     cells.text(mode),
                     cells.text(measures or None, "wrap"),
-                    cells.text(sep.join(self.label(i) for i in r.data_to_collect) or None),
+                    cells.text(sep.join(self.label(i) for i in r.data_to_collect) or None, "wrap"),
                 ]
             )
-        _filter(ws, len(head), len(self.rows))
+        layout.autofilter(ws, len(head), len(self.rows))
 
     def issues(self) -> None:
         ws, rows = self.sheet("issues")
-        _prepare_table(ws, [10, 20, 60, 34, 30])
+        layout.prepare_table(ws, rows, [10, 20, 60, 34, 30])
         t = self.text
         head = [t.label(k) for k in ("severity", "code", "message", "location", "value")]
         rows.append(cells.header(head))
@@ -424,11 +431,11 @@ class WorkbookExport:
             )
         if not self.run.issues:
             rows.append([cells.text(t.say("issues_none"))])
-        _filter(ws, len(head), max(len(self.run.issues), 1))
+        layout.autofilter(ws, len(head), max(len(self.run.issues), 1))
 
     def methodology(self) -> None:
         ws, rows = self.sheet("methodology")
-        _prepare_table(ws, [30, 34, 14, 60, 14], freeze=False)
+        layout.prepare_table(ws, rows, [30, 34, 14, 60, 14], freeze=False)
         t = self.text
         tax = self.tax
         sc = tax.scoring
@@ -507,7 +514,7 @@ class WorkbookExport:
 
     def assessments(self) -> None:
         ws, rows = self.sheet("assessments")
-        _prepare_table(ws, [12, 18, 10, 12] + [12] * (len(ASSESSMENT_COLUMNS) - 4))
+        layout.prepare_table(ws, rows, [12, 18, 10, 12] + [12] * (len(ASSESSMENT_COLUMNS) - 4))
         rows.append(cells.header(list(ASSESSMENT_COLUMNS)))
         sha, at = self.run.taxonomy.sha256, self.run.assessed_at
         for r in self.rows:
@@ -544,7 +551,7 @@ class WorkbookExport:
                     *self.decision_cells(r),
                 ]
             )
-        _filter(ws, len(ASSESSMENT_COLUMNS), len(self.rows))
+        layout.autofilter(ws, len(ASSESSMENT_COLUMNS), len(self.rows))
 
 
 def write_xlsx(
@@ -570,6 +577,7 @@ def write_xlsx(
         export.indicators,
         export.scores,
         export.strategies,
+        export.provenance,
         export.issues,
         export.methodology,
         export.assessments,

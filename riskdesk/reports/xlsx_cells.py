@@ -24,8 +24,22 @@ from openpyxl.workbook import Workbook
 
 RISKY_START = ("=", "+", "-", "@")
 HEADER_FILL = "1B3A5C"
+MUTED_COLOUR = "808080"
+# The score stays a number; the cell shows it in brackets after a mark (see docs/reports.md).
+INSUFFICIENT_FORMAT = '"‡ ("0.00")"'
+# Row heights for wrapped text: points per line of 11-pt text, and the padding of a row.
+LINE_HEIGHT = 15.0
+ROW_PADDING = 3.0
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+WRAPPED = frozenset({"header", "wrap", "wrap_safe"})
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+# East-Asian wide and full-width characters (Hangul, CJK, kana, full-width forms).
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd]"
+)
 
 
 def clean_text(text: str) -> str:
@@ -52,6 +66,9 @@ class CellStyles:
         self.font_name = font_name
         self._ids: dict[str, int] = {}
         probe = wb.create_sheet("_styles")  # cells need a sheet to register formats
+        # Every data cell sits at the top of its row, so a row made tall by a wrapped cell
+        # still reads across (Excel's default is the bottom).
+        self._define(probe, "plain")
         self._define(probe, "text_safe", quote=True)
         self._define(probe, "header", header=True)
         self._define(probe, "wrap", wrap=True)
@@ -60,6 +77,10 @@ class CellStyles:
         self._define(probe, "value", number_format="#,##0.###")
         self._define(probe, "percent", number_format="0%")
         self._define(probe, "title", title=True)
+        self._define(probe, "count", number_format="0")
+        self._define(probe, "value_illustrative", number_format='#,##0.###" †"')
+        # A dimension below the sufficiency threshold: grey italic, its score shown but marked.
+        self._define(probe, "insufficient", number_format=INSUFFICIENT_FORMAT, muted=True)
         wb.remove(probe)
 
     def _define(
@@ -72,8 +93,10 @@ class CellStyles:
         wrap: bool = False,
         number_format: str | None = None,
         title: bool = False,
+        muted: bool = False,
     ) -> None:
         cell = Cell(ws, row=1, column=1)
+        cell.alignment = Alignment(vertical="top")
         if quote:
             cell.quotePrefix = True
         if header:
@@ -86,6 +109,8 @@ class CellStyles:
             cell.number_format = number_format
         if title:
             cell.font = Font(name=self.font_name, size=14, color=HEADER_FILL)
+        if muted:
+            cell.font = Font(color=MUTED_COLOUR, italic=True)
         self._ids[name] = self.wb._cell_styles.add(cell._style)  # type: ignore[attr-defined]
 
     def id(self, name: str) -> int:
@@ -105,10 +130,24 @@ class SheetRows:
     def __init__(self, styles: CellStyles) -> None:
         self.styles = styles
         self._attr = styles.attributes()
+        self._attr[None] = styles.attribute("plain")
         self.parts: list[str] = []
         self.n_rows = 0
         self.n_cols = 0
         self._letters: list[str] = []
+        self.widths: list[float] = []
+        # Sources, names and measures repeat from row to row: each text is measured and
+        # serialised once (a 10,000-chain workbook has ~2 million cells).
+        self._lines: dict[tuple[int, str], int] = {}
+        self._texts: dict[tuple[str | None, str], str] = {}
+
+    def lines(self, col: int, value: str) -> int:
+        """How many lines a wrapped text needs in column `col` (0-based) at its width."""
+        n = self._lines.get((col, value))
+        if n is None:
+            width = self.widths[col] if col < len(self.widths) else 8.43
+            n = self._lines[col, value] = sum(_lines(x, width) for x in value.split("\n"))
+        return n
 
     def _letter(self, col: int) -> str:
         while len(self._letters) <= col:
@@ -117,37 +156,61 @@ class SheetRows:
 
     def append(self, values: list[Any]) -> None:
         self.n_rows += 1
-        r = self.n_rows
-        cells = [
-            self._cell(f"{self._letter(c)}{r}", v) for c, v in enumerate(values) if v is not None
-        ]
+        r = str(self.n_rows)
+        if len(values) > len(self._letters):
+            self._letter(len(values) - 1)
+        letters = self._letters
+        cell = self._cell
+        cells: list[str] = []
+        most = 1  # lines of the tallest wrapped cell
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            if type(v) is Styled and v[1] in WRAPPED and type(v[0]) is str:
+                most = max(most, self.lines(c, v[0]))
+            cells.append(cell(letters[c] + r, v))
         self.n_cols = max(self.n_cols, len(values))
-        self.parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+        ht = None if most == 1 else min(most * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
+        attr = "" if ht is None else f' ht="{ht:g}" customHeight="1"'
+        self.parts.append(f'<row r="{r}"{attr}>{"".join(cells)}</row>')
 
     def _cell(self, ref: str, value: Any) -> str:
         name: str | None = None
-        if isinstance(value, Styled):
-            name, value = value.style, value.value
+        kind = type(value)
+        if kind is Styled:
+            value, name = value
             if value is None:
                 return f'<c r="{ref}"{self._attr[name]}/>'
-        if isinstance(value, str):
-            text = clean_text(value)
-            if not text:  # empty text is an empty cell, as a spreadsheet shows it
-                return f'<c r="{ref}"{self._attr[name]}/>' if name else ""
-            if is_risky(text):
-                name = "wrap_safe" if name == "wrap" else "text_safe"
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            return (
-                f'<c r="{ref}"{self._attr[name]} t="inlineStr"><is><t{space}>{_xml(text)}</t>'
-                "</is></c>"
-            )
-        if isinstance(value, bool):
-            return f'<c r="{ref}"{self._attr[name]} t="b"><v>{int(value)}</v></c>'
-        if isinstance(value, int | float):
-            if isinstance(value, float) and not math.isfinite(value):
+            kind = type(value)
+        if kind is str:
+            tail = self._texts.get((name, value))
+            if tail is None:
+                tail = self._texts[name, value] = self._text_tail(name, value)
+            return f'<c r="{ref}"{tail}' if tail else ""
+        if kind is float:
+            if not math.isfinite(value):
                 return ""  # NaN is missing data: an empty cell, never a number
             return f'<c r="{ref}"{self._attr[name]}><v>{value!r}</v></c>'
-        return self._cell(ref, str(value))
+        if kind is int:
+            return f'<c r="{ref}"{self._attr[name]}><v>{value!r}</v></c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{self._attr[name]} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float):  # numpy and other number types
+            return self._cell(ref, Styled(float(value), name) if name else float(value))
+        if isinstance(value, str):  # a str enum: its value, as text
+            plain = str.__str__(value)
+            return self._cell(ref, Styled(plain, name) if name else plain)
+        return self._cell(ref, Styled(str(value), name) if name else str(value))
+
+    def _text_tail(self, name: str | None, value: str) -> str:
+        """A text cell's XML after `<c r="…"` ('' for no cell at all)."""
+        text = clean_text(value)
+        if not text:  # empty text is an empty cell, as a spreadsheet shows it
+            return f"{self._attr[name]}/>" if name else ""
+        if is_risky(text):
+            name = "wrap_safe" if name == "wrap" else "text_safe"
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'{self._attr[name]} t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
 
     def dimension(self) -> str:
         return f"A1:{self._letter(max(self.n_cols, 1) - 1)}{max(self.n_rows, 1)}"
@@ -160,6 +223,18 @@ class SheetRows:
             raise ValueError("sheet XML without an empty sheetData element")
         ref = f'<dimension ref="{self.dimension()}"/>'.encode()
         return _DIMENSION.sub(lambda _m: ref, out, count=1)
+
+
+def text_width(text: str) -> float:
+    """Width in Excel column units (one "0"): a Latin character 0.9, an East-Asian wide one 1.8 (as
+    LibreOffice sets 11-pt CJK text)."""
+    wide = len(_WIDE.findall(text))
+    return 0.9 * (len(text) - wide) + 1.8 * wide
+
+
+def _lines(line: str, width: float) -> int:
+    usable = max(width - 1.0, 1.0)  # the cell's inner margins
+    return max(1, math.ceil(text_width(line) / usable))
 
 
 def _xml(text: str) -> str:

@@ -66,6 +66,7 @@ def test_sheets_named_in_language(
         "Indicators",
         "Scores",
         "Strategies & measures",
+        "Indicator sources",
         "Data issues",
         "Methodology",
         "Assessments",
@@ -100,27 +101,30 @@ def test_assessments_sheet_reads_back_cell_by_cell(
 def test_indicator_values_and_risks_read_back_missing_stays_empty(
     demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy, workbook_zh: Path
 ) -> None:
+    """Each indicator's value sits right before its risk score; missing stays an empty cell."""
     run, _ = demo
     ws = openpyxl.load_workbook(workbook_zh)["指标"]
     rows = list(ws.iter_rows(values_only=True))
-    n = len(taxonomy.indicators)
     first = run.chains[0]
     row = rows[1]
     assert row[0] == first.chain_id
     saw_missing = False
     for k, ind in enumerate(taxonomy.indicators):
         res = first.indicators[ind.id]
-        assert _close(row[3 + k], res.value)
-        assert _close(row[3 + n + k], res.risk if res.value is not None else None)
+        assert rows[0][3 + 2 * k] == f"{ind.name('zh')} ({ind.unit})"
+        assert rows[0][4 + 2 * k] == f"{ind.name('zh')} · 风险分"
+        assert _close(row[3 + 2 * k], res.value)
+        assert _close(row[4 + 2 * k], res.risk if res.value is not None else None)
         saw_missing |= res.value is None
     assert saw_missing  # the demo chain has gaps: they must be empty cells, never 0
 
 
 def test_layout_frozen_filtered_formatted_with_native_chart(workbook_zh: Path) -> None:
     wb = openpyxl.load_workbook(workbook_zh)
-    for name in ("指标", "得分", "战略与措施", "数据问题", "评估记录"):
+    assert wb["指标"].freeze_panes == "D2"  # ids stay in view while scrolling indicators
+    for name in ("指标", "得分", "战略与措施", "指标来源", "数据问题", "评估记录"):
         ws = wb[name]
-        assert ws.freeze_panes == "A2"
+        assert ws.freeze_panes in ("A2", "D2")
         assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:")
     assert len(wb["指标"].conditional_formatting) >= 1
     assert len(wb["得分"].conditional_formatting) >= 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -157,8 +158,10 @@ class Session:
             self.project.copy_to(target)
             old_path, was_untitled = self.path, self.is_untitled
             user = self.user
-            self.project.close()
-            self.project = Project.open(target, user)
+            # The window may be reading from the project meanwhile: switch to the copy first,
+            # then close the old connection (a reader never meets a closed database).
+            old, self.project = self.project, Project.open(target, user)
+            old.close()
             if was_untitled:
                 remove_project_file(old_path)
 
@@ -595,7 +598,14 @@ class Session:
             self.project.autosave_draft(key, payload)
 
     def drafts(self) -> dict[str, str]:
-        return {d.key: d.payload for d in self.project.recovered_drafts()}
+        project = self.project
+        try:
+            found = project.recovered_drafts()
+        except sqlite3.ProgrammingError:
+            if project is self.project:
+                raise
+            found = self.project.recovered_drafts()  # Save As switched projects meanwhile
+        return {d.key: d.payload for d in found}
 
     def discard_draft(self, key: str) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 
@@ -66,8 +67,9 @@ def distribution_figure(
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
         for x, total in enumerate(bottoms):
             ax.text(x, total, str(total), ha="center", va="bottom", fontsize=8, color=INK)
-        labels = [taxonomy.label(o, lang) for o in outcomes]
-        ax.set_xticks(range(len(outcomes)), labels, fontsize=7.5, rotation=15)
+        # Wrapped, not rotated: the last label ("No dominant risk; monitor") ran off the frame.
+        labels = [textwrap.fill(taxonomy.label(o, lang), 16) for o in outcomes]
+        ax.set_xticks(range(len(outcomes)), labels, fontsize=7.5)
         ax.set_ylabel("链条数" if lang == "zh" else "chains")
         ax.set_ylim(0, max(bottoms) * 1.18 + 0.5)
         ax.legend(fontsize=7.5, frameon=False, ncols=5, loc="upper right")

@@ -21,6 +21,7 @@ from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf_appendix import cover, methodology
 from riskdesk.reports.pdf_base import BODY_W, CellText, Heading, ProgressMark, ReportPdf, _escape
 from riskdesk.reports.pdf_chain import ChainSection, _image, format_score, table_style
+from riskdesk.reports.text_limits import with_short_names
 
 MATRIX_LABELS = 25
 """Points labelled in the portfolio's risk matrix; the all-chains table lists every chain."""
@@ -285,6 +286,7 @@ def write_pdf(
     cancelling raises `Cancelled` and leaves any existing file untouched.
     """
     run, options = report_inputs(run, options, taxonomy)
+    run = with_short_names(run)
     chains = select_chains(run, options)
     if not chains:
         raise ReportError("no chains to report / 没有可输出的链条")

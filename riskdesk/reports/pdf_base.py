@@ -45,6 +45,14 @@ from riskdesk.reports.pdf_nav import (
     pdf_date,
 )
 from riskdesk.reports.templates import ReportText, load_report_text
+from riskdesk.reports.text_limits import (
+    MAX_CELL_LINES,
+    RUNNING_CHARS,
+    TITLE_CHARS,
+    cut_note,
+    cut_with_note,
+    shorten,
+)
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 18 * mm
@@ -170,6 +178,7 @@ class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
     def __init__(
         self, text: str, style: ParagraphStyle, level: int, key: str, *, listed: bool = True
     ) -> None:
+        text = shorten(text, TITLE_CHARS)  # a name of any length stays a heading
         super().__init__(_escape(text), style)
         self.outline_level = level
         self.outline_key = key
@@ -349,26 +358,51 @@ class ReportPdf:
             for c, cell in enumerate(row):
                 if isinstance(cell, CellText):
                     width = widths[c] - 7 if widths is not None else 0.0
-                    if (
-                        "\n" not in cell.text
-                        and _text_width(cell.text, cell.style.fontSize) <= width
-                    ):
-                        out.append(cell.text)
-                        if cell.style.fontSize != CELL_SIZE:
-                            commands.append(("FONTSIZE", (c, r), (c, r), cell.style.fontSize))
-                        if cell.style.textColor.hexval() != INK.hexval():
-                            commands.append(("TEXTCOLOR", (c, r), (c, r), cell.style.textColor))
+                    bounded = self._bounded(cell, width)
+                    text, style = bounded.text, bounded.style
+                    if "\n" not in text and _text_width(text, style.fontSize) <= width:
+                        out.append(text)
+                        if style.fontSize != CELL_SIZE:
+                            commands.append(("FONTSIZE", (c, r), (c, r), style.fontSize))
+                        if style.textColor.hexval() != INK.hexval():
+                            commands.append(("TEXTCOLOR", (c, r), (c, r), style.textColor))
                     else:
-                        style = cell.style
-                        if _words_fit(cell.text, style.fontSize, width):
+                        if _words_fit(text, style.fontSize, width):
                             style = self._word_wrapped(style)
-                        out.append(Paragraph(_escape(cell.text), style))
+                        out.append(Paragraph(_escape(text), style))
+                elif type(cell) is Paragraph:
+                    out.append(self._bounded_paragraph(cell, widths[c] - 7 if widths else 0.0))
                 else:
                     out.append(cell)
             rows.append(out)
         table = (LongTable if long else Table)(rows, **kwargs)
         table.setStyle(TableStyle(commands))
         return table
+
+    def _bounded(self, cell: CellText, width: float) -> CellText:
+        """`cell` cut, with a note, to what `MAX_CELL_LINES` lines of its column hold (a table
+        row cannot break across pages, so one long text would otherwise stop the whole PDF)."""
+        size = cell.style.fontSize
+        column = width if width > 0 else BODY_W / 2
+        room = column * MAX_CELL_LINES - _text_width(cut_note(len(cell.text), self.lang), size)
+        if _text_width(cell.text, size) <= room:
+            return cell
+        keep, used = 0, 0.0
+        for ch in cell.text:
+            used += _text_width(ch, size)
+            if used > room * 0.9:  # lines rarely end flush: leave a margin
+                break
+            keep += 1
+        return CellText(cut_with_note(cell.text, keep, self.lang), cell.style)
+
+    def _bounded_paragraph(self, cell: Paragraph, width: float) -> Paragraph:
+        """A Paragraph cell held to the same bound as text cells (its markup is dropped only
+        when it is cut)."""
+        plain = cell.getPlainText()
+        if len(plain) < 400:  # nothing this short can outgrow a page
+            return cell
+        bounded = self._bounded(CellText(plain, cell.style), width)
+        return cell if bounded.text == plain else Paragraph(_escape(bounded.text), cell.style)
 
     def _word_wrapped(self, style: ParagraphStyle) -> ParagraphStyle:
         """`style` wrapping between words only (for text without CJK characters)."""
@@ -387,8 +421,9 @@ class ReportPdf:
         """The header's text on page `number`: the title, and the chain the page belongs to.
         Pages are decorated in order, so the chain carries over from the previous page."""
         self._running_chain = self.running.get(number, self._running_chain)
-        title = self.title()
-        return f"{title} · {self._running_chain}" if self._running_chain else title
+        title = shorten(self.title(), TITLE_CHARS)
+        chain = shorten(self._running_chain, RUNNING_CHARS)
+        return f"{title} · {chain}" if chain else title
 
     def _draw_contents_numbers(self, canv: Canvas, number: int) -> None:
         right = PAGE_W - MARGIN_X

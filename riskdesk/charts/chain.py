@@ -192,11 +192,18 @@ def radar_figure(
         angles = [math.pi / 2 + 2 * math.pi * k / len(types) for k in range(len(types))]
         scores = [result.type_scores.get(t) for t in types]
         labels = [
-            wrap_label(taxonomy.label(t, lang), 18)
+            wrap_label(taxonomy.label(t, lang), 12)
             + ("" if s is not None else f"\n({_t('missing', lang)})")
             for t, s in zip(types, scores, strict=True)
         ]
         ax.set_xticks(angles, labels)
+        # Each name grows away from the circle (left of the left corner, right of the right one)
+        # instead of being centred on it, so a wrapped name does not run over the frame.
+        ax.tick_params(axis="x", pad=2, labelsize=7.5)
+        for angle, tick in zip(angles, ax.get_xticklabels(), strict=True):
+            dx, dy = math.cos(angle), math.sin(angle)
+            tick.set_horizontalalignment("left" if dx > 0.2 else "right" if dx < -0.2 else "center")
+            tick.set_verticalalignment("bottom" if dy > 0.2 else "top" if dy < -0.2 else "center")
         ax.set_ylim(0, 1)
         ax.set_yticks([0.3, 0.5, 0.75], ["0.3", "0.5", "0.75"], fontsize=7, color=MUTED)
         present = [(a, s) for a, s in zip(angles, scores, strict=True) if s is not None]

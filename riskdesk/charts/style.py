@@ -49,6 +49,18 @@ GRID = "#d5d8dc"
 EDGE = "#1c2833"  # outline of bars and markers, so the pale yellow and grey read on white
 
 
+def tint(hex_colour: str, amount: float) -> str:
+    """`hex_colour` mixed with white: `amount` 1 keeps it, 0 gives white (table backgrounds)."""
+    rgb = [int(hex_colour.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02X}" for c in rgb)
+
+
+def text_on(hex_colour: str) -> str:
+    """Ink or white, whichever reads on a fill of `hex_colour` (the pale yellow needs ink)."""
+    r, g, b = (int(hex_colour.lstrip("#")[k : k + 2], 16) / 255 for k in (0, 2, 4))
+    return "#FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else INK
+
+
 class Marker(NamedTuple):
     """A shape drawn by matplotlib (`code`) and by the reports' canvas (`polygon`, unit-sized
     vertices around the centre; empty for a circle)."""

@@ -110,7 +110,7 @@ def test_every_pair_of_outcome_colours_stays_apart(vision: str) -> None:
 @pytest.mark.parametrize("vision", list(VISIONS))
 def test_level_ramp_darkens_with_the_level(vision: str) -> None:
     lightness = [_lab(LEVEL_COLOURS[lv], VISIONS[vision])[0] for lv in LEVEL_ORDER]
-    assert all(a > b + 10 for a, b in zip(lightness, lightness[1:], strict=False)), lightness
+    assert all(a > b + 10 for a, b in itertools.pairwise(lightness)), lightness
 
 
 def test_no_colour_means_both_a_type_and_a_level() -> None:

@@ -11,16 +11,17 @@ Measured with the figure's renderer after the layout has run, so the boxes are t
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from riskdesk.charts.style import INK, MUTED
+from riskdesk.charts.style import INK, MUTED, chart_style
 
 RADII_PT = (3.0, 7.0, 12.0, 18.0, 26.0, 36.0, 48.0)
 """Distances (points) tried between a point and its label; beyond the second a leader is drawn."""
@@ -73,69 +74,110 @@ def place_labels(
     labels: Sequence[PointLabel],
     *,
     points: Sequence[tuple[float, float]],
-    obstacles: Sequence[Bbox] = (),
+    obstacles: Callable[[], Sequence[Bbox]] = lambda: (),
     fontsize: float = 6.5,
-    marker_px: float = 4.0,
 ) -> list[Text]:
-    """Place `labels` (most important first); return the Texts placed, in the same order."""
+    """Place `labels` (most important first); return the Texts placed, in the same order.
+
+    `obstacles` gives the boxes (display coordinates) to keep clear of, measured when called.
+    The figure places them again whenever it is resized (a chart in a window), so they stay
+    clear of each other at any size.
+    """
+    labeller = _Labeller(ax, labels, points, obstacles, fontsize)
     fig = ax.get_figure()
-    assert isinstance(fig, Figure)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    px_per_pt = fig.dpi / 72.0
-    frame = ax.get_window_extent(renderer)
-    inner = Bbox([[frame.x0 + 2, frame.y0 + 2], [frame.x1 - 2, frame.y1 - 2]])
-    pts = [tuple(ax.transData.transform(p)) for p in points]
-    placed: list[Bbox] = list(obstacles)
-    out: list[Text] = []
-    for label in labels:
-        px, py = (float(v) for v in ax.transData.transform((label.x, label.y)))
-        text = ax.text(label.x, label.y, label.text, fontsize=fontsize, color=INK,
-                       ha="left", va="bottom", linespacing=1.05, zorder=4,
-                       gid=label.gid, in_layout=False, bbox=_HALO)  # fmt: skip
-        size = text.get_window_extent(renderer)
-        w, h = size.width, size.height
-        best: tuple[float, Bbox, float] | None = None
-        for radius in RADII_PT:
-            r = radius * px_per_pt + marker_px
-            for angle in _DIRECTIONS:
-                dx, dy = math.cos(angle), math.sin(angle)
-                x0 = px + r * dx - (w if dx < -0.3 else (w / 2 if abs(dx) <= 0.3 else 0))
-                y0 = py + r * dy - (h if dy < -0.3 else (h / 2 if abs(dy) <= 0.3 else 0))
-                box = Bbox([[x0, y0], [x0 + w, y0 + h]])
-                if not inner.contains(x0, y0) or not inner.contains(x0 + w, y0 + h):
-                    continue
-                if any(_overlaps(box, other) for other in placed):
-                    continue
-                covered = sum(
-                    1
-                    for qx, qy in pts
-                    if (qx, qy) != (px, py)
-                    and x0 - marker_px < qx < x0 + w + marker_px
-                    and y0 - marker_px < qy < y0 + h + marker_px
-                )
-                cost = radius + _POINT_COST * covered
-                if best is None or cost < best[0]:
-                    best = (cost, box, radius)
-            if best is not None and best[0] <= radius:  # nothing further out can be cheaper
-                break
-        if best is None:
-            text.remove()
-            continue
-        _, box, radius = best
-        x, y = ax.transData.inverted().transform((box.x0, box.y0))
-        text.set_position((float(x), float(y)))
-        placed.append(box)
-        out.append(text)
-        if radius >= LEADER_FROM_PT:
-            _leader(ax, (px, py), box)
-    return out
+    assert fig is not None
+    fig.canvas.mpl_connect("resize_event", lambda _event: labeller.place())
+    return labeller.place()
 
 
-def _leader(ax: Axes, point: tuple[float, float], box: Bbox) -> None:
+class _Labeller:
+    def __init__(
+        self,
+        ax: Axes,
+        labels: Sequence[PointLabel],
+        points: Sequence[tuple[float, float]],
+        obstacles: Callable[[], Sequence[Bbox]],
+        fontsize: float,
+    ) -> None:
+        self.ax = ax
+        self.labels = list(labels)
+        self.points = list(points)
+        self.obstacles = obstacles
+        self.fontsize = fontsize
+        self.drawn: list[Artist] = []
+
+    def place(self) -> list[Text]:
+        with chart_style():  # also when called later, on a resize: text takes its font now
+            return self._place()
+
+    def _place(self) -> list[Text]:
+        ax = self.ax
+        for artist in self.drawn:
+            artist.remove()
+        self.drawn = []
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        settle_layout(fig)
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        px_per_pt = fig.dpi / 72.0
+        marker_px = 3.0 * px_per_pt  # about half the width of a marker of 30 pt²
+        frame = ax.get_window_extent(renderer)
+        inner = Bbox([[frame.x0 + 2, frame.y0 + 2], [frame.x1 - 2, frame.y1 - 2]])
+        pts = [tuple(ax.transData.transform(p)) for p in self.points]
+        placed: list[Bbox] = list(self.obstacles())
+        out: list[Text] = []
+        for label in self.labels:
+            px, py = (float(v) for v in ax.transData.transform((label.x, label.y)))
+            text = ax.text(label.x, label.y, label.text, fontsize=self.fontsize, color=INK,
+                           ha="left", va="bottom", linespacing=1.05, zorder=4,
+                           gid=label.gid, in_layout=False, bbox=_HALO)  # fmt: skip
+            size = text.get_window_extent(renderer)
+            w, h = size.width, size.height
+            best: tuple[float, Bbox, float] | None = None
+            for radius in RADII_PT:
+                r = radius * px_per_pt + marker_px
+                for angle in _DIRECTIONS:
+                    dx, dy = math.cos(angle), math.sin(angle)
+                    x0 = px + r * dx - (w if dx < -0.3 else (w / 2 if abs(dx) <= 0.3 else 0))
+                    y0 = py + r * dy - (h if dy < -0.3 else (h / 2 if abs(dy) <= 0.3 else 0))
+                    box = Bbox([[x0, y0], [x0 + w, y0 + h]])
+                    if not inner.contains(x0, y0) or not inner.contains(x0 + w, y0 + h):
+                        continue
+                    if any(_overlaps(box, other) for other in placed):
+                        continue
+                    covered = sum(
+                        1
+                        for qx, qy in pts
+                        if (qx, qy) != (px, py)
+                        and x0 - marker_px < qx < x0 + w + marker_px
+                        and y0 - marker_px < qy < y0 + h + marker_px
+                    )
+                    cost = radius + _POINT_COST * covered
+                    if best is None or cost < best[0]:
+                        best = (cost, box, radius)
+                if best is not None and best[0] <= radius:  # nothing further out is cheaper
+                    break
+            if best is None:
+                text.remove()
+                continue
+            _, box, radius = best
+            x, y = ax.transData.inverted().transform((box.x0, box.y0))
+            text.set_position((float(x), float(y)))
+            placed.append(box)
+            out.append(text)
+            self.drawn.append(text)
+            if radius >= LEADER_FROM_PT:
+                self.drawn.append(_leader(ax, (px, py), box))
+        return out
+
+
+def _leader(ax: Axes, point: tuple[float, float], box: Bbox) -> Line2D:
     """A thin line from the point to the nearest edge of its label."""
     px, py = point
     ex = min(max(px, box.x0), box.x1)
     ey = min(max(py, box.y0), box.y1)
     inv = ax.transData.inverted()
     (x1, y1), (x2, y2) = inv.transform((px, py)), inv.transform((ex, ey))
-    ax.add_line(Line2D([x1, x2], [y1, y2], color=MUTED, linewidth=0.5, zorder=2, in_layout=False))
+    line = Line2D([x1, x2], [y1, y2], color=MUTED, linewidth=0.5, zorder=2, in_layout=False)
+    ax.add_line(line)
+    return line

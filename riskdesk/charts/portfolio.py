@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from riskdesk.charts.labels import PointLabel, guide_boxes, place_labels, settle_layout
+from riskdesk.charts.labels import PointLabel, guide_boxes, place_labels
 from riskdesk.charts.style import (
     EDGE,
     GRID,
@@ -167,9 +167,7 @@ def risk_matrix_figure(
                 else f" ({left_out} without data not shown)"
             )
         ax.set_title(title, pad=8)
-        settle_layout(fig)
         ranked = sorted(plotted, key=lambda r: (-(r.primary_score or 0.0), r.chain_id))
-        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         place_labels(
             ax,
             [
@@ -182,9 +180,9 @@ def risk_matrix_figure(
                 for r in ranked[:max_labels]
             ],
             points=[(r.gap or 0.0, r.exposure or 0.0) for r in plotted],
-            obstacles=[
+            obstacles=lambda: [
                 *guide_boxes(ax, [rule.gap_min], [rule.exposure_max]),
-                *(c.get_window_extent(renderer) for c in captions),
+                *(c.get_window_extent() for c in captions),
             ],
         )
         return fig

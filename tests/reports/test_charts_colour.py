@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from matplotlib.backend_bases import ResizeEvent
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from pypdf import PdfReader
@@ -175,6 +176,25 @@ def test_matrix_of_300_chains_labels_the_top_25_without_collisions(
     assert len(set(shapes.values())) == len(shapes) >= 3
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert sorted(legend) == sorted(shapes)
+
+
+def test_matrix_names_are_placed_again_when_the_window_shrinks(
+    big_run: AssessmentRun, taxonomy: Taxonomy
+) -> None:
+    """The GUI resizes the figure to its widget; the names must stay apart at the new size."""
+    ensure_fonts()
+    fig = risk_matrix_figure(big_run.chains, taxonomy, "en")
+    fig.set_size_inches(4.8, 3.4)
+    ResizeEvent("resize_event", fig.canvas)._process()  # what a resized Qt canvas sends
+    renderer = _renderer(fig)
+    frame = fig.axes[0].get_window_extent(renderer)  # type: ignore[arg-type]
+    boxes = [t.get_window_extent(renderer) for t in _labels(fig)]  # type: ignore[arg-type]
+    assert len(boxes) >= 10  # a smaller chart has room for fewer names, but not for none
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)
+    assert all(
+        frame.x0 < b.x0 and b.x1 < frame.x1 and frame.y0 < b.y0 and b.y1 < frame.y1 for b in boxes
+    )
 
 
 def test_matrix_names_are_wrapped_not_cut(

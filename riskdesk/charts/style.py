@@ -102,11 +102,18 @@ def wrap_label(text: str, width: int) -> str:
     """Break a label into lines of at most `width` columns (a CJK character counts two).
 
     Latin text breaks between words and is never cut; a single word longer than the line stays
-    whole. CJK text breaks between characters, but not before closing punctuation.
+    whole. CJK text breaks between characters, but not before closing or after opening punctuation. Lines are
+    balanced: as narrow as the line count allows.
     """
-    return "\n".join(label_lines(text, width))
+    lines = label_lines(text, width)
+    # Balanced: the narrowest width that needs no more lines (no orphan "池" on a line alone).
+    while width > 4 and len(label_lines(text, width - 1)) == len(lines):
+        width -= 1
+        lines = label_lines(text, width)
+    return "\n".join(lines)
 
 
+_OPENING = set("（《「『“‘([{")
 _CLOSING = set("，。、；：！？）》」』”’)]}.,;:!?%")
 
 
@@ -121,7 +128,9 @@ def _cols(text: str) -> int:
 def label_lines(text: str, width: int) -> list[str]:
     tokens: list[str] = []  # words, spaces and single CJK characters
     for ch in text:
-        if _wide(ch) or ch == " " or not tokens or tokens[-1] == " " or _wide(tokens[-1][-1]):
+        if tokens and tokens[-1][-1] in _OPENING and ch != " ":
+            tokens[-1] += ch  # opening punctuation stays with what it opens
+        elif _wide(ch) or ch == " " or not tokens or tokens[-1] == " " or _wide(tokens[-1][-1]):
             if ch in _CLOSING and tokens and tokens[-1] != " ":
                 tokens[-1] += ch  # closing punctuation stays with what it closes
             else:

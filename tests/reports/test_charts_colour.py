@@ -28,7 +28,7 @@ from riskdesk.charts import (
     risk_matrix_figure,
     type_scores_figure,
 )
-from riskdesk.charts.style import LEVEL_COLOURS, MARKERS, OUTCOME_COLOURS, TYPE_COLOURS
+from riskdesk.charts.style import LEVEL_COLOURS, MARKERS, OUTCOME_COLOURS, TYPE_COLOURS, wrap_label
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import LEVEL_ORDER, OUTCOME_ORDER
 from riskdesk.core.results import AssessmentRun, ChainResult
@@ -200,6 +200,7 @@ def test_matrix_names_are_placed_again_when_the_window_shrinks(
 def test_matrix_names_are_wrapped_not_cut(
     demo: tuple[AssessmentRun, Inventory], taxonomy: Taxonomy
 ) -> None:
+    ensure_fonts()
     run = demo[0]
     long_name = "Advanced semiconductor lithography photoresist materials"
     chain = run.chains[0].model_copy(update={"chain_name": long_name})
@@ -268,3 +269,18 @@ def test_long_english_labels_appear_whole_in_the_dossier(
     assert insufficient  # the demo's first chain has a dimension short of evidence
     assert text.count("Insufficient evidence") >= len(insufficient)
     assert "innovati…" not in text and "Insuff…" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("No dominant risk; monitor", 16, ["No dominant", "risk; monitor"]),
+        ("新能源汽车动力电池", 16, ["新能源汽车", "动力电池"]),  # balanced, no "池" alone
+        ("关键矿产（钴、锂、镍）", 12, ["关键矿产", "（钴、", "锂、镍）"]),
+        ("Substitutability", 8, ["Substitutability"]),  # a word is never cut
+    ],
+)
+def test_labels_wrap_between_words_and_keep_punctuation_attached(
+    text: str, width: int, expected: list[str]
+) -> None:
+    assert wrap_label(text, width).split("\n") == expected

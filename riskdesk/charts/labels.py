@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -123,7 +124,8 @@ class _Labeller:
         marker_px = 3.0 * px_per_pt  # about half the width of a marker of 30 pt²
         frame = ax.get_window_extent(renderer)
         inner = Bbox([[frame.x0 + 2, frame.y0 + 2], [frame.x1 - 2, frame.y1 - 2]])
-        pts = [tuple(ax.transData.transform(p)) for p in self.points]
+        pts = ax.transData.transform(np.asarray(self.points, dtype=float).reshape(-1, 2))
+        qx, qy = pts[:, 0], pts[:, 1]
         placed: list[Bbox] = list(self.obstacles())
         out: list[Text] = []
         for label in self.labels:
@@ -145,13 +147,16 @@ class _Labeller:
                         continue
                     if any(_overlaps(box, other) for other in placed):
                         continue
-                    covered = sum(
-                        1
-                        for qx, qy in pts
-                        if (qx, qy) != (px, py)
-                        and x0 - marker_px < qx < x0 + w + marker_px
-                        and y0 - marker_px < qy < y0 + h + marker_px
+                    covered = int(
+                        np.count_nonzero(
+                            (qx > x0 - marker_px)
+                            & (qx < x0 + w + marker_px)
+                            & (qy > y0 - marker_px)
+                            & (qy < y0 + h + marker_px)
+                        )
                     )
+                    covered -= int(x0 - marker_px < px < x0 + w + marker_px
+                                   and y0 - marker_px < py < y0 + h + marker_px)  # fmt: skip
                     cost = radius + _POINT_COST * covered
                     if best is None or cost < best[0]:
                         best = (cost, box, radius)

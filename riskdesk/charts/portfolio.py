@@ -90,10 +90,38 @@ def distribution_figure(
         return fig
 
 
-def matrix_label(r: ChainResult, lang: Lang) -> str:
-    """A point's name in the risk matrix, wrapped (never cut) to a short line length."""
-    name = r.chain_name if r.segment is None else f"{r.chain_name}·{r.segment}"
-    return wrap_label(name, 16 if lang == "zh" else 18)
+def _spot(r: ChainResult) -> tuple[float, float]:
+    """Where a chain is drawn, to the half-percent: chains closer than that share one marker."""
+    return round((r.gap or 0.0) * 200) / 200, round((r.exposure or 0.0) * 200) / 200
+
+
+def _point_labels(ranked: Sequence[ChainResult], limit: int, lang: Lang) -> list[PointLabel]:
+    """Names of the `limit` highest-ranked points. Chains drawn on the same spot are one point:
+    the highest-ranked one's name says how many chains are there, and the label's gid lists
+    them all."""
+    groups: dict[tuple[float, float], list[ChainResult]] = {}
+    for r in ranked:
+        spot = _spot(r)
+        if spot in groups:
+            groups[spot].append(r)
+        elif len(groups) < limit:
+            groups[spot] = [r]
+    out: list[PointLabel] = []
+    for members in groups.values():
+        first, count = members[0], len(members)
+        name = first.chain_name if first.segment is None else f"{first.chain_name}·{first.segment}"
+        if count > 1:
+            name += f" 等 {count} 条" if lang == "zh" else f" and {count - 1} more"
+        ids = ",".join(r.chain_id + ("" if r.segment is None else f":{r.segment}") for r in members)
+        out.append(
+            PointLabel(
+                wrap_label(name, 16 if lang == "zh" else 18),
+                first.gap or 0.0,
+                first.exposure or 0.0,
+                "matrix-label:" + ids,
+            )
+        )
+    return out
 
 
 def risk_matrix_figure(
@@ -109,7 +137,8 @@ def risk_matrix_figure(
     Chains lacking either value are not plotted (the title counts them). Each outcome has its
     colour and its marker shape. The `max_labels` highest-scoring points are named, placed clear
     of each other, the frame and the guide lines; the placed names are Texts whose gid is
-    `matrix-label:<chain id>[:<segment>]`, the rest of the chains are left to a table.
+    `matrix-label:<chain id>[:<segment>],…` (chains on one spot share one name that counts
+    them); the rest of the chains are left to a table.
     """
     with chart_style():
         fig = new_figure(*size)
@@ -170,15 +199,7 @@ def risk_matrix_figure(
         ranked = sorted(plotted, key=lambda r: (-(r.primary_score or 0.0), r.chain_id))
         place_labels(
             ax,
-            [
-                PointLabel(
-                    matrix_label(r, lang),
-                    r.gap or 0.0,
-                    r.exposure or 0.0,
-                    "matrix-label:" + r.chain_id + ("" if r.segment is None else f":{r.segment}"),
-                )
-                for r in ranked[:max_labels]
-            ],
+            _point_labels(ranked, max_labels, lang),
             points=[(r.gap or 0.0, r.exposure or 0.0) for r in plotted],
             obstacles=lambda: [
                 *guide_boxes(ax, [rule.gap_min], [rule.exposure_max]),

@@ -12,6 +12,7 @@ from matplotlib.transforms import blended_transform_factory
 from riskdesk.charts.style import (
     EDGE,
     GRID,
+    HATCH_EDGE,
     INK,
     INSUFFICIENT_COLOUR,
     MUTED,
@@ -122,7 +123,7 @@ def dimension_scores_figure(
                     i,
                     ds.score,
                     color=INSUFFICIENT_COLOUR,
-                    edgecolor="#909497",
+                    edgecolor=HATCH_EDGE,
                     hatch="///",
                     height=0.6,
                 )
@@ -243,7 +244,7 @@ def trend_figure(
             years = [p.year for p in points]
             ax.plot(years, [p.value for p in points], "o-", color=INK, markersize=3)
             for y in _TREND_GUIDES.get(ind, ()):
-                ax.axhline(y, color="#909497", linewidth=0.8, linestyle="--")
+                ax.axhline(y, color=HATCH_EDGE, linewidth=0.8, linestyle="--")
             ax.set_title(wrap_label(taxonomy.label(ind, lang), 30), fontsize=8.5)
             ax.set_xticks(sorted(set(years)))
             ax.tick_params(axis="x", labelrotation=45, labelsize=7)

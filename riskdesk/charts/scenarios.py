@@ -26,6 +26,10 @@ from riskdesk.charts.style import (
     GRID,
     INK,
     MUTED,
+    NOT_AVAILABLE_EDGE,
+    NOT_AVAILABLE_FACE,
+    SHARE_SCALE,
+    SHORTFALL_SHADE,
     chart_style,
     new_figure,
     no_data,
@@ -33,12 +37,11 @@ from riskdesk.charts.style import (
 )
 from riskdesk.core.models import Lang
 
-SCALE = "YlOrRd"  # ColorBrewer, colour-blind safe: 0 = pale cream, more unmet = darker red
-MISSING_FACE = "#d9d9d9"
+SCALE = SHARE_SCALE  # ColorBrewer, colour-blind safe: 0 = pale cream, more unmet = darker red
+MISSING_FACE = NOT_AVAILABLE_FACE
 NA = "n/a"
 WORSENED = "▲"
 COMPACT_COLUMNS = 7
-SHORTFALL_SHADE = "#EDE3F0"  # above the diagonal; a pale neutral, not a type or level colour
 _CHANGE = {True: ("^", INK), False: ("o", "white")}  # priority raised → filled dark triangle
 _WORDS: dict[str, tuple[str, str]] = {
     "share": ("未满足需求占比", "unmet share"),
@@ -159,8 +162,13 @@ def scenario_heatmap_figure(
         bar.set_label(_w("share", lang), fontsize=7.5)
         bar.ax.tick_params(labelsize=7)
         handles = [
-            Patch(facecolor=MISSING_FACE, hatch="///", edgecolor="#8c8c8c", label=_w("na", lang)),
-            Patch(facecolor="white", edgecolor="#8c8c8c", label=_w("not_applied", lang)),
+            Patch(
+                facecolor=MISSING_FACE,
+                hatch="///",
+                edgecolor=NOT_AVAILABLE_EDGE,
+                label=_w("na", lang),
+            ),
+            Patch(facecolor="white", edgecolor=NOT_AVAILABLE_EDGE, label=_w("not_applied", lang)),
             Patch(facecolor="white", edgecolor="white", label=_w("worsened", lang)),
             Patch(
                 facecolor="white",

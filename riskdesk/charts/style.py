@@ -47,6 +47,14 @@ INK = "#1c2833"
 MUTED = "#7f8c8d"
 GRID = "#d5d8dc"
 EDGE = "#1c2833"  # outline of bars and markers, so the pale yellow and grey read on white
+HATCH_EDGE = "#909497"  # outline and hatching of insufficient-evidence bars; reference lines
+RULE = "#aab7b8"  # separating rules in drawings
+# Continuous values (an unmet share, a risk sub-score) use ColorBrewer YlOrRd: it reads by
+# lightness alone, pale to dark. A value that cannot be computed is grey and hatched instead.
+SHARE_SCALE = "YlOrRd"
+NOT_AVAILABLE_FACE = "#D9D9D9"
+NOT_AVAILABLE_EDGE = "#8C8C8C"
+SHORTFALL_SHADE = "#EDE3F0"  # the TTS/TTR region where stock runs out first: a pale neutral
 
 
 def tint(hex_colour: str, amount: float) -> str:

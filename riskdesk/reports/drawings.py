@@ -18,6 +18,7 @@ from riskdesk.charts.style import (
     MARKERS,
     MUTED,
     OUTCOME_COLOURS,
+    RULE,
     TYPE_COLOURS,
     label_lines,
 )
@@ -108,7 +109,7 @@ class ScoreBars(Flowable):  # type: ignore[misc]  # reportlab has no type hints
             c.setFont(self.font, 6.8)
             _lines_centred(c, row.note, self.note_x, mid, 6.8, right=False)
             if i == n_types - 1:
-                c.setStrokeColor(colors.HexColor("#aab7b8"))
+                c.setStrokeColor(colors.HexColor(RULE))
                 c.line(0, y_top - 0.5, self.width, y_top - 0.5)
         c.setDash([])
 

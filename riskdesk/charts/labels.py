@@ -25,7 +25,8 @@ from matplotlib.transforms import Bbox
 from riskdesk.charts.style import INK, MUTED, chart_style
 
 RADII_PT = (3.0, 7.0, 12.0, 18.0, 26.0, 36.0, 48.0)
-"""Distances (points) tried between a point and its label; beyond the second a leader is drawn."""
+"""Distances (points) tried between a point and its label; from `LEADER_FROM_PT` on, a thin
+leader line joins them."""
 LEADER_FROM_PT = 10.0
 _DIRECTIONS = tuple(math.radians(a) for a in (45, 135, 315, 225, 0, 180, 90, 270))
 _PAD_PX = 1.5  # clearance kept around every label box

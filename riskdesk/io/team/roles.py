@@ -34,7 +34,10 @@ from riskdesk.io.project.errors import ProjectError
 
 ROLE_KINDS = ("reader", "assessor", "reviewer", "approver", "admin")
 DEFAULT_PREFIX = "riskdesk"
-AUDIT_LOCK = 0x52444B41  # "RDKA": the advisory lock every audit append takes
+# The advisory lock every write transaction on a team database takes first (the team store's
+# riskdesk.io.team.access.WRITE_LOCK_KEY): it keeps the hash-chained audit a single chain when
+# the workflow functions and clients append to it.
+WRITE_LOCK_KEY = 0x52444B54
 # Tables only the workflow functions write (besides the audit, which is append-only for all).
 WORKFLOW_TABLES = ("review",)
 # Tables whose rows belong to one chain of one round and freeze while it is submitted/approved.
@@ -92,7 +95,7 @@ DECLARE
     body text;
     h text;
 BEGIN
-    PERFORM pg_advisory_xact_lock({audit_lock});
+    PERFORM pg_advisory_xact_lock({write_lock});
     SELECT seq, hash INTO n, prev FROM audit ORDER BY seq DESC LIMIT 1;
     IF NOT FOUND THEN
         n := 0;
@@ -140,6 +143,7 @@ AS $$
 DECLARE
     r review;
 BEGIN
+    PERFORM pg_advisory_xact_lock({write_lock});
     IF NOT EXISTS (SELECT 1 FROM chains WHERE round = p_round AND chain_id = p_chain) THEN
         RAISE EXCEPTION 'riskdesk: no chain % in round %', p_chain, p_round
             USING ERRCODE = 'RD006', DETAIL = p_chain, HINT = p_round;
@@ -172,13 +176,16 @@ RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, public
 AS $$
 BEGIN
+    -- A row's version is the seq of the audit entry that wrote it (as the team store does).
     UPDATE judgements SET status = p_status, status_by = session_user, status_at = rd_now(),
-                          version = version + 1, updated_by = session_user, updated_at = rd_now()
+                          version = (SELECT coalesce(max(seq), 0) + 1 FROM audit),
+                          updated_by = session_user, updated_at = rd_now()
     WHERE round = p_round AND chain_id = p_chain AND segment = '';
     IF NOT FOUND THEN
         INSERT INTO judgements(round, chain_id, segment, status, status_by, status_at,
-                               updated_by, updated_at)
-        VALUES (p_round, p_chain, '', p_status, session_user, rd_now(), session_user, rd_now());
+                               version, updated_by, updated_at)
+        VALUES (p_round, p_chain, '', p_status, session_user, rd_now(),
+                (SELECT coalesce(max(seq), 0) + 1 FROM audit), session_user, rd_now());
     END IF;
 END $$;
 
@@ -395,7 +402,7 @@ def _grant(conn: sa.Connection, roles: Roles) -> None:
 
 
 def _install_functions(conn: sa.Connection, roles: Roles) -> None:
-    sql = _FUNCTIONS.format(prefix=roles.prefix, workflow=roles.workflow, audit_lock=AUDIT_LOCK)
+    sql = _FUNCTIONS.format(prefix=roles.prefix, workflow=roles.workflow, write_lock=WRITE_LOCK_KEY)
     # psycopg sends each statement on its own; the bodies are dollar-quoted, so split there.
     for statement in _split(sql):
         _run(conn, statement)
@@ -451,7 +458,7 @@ def install(conn: sa.Connection, roles: Roles | None = None) -> Roles:
     guards, inside the caller's transaction. Needs a superuser or the database owner with
     CREATEROLE; safe to run again after every migration (new tables get their grants)."""
     roles = roles or Roles()
-    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK + 1})
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
     _create_roles(conn, roles)
     conn.execute(sa.text(
         "INSERT INTO meta(key, value) VALUES ('role_prefix', :p) "

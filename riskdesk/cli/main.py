@@ -31,6 +31,8 @@ COMMAND_MODULES = (
     "riskdesk.cli.project",
     "riskdesk.cli.decide",
     "riskdesk.cli.gui",
+    "riskdesk.cli.db",
+    "riskdesk.cli.review",
 )
 
 

@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(engine verdict and analyst's beside each other where they differ), the taxonomy "
         "version the results used, notes and measures.",
     )
-    e.add_argument("project", type=Path, metavar="P.rdproj")
+    e.add_argument("project", type=Path, metavar="P.rdproj", nargs="?")
     e.add_argument("--round", metavar="ROUND", help="default: the latest round with a run")
     e.add_argument("--json", type=Path, metavar="OUT",
                    help="write the effective results (analyst decisions applied) as JSON")
@@ -70,6 +70,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--author", default="", help="author named on the report cover")
     e.add_argument("--marking", default=None, help="classification marking (default 内部资料)")
     e.add_argument("--lang", choices=("zh", "en"), default="zh")
+    # Team review (issue 14, riskdesk/cli/review.py): only approved chains, from their snapshots.
+    e.add_argument("--approved-only", action="store_true",
+                   help="only approved chains of a team database (--db), each as frozen at "
+                        "approval, its snapshot hash verified")
+    e.add_argument("--db", default=None, metavar="ADDRESS",
+                   help="a team database (libpq service name or postgresql://user@host/db)")
     e.set_defaults(func=run_export)
 
 
@@ -199,6 +205,12 @@ def run_export(args: argparse.Namespace) -> int:
     from riskdesk.session import Session
 
     lang: Lang = args.lang
+    if args.approved_only:
+        from riskdesk.cli.review import run_approved_export
+
+        return run_approved_export(args)
+    if args.project is None:
+        raise CliError("give the project file (P.rdproj)", EXIT_USAGE)
     if not (args.pdf or args.xlsx or args.json):
         raise CliError("nothing to export: give --json, --pdf and/or --xlsx", EXIT_USAGE)
     check_outputs(input_files(project=args.project),

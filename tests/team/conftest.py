@@ -31,3 +31,7 @@ def pg_database(pg_server: pgserver.PgServer, request: pytest.FixtureRequest) ->
     name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
     pg_server.create_database(name)
     return pg_server.url(name)
+
+
+# The review workflow's team database (issue 14, part 2).
+from tests.team.review_fixtures import demo_project, team_db  # noqa: E402, F401

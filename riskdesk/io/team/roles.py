@@ -17,7 +17,8 @@ idempotent) creates
   hash-chained audit in the same transaction, computing the hash in SQL exactly as
   `riskdesk.io.project.audit` does;
 * triggers that refuse any change to the chains, values and judgements of a chain while it is
-  submitted or approved, and any change of a judgement's status outside the workflow functions.
+  submitted or approved, any change of a judgement's status outside the workflow functions, and
+  audit entries of review steps written by anyone but those functions (admins excepted, for push).
 
 Group roles are cluster-wide; a prefix per database (`--role-prefix`) keeps two departments on one
 server apart.
@@ -257,8 +258,8 @@ BEGIN
                         p_chain
             USING ERRCODE = 'RD002', DETAIL = session_user::text, HINT = 'approve';
     END IF;
-    IF p_snapshot IS NULL OR NOT (p_snapshot::jsonb ? 'chain_id')
-       OR p_snapshot::jsonb ->> 'chain_id' <> p_chain THEN
+    -- the effective result (riskdesk.core.effective) of this very chain
+    IF coalesce(p_snapshot::jsonb #>> '{{engine,chain_id}}', '') <> p_chain THEN
         RAISE EXCEPTION 'riskdesk: the snapshot is not the effective result of %', p_chain
             USING ERRCODE = 'RD007', HINT = 'approve';
     END IF;
@@ -325,6 +326,20 @@ BEGIN
     END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION rd_guard_audit() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    -- Review steps in the audit come only from the workflow functions (an admin's push of a
+    -- pulled portfolio carries them over), so nobody can plant an approval in the trail.
+    IF NEW.action = 'review' AND current_user <> '{workflow}'
+       AND NOT pg_has_role(current_user, '{prefix}_admin', 'MEMBER') THEN
+        RAISE EXCEPTION 'riskdesk: review steps are recorded only by the review workflow'
+            USING ERRCODE = '42501', HINT = 'status';
     END IF;
     RETURN NEW;
 END $$;
@@ -421,6 +436,10 @@ def _install_functions(conn: sa.Connection, roles: Roles) -> None:
         grantees = ", ".join(_quote(roles.of(k)) for k in kinds)
         _run(conn, f"GRANT EXECUTE ON FUNCTION {name}({_FUNCTION_NAMES[name]}) "
                              f"TO {grantees}")
+    _run(conn, f"ALTER FUNCTION rd_guard_audit() OWNER TO {workflow}")
+    _run(conn, "DROP TRIGGER IF EXISTS rd_guard ON audit")
+    _run(conn, "CREATE TRIGGER rd_guard BEFORE INSERT ON audit FOR EACH ROW "
+               "EXECUTE FUNCTION rd_guard_audit()")
     for table in CHAIN_TABLES:
         _run(conn, f"DROP TRIGGER IF EXISTS rd_guard ON {table}")
         _run(conn, f"CREATE TRIGGER rd_guard BEFORE INSERT OR UPDATE OR DELETE ON "

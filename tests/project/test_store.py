@@ -68,7 +68,7 @@ def test_override_needs_a_reason_in_core_and_in_the_database(project: Project,
     assert judgement.override is not None
     assert judgement.override.reason == "出口管制清单新增"
     assert judgement.override.by == "analyst"
-    with pytest.raises(DATABASE_ERRORS, match="(?i)check"):
+    with pytest.raises(DATABASE_ERRORS, match=r"(?i)check"):
         backend.execute("UPDATE judgements SET override_reason = '' WHERE chain_id = 'C0'")
 
 

@@ -122,6 +122,8 @@ class Session:
 
     @property
     def path(self) -> Path:
+        if self.project.path is None:  # a team database: a name, not a file
+            return Path(self.project.location)
         return Path(self.project.path)
 
     @property

@@ -60,16 +60,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def open_engine(address: str, lang: Lang) -> sa.Engine:
-    """An engine for a PostgreSQL address (psycopg 3; the password comes from libpq)."""
+    """An engine for a team database address (the password comes from libpq, never argv)."""
+    from riskdesk.io.team.connect import team_engine
+
     try:
-        url = sa.engine.make_url(address)
-    except sa.exc.ArgumentError:
-        raise CliError(f"{address}: 不是数据库地址" if lang == "zh"
-                       else f"{address}: not a database address", EXIT_USAGE) from None
-    if url.get_backend_name() != "postgresql":
+        engine = team_engine(address)
+    except ProjectError as exc:
+        raise CliError(exc.message(lang), EXIT_USAGE) from None
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
         raise CliError("团队审批需要 PostgreSQL 数据库" if lang == "zh"
                        else "the review workflow needs a PostgreSQL team database", EXIT_USAGE)
-    return sa.create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+    return engine
 
 
 def default_round(engine: sa.Engine, lang: Lang) -> str:

@@ -93,18 +93,21 @@ def add_user(conn: sa.Connection, name: str, kinds: list[str], password: str | N
 
 
 def users(conn: sa.Connection, roles: Roles) -> list[TeamUser]:
-    """Everyone who is a member of one of riskdesk's groups (directly or not), by name."""
-    out: list[TeamUser] = []
+    """Everyone granted one of riskdesk's groups, by name, with the groups granted to them
+    (reader is implied by every other group, and assessor by admin)."""
+    by_group = {roles.of(k): k for k in ROLE_KINDS}
     rows = conn.execute(sa.text(
-        "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' "
-        "AND NOT rolsuper ORDER BY rolname"))
-    groups = {roles.of(k) for k in (*ROLE_KINDS, "workflow")}
-    for name, can_login in rows:
-        if name in groups:
-            continue
-        kinds = [k for k in ("admin", "approver", "reviewer", "assessor", "reader")
-                 if conn.execute(sa.text("SELECT pg_has_role(:u, :g, 'MEMBER')"),
-                                 {"u": name, "g": roles.of(k)}).scalar_one()]
-        if kinds:
-            out.append(TeamUser(name=str(name), roles=kinds, can_login=bool(can_login)))
-    return out
+        "SELECT u.rolname, u.rolcanlogin, g.rolname FROM pg_auth_members m "
+        "JOIN pg_roles u ON u.oid = m.member JOIN pg_roles g ON g.oid = m.roleid "
+        "WHERE g.rolname = ANY(:groups) ORDER BY u.rolname"), {"groups": list(by_group)})
+    found: dict[str, TeamUser] = {}
+    for name, can_login, group in rows:
+        if name in by_group:
+            continue  # a group inside another (assessor in reader …), not a person
+        person = found.setdefault(str(name), TeamUser(name=str(name), roles=[],
+                                                      can_login=bool(can_login)))
+        person.roles.append(by_group[str(group)])
+    order = {k: i for i, k in enumerate(("admin", "approver", "reviewer", "assessor", "reader"))}
+    for person in found.values():
+        person.roles.sort(key=order.__getitem__)
+    return list(found.values())

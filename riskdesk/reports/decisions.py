@@ -66,13 +66,14 @@ def report_inputs(
 def approval_line(approval: ChainApproval, text: ReportText) -> str:
     """'Approved — Approved by 王五 — 2026-12-02 08:15 UTC — Approved snapshot (SHA-256): …'
     (the hash whole: a reader checks it against the exported snapshot)."""
+    colon = "：" if text.lang == "zh" else ": "
     parts = [text.labels.get(f"review_{approval.status}", approval.status)]
     if approval.approved_by:
-        parts.append(f"{text.label('approved_by')}: {approval.approved_by}")
+        parts.append(f"{text.label('approved_by')}{colon}{approval.approved_by}")
     if approval.approved_at:
-        parts.append(f"{text.label('approved_at')}: {_utc_minute(approval.approved_at)}")
+        parts.append(f"{text.label('approved_at')}{colon}{_utc_minute(approval.approved_at)}")
     if approval.snapshot_sha256:
-        parts.append(f"{text.label('snapshot_sha256')}: {approval.snapshot_sha256}")
+        parts.append(f"{text.label('snapshot_sha256')}{colon}{approval.snapshot_sha256}")
     return " — ".join(parts)
 
 

@@ -77,7 +77,11 @@ def copy_project(rdproj: Path, conn: sa.Connection) -> None:
                 conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
     finally:
         src.close()
-    conn.execute(sa.text("SELECT setval('runs_id_seq', (SELECT max(id) FROM runs))"))
+    for table, column in (("runs", "id"), ("journal", "seq"), ("snapshots", "id"),
+                          ("scenario_runs", "id")):  # rows came with their ids
+        conn.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+            f"(SELECT coalesce(max({column}), 0) + 1 FROM {table}), false)"))
 
 
 @dataclass(frozen=True)

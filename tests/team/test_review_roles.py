@@ -143,3 +143,24 @@ def test_an_approved_chain_cannot_be_edited_until_an_admin_reopens_it(team_db: T
     assert (state.status, state.snapshot_sha256, state.approved_by) == ("draft", None, None)
     with alice.begin() as conn:
         assert conn.execute(sa.text(edit_value), key).rowcount == 1
+
+
+def test_the_projects_edit_path_tells_refusals_in_sentences(team_db: TeamDb) -> None:
+    """What the GUI and `riskdesk decide --db` meet: Project edits on a team database."""
+    from riskdesk.io.project import Project
+
+    workflow.submit(team_db.engine("alice"), ROUND, CHAIN)
+    workflow.approve(team_db.engine("dave"), ROUND, CHAIN)
+    with (Project.connect(team_db.url("rita"), create=False) as reader,
+          pytest.raises(ReviewRoleError) as role):
+        reader.set_note(ROUND, "CRIT-MIN", "读者的意见")
+    assert role.value.message("zh") == "你的角色（查阅员）不能修改数据"
+    with Project.connect(team_db.url("alice"), create=False) as assessor:
+        with pytest.raises(ChainFrozenError) as frozen:
+            assessor.set_note(ROUND, CHAIN, "批准后修改")
+        assessor.set_note(ROUND, "CRIT-MIN", "草稿可以修改")  # a draft chain is editable
+        with pytest.raises(ReviewRoleError) as status:
+            assessor.set_status(ROUND, "CRIT-MIN", "approved")
+    assert frozen.value.message("zh") == (
+        f"链条 {CHAIN} 已批准，在退回或重新打开之前不能修改")
+    assert status.value.message("en") == "your role (assessor) cannot change the review status"

@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from riskdesk.io.project.schema import now_iso
 from riskdesk.io.team import tables
@@ -79,6 +80,15 @@ class TeamAccess:
                             self._notify(conn)
                         finally:
                             self._tx = self._tx_thread = None
+                except DBAPIError as exc:
+                    self.versions.rollback()
+                    # the server's role and frozen-chain refusals as sentences (workflow.py)
+                    from riskdesk.io.team.workflow import refusal
+
+                    said = refusal(exc, self.engine)
+                    if said is None:
+                        raise
+                    raise said from None
                 except BaseException:
                     self.versions.rollback()
                     raise

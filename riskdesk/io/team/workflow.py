@@ -41,6 +41,7 @@ ACTION_WORDS = {
     "approve": ("批准", "approve"),
     "reopen": ("重新打开", "reopen"),
     "status": ("更改审批状态", "change the review status"),
+    "edit": ("修改数据", "edit data"),
 }
 STATUS_WORDS = {
     "draft": ("草稿", "draft"),
@@ -262,6 +263,14 @@ def _role_words(roles: list[str]) -> tuple[str, str]:
         return "无 riskdesk 角色", "no riskdesk role"
     main = [r for r in roles if r != "reader"] or roles
     return "、".join(ROLE_WORDS[r][0] for r in main), ", ".join(ROLE_WORDS[r][1] for r in main)
+
+
+def refusal(exc: sa.exc.DBAPIError, engine: sa.Engine) -> ProjectError | None:
+    """An edit refused by the server's roles or frozen-chain guard as a sentence; None for any
+    other error (the caller re-raises it)."""
+    if getattr(exc.orig, "sqlstate", None) not in ("42501", "RD001"):
+        return None
+    return translate(exc, engine, "edit")
 
 
 def translate(exc: sa.exc.DBAPIError, engine: sa.Engine, action: str) -> ProjectError:

@@ -142,7 +142,7 @@ class TeamStore(TeamRecords):
         """Copy chains, values and judgements, marked carried over; status restarts at draft."""
         stamp = (literal(self.version_now()), literal(self.user))
         c, v, j = t.chains, t.indicator_values, t.judgements
-        moved = self._exec(insert(c).from_select(
+        self._exec(insert(c).from_select(
             ["round", "chain_id", "segment", "position", "profile", "carried_over", "version",
              "updated_by"],
             select(literal(to_round), c.c.chain_id, c.c.segment, c.c.position, c.c.profile,
@@ -160,7 +160,8 @@ class TeamStore(TeamRecords):
             select(literal(to_round), *(j.c[n] for n in kept), literal("draft"), j.c.measures,
                    j.c.note, literal(1), *stamp).where(j.c.round == from_round)))
         self.changed(None)
-        return int(moved.rowcount)
+        return int(self._scalar(select(func.count()).select_from(c)
+                                .where(c.c.round == to_round)) or 0)
 
     def chains(self, round: str) -> list[Chain]:
         c = t.chains

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -31,10 +30,10 @@ def taxonomy() -> Taxonomy:
 
 
 @pytest.fixture
-def team(pg_database: str, taxonomy: Taxonomy) -> Iterator[str]:
+def team(pg_database: str, taxonomy: Taxonomy) -> str:
     with Project.connect(pg_database, user="admin") as p:
         p.import_inventory(make_inventory(taxonomy), ROUND, taxonomy)
-    yield pg_database
+    return pg_database
 
 
 def test_two_clients_editing_one_value_one_clean_refusal_and_no_lost_update(

@@ -112,6 +112,18 @@ class Session:
             raise
 
     @classmethod
+    def connect(cls, address: str, user: str | None = None, *, create: bool = True,
+                round: str | None = None) -> Session:
+        """A session on a team database (riskdesk.io.team): no file, no lock; see
+        Project.connect."""
+        project = Project.connect(address, user, create=create)
+        try:
+            return cls(project, round=round)
+        except BaseException:
+            project.close()
+            raise
+
+    @classmethod
     def create(cls, path: Path | str, user: str | None = None) -> Session:
         return cls(Project.create(path, user))
 

@@ -27,7 +27,7 @@ from riskdesk.io.project.store import ChainKey, RoundInfo, ValueRow, _judgement
 from riskdesk.io.team import migrate
 from riskdesk.io.team import tables as t
 from riskdesk.io.team.concurrency import HOLD_SECONDS, ChainHold, hold_times
-from riskdesk.io.team.connect import describe, team_engine
+from riskdesk.io.team.connect import describe, team_engine, unreachable_as_project_error
 from riskdesk.io.team.record_store import TeamRecords, dump_chain, is_analyst_value, seg, unseg
 
 _AUDIT_COLS = (*audit_log.AUDIT_FIELDS, "prev_hash", "hash")
@@ -57,7 +57,7 @@ class TeamStore(TeamRecords):
         engine = team_engine(address)
         where = describe(address)
         try:
-            with engine.begin() as conn:
+            with unreachable_as_project_error(where), engine.begin() as conn:
                 revision = migrate.check_database(conn, where)
                 if revision is None and not create:
                     raise ProjectError(f"{where} holds no riskdesk team database yet",
@@ -67,7 +67,8 @@ class TeamStore(TeamRecords):
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, address, user)
+        with unreachable_as_project_error(where):
+            return cls(engine, address, user)
 
     @staticmethod
     def current_user(engine: Engine) -> str:

@@ -627,6 +627,16 @@ class Session:
 
     # --- loading ------------------------------------------------------------------------------
 
+    def refresh(self, chains: frozenset[str] | None = None) -> Change:
+        """Read the round back from the project after others changed it (a team database's
+        notification): `chains` the ones named, None any. What this client shows from now on
+        is what the server holds, so its next edit is checked against that."""
+        with self._lock:
+            self._reload()
+            self.generation += 1
+        return Change(inventory=True, decisions=True, results=True,
+                      chains=chains if chains is not None else frozenset())
+
     def _reload(self) -> None:
         """Everything of the round, read back from the project."""
         project = self.project

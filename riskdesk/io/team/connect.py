@@ -77,6 +77,12 @@ def refuse_password(address: str) -> None:
         )
 
 
+def libpq_address(address: str) -> str:
+    """The address as libpq (psycopg.connect) takes it: a postgresql:// URI, service included."""
+    url = to_url(address).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
 def describe(address: str) -> str:
     """A short name for the database in titles and messages (no password)."""
     url = to_url(address)

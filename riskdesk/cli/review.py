@@ -13,13 +13,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.models import Lang
 from riskdesk.io.project import ProjectError
+
+if TYPE_CHECKING:
+    from riskdesk.io.team.workflow import ReviewStatus
+    from riskdesk.reports.options import ChainApproval
 
 _STEPS = {
     "submit": "hand the assessment of chains to review (assessor)",
@@ -59,7 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         s.set_defaults(func=run_review)
 
 
-def open_engine(address: str, lang: Lang) -> sa.Engine:
+def open_engine(address: str, lang: Lang, *, postgresql_only: bool = True) -> sa.Engine:
     """An engine for a team database address (the password comes from libpq, never argv)."""
     from riskdesk.io.team.connect import team_engine
 
@@ -67,7 +71,7 @@ def open_engine(address: str, lang: Lang) -> sa.Engine:
         engine = team_engine(address)
     except ProjectError as exc:
         raise CliError(exc.message(lang), EXIT_USAGE) from None
-    if engine.dialect.name != "postgresql":
+    if postgresql_only and engine.dialect.name != "postgresql":
         engine.dispose()
         raise CliError("团队审批需要 PostgreSQL 数据库" if lang == "zh"
                        else "the review workflow needs a PostgreSQL team database", EXIT_USAGE)
@@ -199,6 +203,28 @@ def run_approved_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def approvals_of(address: str, round_name: str, lang: Lang) -> dict[str, ChainApproval]:
+    """The review state of every chain that entered the workflow (none on a SQLite team store,
+    which has no roles), for a report of a team database."""
+    from riskdesk.io.team import workflow
+
+    engine = open_engine(address, lang, postgresql_only=False)
+    try:
+        if engine.dialect.name != "postgresql":
+            return {}
+        return {s.chain_id: _approval(s) for s in workflow.statuses(engine, round_name)
+                if s.version > 0}
+    finally:
+        engine.dispose()
+
+
+def _approval(state: ReviewStatus) -> ChainApproval:
+    from riskdesk.reports.options import ChainApproval
+
+    return ChainApproval(status=state.status, approved_by=state.approved_by,
+                         approved_at=state.approved_at, snapshot_sha256=state.snapshot_sha256)
+
+
 def _run_header(engine: sa.Engine, round_name: str, taxonomy_sha256: str,
                 lang: Lang) -> tuple[dict[str, Any], str]:
     with engine.connect() as conn:
@@ -221,16 +247,14 @@ def _run_header(engine: sa.Engine, round_name: str, taxonomy_sha256: str,
 def _write_approved_reports(args: argparse.Namespace, effective: Any, taxonomy: Any,
                             approved: list[Any]) -> list[Path]:
     from riskdesk.cli.common import writing
-    from riskdesk.reports.options import ChainApproval, ReportOptions
+    from riskdesk.reports.options import ReportOptions
 
     if not (args.pdf or args.xlsx):
         return []
     fields: dict[str, object] = {
         "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
         "organisation": args.organisation, "author": args.author,
-        "approvals": {s.chain_id: ChainApproval(
-            status=s.status, approved_by=s.approved_by, approved_at=s.approved_at,
-            snapshot_sha256=s.snapshot_sha256) for s in approved},
+        "approvals": {s.chain_id: _approval(s) for s in approved},
     }
     if args.marking is not None:
         fields["marking"] = args.marking

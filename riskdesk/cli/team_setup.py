@@ -1,5 +1,7 @@
 """`riskdesk db init | adduser | users --db ADDRESS`: set up a team database and its people.
 
+Registered in riskdesk.cli.db's subcommand registry (db.py imports this module at its end).
+
 `init` brings the tables to this version (Alembic migrations) and then installs the server-side
 rules: group roles, grants, the review functions and the edit guards (riskdesk.io.team.roles); it
 can be run again at any time (after an upgrade, to re-apply grants) and changes nothing twice.
@@ -13,28 +15,37 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from riskdesk.cli.db import DB_HELP, subcommand
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.cli.review import open_engine
 from riskdesk.core.models import Lang
 from riskdesk.io.project import ProjectError
 from riskdesk.io.team.roles import DEFAULT_PREFIX, ROLE_KINDS, Roles
 
+if TYPE_CHECKING:
+    from riskdesk.cli.db import Subparsers
+
 ROLE_HELP = ("reader: read only; assessor: edit chains, values, decisions and submit; reviewer: "
              "return with comments; approver: approve or return (never their own submission); "
              "admin: assessor's rights, reopen approved chains, set-up")
 
 
-def add_setup_commands(db: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register init / adduser / users under `riskdesk db`."""
+@subcommand("init")
+def _register_init(db: Subparsers) -> None:
     i = db.add_parser("init", help="create or upgrade a team database with its roles and rules",
                       description="Run the schema migrations, then create the group roles "
                       f"({', '.join(ROLE_KINDS)}), grants, review functions and edit guards. "
                       "Run as the database owner or a superuser (e.g. postgres). Idempotent.")
     _common(i)
     i.set_defaults(func=run_init)
+
+
+@subcommand("adduser")
+def _register_adduser(db: Subparsers) -> None:
     a = db.add_parser("adduser", help="add a person (LOGIN role) with a riskdesk role",
                       description="Create a LOGIN role for a person, or add a role to an existing "
                       "one. " + ROLE_HELP)
@@ -48,14 +59,17 @@ def add_setup_commands(db: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="set no password (peer, certificate or Kerberos log-in)")
     _common(a)
     a.set_defaults(func=run_adduser)
+
+
+@subcommand("users")
+def _register_users(db: Subparsers) -> None:
     u = db.add_parser("users", help="list the people of a team database and their roles")
     _common(u)
     u.set_defaults(func=run_users)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", required=True, metavar="ADDRESS",
-                   help="the team database (libpq service name or postgresql://user@host/db)")
+    p.add_argument("--db", required=True, metavar="ADDRESS", help=DB_HELP)
     p.add_argument("--role-prefix", default=None, metavar="PREFIX",
                    help=f"group role names <PREFIX>_reader … (default: {DEFAULT_PREFIX}, or what "
                         "init recorded in this database)")

@@ -112,6 +112,18 @@ class Session:
             raise
 
     @classmethod
+    def connect(cls, address: str, user: str | None = None, *, create: bool = True,
+                round: str | None = None) -> Session:
+        """A session on a team database (riskdesk.io.team): no file, no lock; see
+        Project.connect."""
+        project = Project.connect(address, user, create=create)
+        try:
+            return cls(project, round=round)
+        except BaseException:
+            project.close()
+            raise
+
+    @classmethod
     def create(cls, path: Path | str, user: str | None = None) -> Session:
         return cls(Project.create(path, user))
 
@@ -614,6 +626,16 @@ class Session:
             self.project.discard_draft(key)
 
     # --- loading ------------------------------------------------------------------------------
+
+    def refresh(self, chains: frozenset[str] | None = None) -> Change:
+        """Read the round back from the project after others changed it (a team database's
+        notification): `chains` the ones named, None any. What this client shows from now on
+        is what the server holds, so its next edit is checked against that."""
+        with self._lock:
+            self._reload()
+            self.generation += 1
+        return Change(inventory=True, decisions=True, results=True,
+                      chains=chains if chains is not None else frozenset())
 
     def _reload(self) -> None:
         """Everything of the round, read back from the project."""

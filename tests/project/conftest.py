@@ -35,23 +35,39 @@ class Backend:
     def is_team(self) -> bool:
         return self.name != "file"
 
-    def execute(self, sql: str) -> None:
-        """Run one statement on the project's database behind riskdesk's back (as another tool
-        would); raises the driver's error."""
+    def execute(self, *statements: str) -> None:
+        """Run statements on the project's database behind riskdesk's back (as another tool
+        would), in one transaction; raises the driver's error."""
         if not self.is_team:
-            conn = sqlite3.connect(self.path)
+            conn = sqlite3.connect(self.path, isolation_level=None)
             try:
-                conn.execute(sql)
-                conn.commit()
+                conn.execute("BEGIN")
+                for sql in statements:
+                    conn.execute(sql)
+                conn.execute("COMMIT")
             finally:
                 conn.close()
             return
         engine = sa.create_engine(self.address)
         try:
             with engine.begin() as conn:
-                conn.execute(sa.text(sql))
+                for sql in statements:
+                    conn.execute(sa.text(sql))
         finally:
             engine.dispose()
+
+    def tamper(self, *statements: str) -> None:
+        """What someone with a database tool would do: drop the append-only guard, then edit."""
+        if self.name == "team-postgresql":
+            guard = ("DROP TRIGGER audit_no_update ON audit",)
+        else:
+            guard = ("DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete")
+        self.execute(*guard, *statements)
+
+    def reopen_to_read(self, user: str) -> Project:
+        if self.is_team:
+            return Project.connect(self.address, user=user)
+        return Project.open(self.path, user=user, read_only=True)
 
     def open(self, user: str = "analyst") -> Project:
         if self.is_team:

@@ -113,4 +113,10 @@ def test_a_department_sets_up_reviews_and_exports_only_what_was_approved(
     assert mine[col["review_status"]] == "approved"
     assert mine[col["approved_by"]] == "pavel"
     assert mine[col["snapshot_sha256"]] == digest
+    # an ordinary export of the team database shows where a chain stands
+    submitted = tmp_path / "submitted.pdf"
+    riskdesk("export", "--db", pg_server.url(name, "quinn"), "--chain", "AUTO-CHIP", "--pdf",
+             str(submitted), "--lang", "en", cwd=tmp_path)
+    flat = " ".join(" ".join(p.extract_text() for p in PdfReader(submitted).pages).split())
+    assert "Submitted, awaiting approval" in flat
     owner.dispose()

@@ -11,11 +11,13 @@ and every message shows the address with its password redacted.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from riskdesk.io.project.errors import ProjectError
@@ -75,6 +77,12 @@ def refuse_password(address: str) -> None:
         )
 
 
+def libpq_address(address: str) -> str:
+    """The address as libpq (psycopg.connect) takes it: a postgresql:// URI, service included."""
+    url = to_url(address).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
 def describe(address: str) -> str:
     """A short name for the database in titles and messages (no password)."""
     url = to_url(address)
@@ -86,6 +94,20 @@ def describe(address: str) -> str:
     host = url.host or "localhost"
     who = f"{url.username}@" if url.username else ""
     return f"{who}{host}/{url.database or ''}"
+
+
+@contextmanager
+def unreachable_as_project_error(where: str) -> Iterator[None]:
+    """A server that cannot be reached (or refuses the login) as one sentence for the user."""
+    try:
+        yield
+    except OperationalError as exc:
+        detail = redact(str(exc.orig or exc).strip().splitlines()[0])[:300]
+        raise ProjectError(
+            f"cannot connect to the team database {where} ({detail})",
+            f"无法连接团队数据库 {where}（{detail}）",
+            code="team_database_unreachable",
+        ) from None
 
 
 def team_engine(address: str) -> Engine:

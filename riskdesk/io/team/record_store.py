@@ -298,9 +298,9 @@ class TeamRecords(TeamAccess):
         return digests
 
     def _run_select(self) -> Any:
-        r, a = t.runs, t.assessments
+        r, a = t.runs, t.assessments.alias("counted")
         count = (select(func.count()).select_from(a).where(a.c.run_id == r.c.id)
-                 .scalar_subquery())
+                 .correlate(r).scalar_subquery())
         return select(r.c.id, r.c.round, r.c.taxonomy_sha256, r.c.input_sha256, r.c.assessed_at,
                       r.c.riskdesk_version, r.c.stored_by, r.c.stored_at, count)
 

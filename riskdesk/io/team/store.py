@@ -27,7 +27,7 @@ from riskdesk.io.project.store import ChainKey, RoundInfo, ValueRow, _judgement
 from riskdesk.io.team import migrate
 from riskdesk.io.team import tables as t
 from riskdesk.io.team.concurrency import HOLD_SECONDS, ChainHold, hold_times
-from riskdesk.io.team.connect import describe, team_engine
+from riskdesk.io.team.connect import describe, team_engine, unreachable_as_project_error
 from riskdesk.io.team.record_store import TeamRecords, dump_chain, is_analyst_value, seg, unseg
 
 _AUDIT_COLS = (*audit_log.AUDIT_FIELDS, "prev_hash", "hash")
@@ -57,7 +57,7 @@ class TeamStore(TeamRecords):
         engine = team_engine(address)
         where = describe(address)
         try:
-            with engine.begin() as conn:
+            with unreachable_as_project_error(where), engine.begin() as conn:
                 revision = migrate.check_database(conn, where)
                 if revision is None and not create:
                     raise ProjectError(f"{where} holds no riskdesk team database yet",
@@ -67,7 +67,8 @@ class TeamStore(TeamRecords):
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, address, user)
+        with unreachable_as_project_error(where):
+            return cls(engine, address, user)
 
     @staticmethod
     def current_user(engine: Engine) -> str:
@@ -142,7 +143,7 @@ class TeamStore(TeamRecords):
         """Copy chains, values and judgements, marked carried over; status restarts at draft."""
         stamp = (literal(self.version_now()), literal(self.user))
         c, v, j = t.chains, t.indicator_values, t.judgements
-        moved = self._exec(insert(c).from_select(
+        self._exec(insert(c).from_select(
             ["round", "chain_id", "segment", "position", "profile", "carried_over", "version",
              "updated_by"],
             select(literal(to_round), c.c.chain_id, c.c.segment, c.c.position, c.c.profile,
@@ -160,7 +161,8 @@ class TeamStore(TeamRecords):
             select(literal(to_round), *(j.c[n] for n in kept), literal("draft"), j.c.measures,
                    j.c.note, literal(1), *stamp).where(j.c.round == from_round)))
         self.changed(None)
-        return int(moved.rowcount)
+        return int(self._scalar(select(func.count()).select_from(c)
+                                .where(c.c.round == to_round)) or 0)
 
     def chains(self, round: str) -> list[Chain]:
         c = t.chains

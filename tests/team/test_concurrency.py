@@ -1,0 +1,180 @@
+"""Concurrent editing of a team database: stale edits refused cleanly, no update lost, chains
+held while edited, a killed client loses nothing committed, other clients told of changes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from riskdesk.core.commands import ChainRef
+from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
+from riskdesk.io.project import Project
+from riskdesk.io.team.concurrency import StaleEditError
+from riskdesk.io.team.store import TeamStore
+from tests.project.builders import ROUND, make_inventory
+
+ROOT = Path(__file__).resolve().parents[2]
+REF = ChainRef(round=ROUND, chain_id="C0")
+
+
+@pytest.fixture
+def taxonomy() -> Taxonomy:
+    return default_taxonomy()
+
+
+@pytest.fixture
+def team(pg_database: str, taxonomy: Taxonomy) -> str:
+    with Project.connect(pg_database, user="admin") as p:
+        p.import_inventory(make_inventory(taxonomy), ROUND, taxonomy)
+    return pg_database
+
+
+def test_two_clients_editing_one_value_one_clean_refusal_and_no_lost_update(
+    team: str, taxonomy: Taxonomy
+) -> None:
+    ind = taxonomy.indicator_ids[0]
+    with Project.connect(team, user="张三") as zhang, Project.connect(team, user="李四") as li:
+        assert zhang.get_value(REF, ind) == li.get_value(REF, ind)  # both show the same value
+        li.set_value(ROUND, "C0", ind, 0.5)
+        with pytest.raises(StaleEditError) as refused:
+            zhang.set_value(ROUND, "C0", ind, 0.7)
+        en, zh = refused.value.message("en"), refused.value.message("zh")
+        assert "changed by 李四 at" in en and "reload" in en
+        assert "李四" in zh and "重新载入" in zh
+        stored = zhang.get_value(REF, ind)  # the reload: 张三 now sees 李四's value
+        assert stored is not None and stored.value == 0.5
+        sets = [e for e in zhang.history("C0") if e.entity == "value" and e.action == "set"]
+        assert [(e.who, e.new is not None and '"value":0.5' in e.new) for e in sets] == [
+            ("李四", True)]  # the refused edit left no trace
+        zhang.set_value(ROUND, "C0", ind, 0.7)  # after the reload the edit goes through
+        assert li.get_value(REF, ind) is not None
+        assert zhang.verify().ok
+
+
+def test_a_stale_judgement_and_profile_are_refused_too(team: str) -> None:
+    with Project.connect(team, user="张三") as zhang, Project.connect(team, user="李四") as li:
+        zhang.judgement(ROUND, "C1")
+        li.judgement(ROUND, "C1")
+        li.set_note(ROUND, "C1", "李四的意见")
+        with pytest.raises(StaleEditError):
+            zhang.set_note(ROUND, "C1", "张三的意见")
+        assert li.judgement(ROUND, "C1").note == "李四的意见"
+        zhang.get_profile(ChainRef(round=ROUND, chain_id="C2"), "owner")
+        li.put_profile(ChainRef(round=ROUND, chain_id="C2"), "owner", "二处")
+        with pytest.raises(StaleEditError, match="李四"):
+            zhang.put_profile(ChainRef(round=ROUND, chain_id="C2"), "owner", "一处")
+        assert zhang.get_profile(ChainRef(round=ROUND, chain_id="C2"), "owner") == "二处"
+
+
+def test_undo_does_not_take_back_a_colleagues_later_edit(team: str, taxonomy: Taxonomy) -> None:
+    ind = taxonomy.indicator_ids[1]
+    with Project.connect(team, user="张三") as zhang, Project.connect(team, user="李四") as li:
+        zhang.set_value(ROUND, "C0", ind, 0.3)
+        li.get_value(REF, ind)
+        li.set_value(ROUND, "C0", ind, 0.6)
+        assert li.undo_label("en") is not None and zhang.undo_label("en") is not None
+        with pytest.raises(StaleEditError, match="李四"):
+            zhang.undo()
+        value = li.get_value(REF, ind)
+        assert value is not None and value.value == 0.6
+
+
+def _worker(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "tests.team.workers", *args], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_incrementing_one_value_lose_no_update(team: str,
+                                                             taxonomy: Taxonomy) -> None:
+    ind = taxonomy.indicator_ids[2]
+    with Project.connect(team, user="admin") as p:
+        p.set_value(ROUND, "C0", ind, 0.0)
+    n = 15
+    workers = [_worker("increment", team, user, str(n), "C0", ind) for user in ("张三", "李四")]
+    outputs = [w.communicate(timeout=300) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    with Project.connect(team, user="auditor") as p:
+        value = p.get_value(REF, ind)
+        assert value is not None and value.value == 2 * n  # every increment counted once
+        sets = [e for e in p.history("C0") if e.entity == "value" and e.field == ind]
+        assert len(sets) == 2 * n + 1
+        assert p.verify().ok
+
+
+def test_a_client_killed_mid_transaction_loses_nothing_committed(team: str,
+                                                                 taxonomy: Taxonomy) -> None:
+    ind = taxonomy.indicator_ids[3]
+    worker = _worker("die-mid-edit", team, "张三", "C0", ind)
+    assert worker.stdout is not None
+    lines = [worker.stdout.readline().strip(), worker.stdout.readline().strip()]
+    assert lines == ["committed", "writing"], worker.stderr.read() if worker.stderr else ""
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    with Project.connect(team, user="李四") as p:
+        value = p.get_value(REF, ind)
+        assert value is not None and value.value == 41.0  # the committed edit is there
+        assert p.judgement(ROUND, "C0").note is None  # the open transaction left nothing
+        p.set_note(ROUND, "C0", "after the crash")  # the write lock was released
+        assert p.verify().ok
+        assert [e.who for e in p.history("C0")][-2:] == ["张三", "李四"]
+
+
+def test_holds_show_who_edits_a_chain_and_expire(team: str) -> None:
+    zhang, li = TeamStore.open(team, user="张三"), TeamStore.open(team, user="李四")
+    try:
+        assert zhang.hold_chain(ROUND, "C0").held_by == "张三"
+        theirs = li.hold_chain(ROUND, "C0")
+        assert theirs.held_by == "张三"  # 李四 is told, the hold is not taken
+        assert "being edited by 张三" in theirs.describe("en")
+        assert "正由 张三 编辑" in theirs.describe("zh")
+        assert set(li.holders(ROUND)) == {"C0"}
+        zhang.release_chain(ROUND, "C0")
+        assert li.holders(ROUND) == {}
+        li.hold_chain(ROUND, "C1", seconds=0.2)
+        time.sleep(0.3)
+        assert zhang.holders(ROUND) == {}  # expired by itself
+        assert zhang.hold_chain(ROUND, "C1").held_by == "张三"
+    finally:
+        zhang.close()
+        li.close()
+
+
+def test_other_clients_are_notified_of_the_chains_that_changed(pg_server: object, team: str,
+                                                               taxonomy: Taxonomy) -> None:
+    dsn = team.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as listener:
+        listener.execute("LISTEN riskdesk_changes")
+        with Project.connect(team, user="李四") as p:
+            p.set_value(ROUND, "C2", taxonomy.indicator_ids[0], 0.25)
+        payloads = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+    assert payloads == ["C2"]
+
+
+def test_a_foreign_or_newer_database_is_refused(pg_database: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(pg_database)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE invoices (id int)"))
+    from riskdesk.io.project import ProjectError
+
+    with pytest.raises(ProjectError, match="not a riskdesk team database"):
+        Project.connect(pg_database, user="a")
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE invoices"))
+    Project.connect(pg_database, user="a").close()
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+    with pytest.raises(ProjectError) as newer:
+        Project.connect(pg_database, user="a")
+    assert "newer riskdesk" in newer.value.message("en")
+    assert "更新版本" in newer.value.message("zh")
+    engine.dispose()

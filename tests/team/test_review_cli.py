@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from tests import pgserver
 
-from .review_fixtures import DECIDED, REASON, copy_project, riskdesk
+from .review_fixtures import DECIDED, REASON, riskdesk
 
 PASSWORD = "Hé-光刻胶-2024!"
 
@@ -43,9 +43,8 @@ def test_a_department_sets_up_reviews_and_exports_only_what_was_approved(
     for _ in range(2):  # init is idempotent
         out = riskdesk("db", "init", "--db", admin_url, "--lang", "en", cwd=tmp_path).stdout
         assert "team database ready" in out and "riskdesk_approver" in out
+    riskdesk("db", "push", str(demo_project), "--db", admin_url, cwd=tmp_path)
     owner = sa.create_engine(admin_url)
-    with owner.begin() as conn:
-        copy_project(demo_project, conn)
 
     secret = tmp_path / "pw.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
@@ -113,6 +112,14 @@ def test_a_department_sets_up_reviews_and_exports_only_what_was_approved(
     assert mine[col["review_status"]] == "approved"
     assert mine[col["approved_by"]] == "pavel"
     assert mine[col["snapshot_sha256"]] == digest
+    # the review steps are in the audit trail, which verifies
+    history = riskdesk("history", "--db", pg_server.url(name, "quinn"), "--chain", DECIDED,
+                       "--verify", "--lang", "en", cwd=tmp_path).stdout
+    steps = [line for line in history.splitlines() if " review " in f" {line} "]
+    assert any("olga" in line and "submit" in line for line in steps), history
+    assert any("pavel" in line and "approve" in line for line in steps), history
+    assert "intact" in history.lower(), history
+
     # an ordinary export of the team database shows where a chain stands
     submitted = tmp_path / "submitted.pdf"
     riskdesk("export", "--db", pg_server.url(name, "quinn"), "--chain", "AUTO-CHIP", "--pdf",

@@ -118,3 +118,40 @@ def test_audit_chain_verifies_after_a_mixed_session_of_three_users(team_db: Team
     tampered = [e.model_copy(update={"who": "erin"}) if e.seq == added[-1].seq else e
                 for e in log]
     assert verify_by_hand(tampered, head) == [f"{added[-1].seq} altered"]
+
+
+def test_a_step_based_on_a_stale_review_is_refused(team_db: TeamDb) -> None:
+    alice, carol = team_db.engine("alice"), team_db.engine("carol")
+    seen = workflow.status_of(carol, ROUND, DECIDED).version  # carol opens the chain: draft, 0
+    assert seen == 0
+    assert workflow.submit(alice, ROUND, DECIDED, version=0) == 1
+    with pytest.raises(workflow.StaleReviewError) as caught:
+        workflow.return_(carol, ROUND, DECIDED, "看的是旧版本", version=seen)
+    assert "alice" in caught.value.message("en")
+    assert workflow.return_(carol, ROUND, DECIDED, "重新看过", version=1) == 2
+
+
+def test_a_database_given_its_own_role_prefix_trusts_only_its_own_groups(
+        team_db: TeamDb) -> None:
+    """Group roles are server-wide; a department's database set up (here: again) with its own
+    prefix trusts only its own groups, so riskdesk_approver members approve nothing in it."""
+    from riskdesk.io.team import roles
+    from riskdesk.io.team.users import add_user
+
+    second = roles.Roles("dept2")
+    with team_db.engine().begin() as conn:
+        roles.install(conn, second)
+        add_user(conn, "ivan", ["approver"], None, second)
+    alice = team_db.engine("alice")  # riskdesk_assessor only
+    with pytest.raises(workflow.ReviewRoleError):
+        workflow.submit(alice, ROUND, DECIDED)
+    with team_db.engine().begin() as conn:
+        add_user(conn, "alice", ["assessor"], None, second)
+    workflow.submit(alice, ROUND, DECIDED)
+    with pytest.raises(workflow.ReviewRoleError) as caught:
+        workflow.approve(team_db.engine("dave"), ROUND, DECIDED)  # riskdesk_approver
+    assert caught.value.message("en") == (
+        "you may not connect to this team database (you hold none of its riskdesk roles), "
+        "so you cannot approve")
+    workflow.approve(team_db.engine("ivan"), ROUND, DECIDED)
+    assert workflow.status_of(alice, ROUND, DECIDED).approved_by == "ivan"

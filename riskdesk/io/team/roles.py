@@ -127,7 +127,7 @@ AS $$ SELECT coalesce(string_agg(k, ',' ORDER BY o), '')
         AND pg_has_role(p_user, '{prefix}_' || k, 'MEMBER') $$;
 
 CREATE OR REPLACE FUNCTION rd_require(p_kind text, p_action text) RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public
 AS $$
 BEGIN
     IF NOT pg_has_role(session_user, '{prefix}_' || p_kind, 'MEMBER') THEN
@@ -478,6 +478,9 @@ def install(conn: sa.Connection, roles: Roles | None = None) -> Roles:
     CREATEROLE; safe to run again after every migration (new tables get their grants)."""
     roles = roles or Roles()
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+    recorded = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'role_prefix'")).scalar()
+    if recorded is not None and str(recorded) != roles.prefix:
+        _revoke(conn, Roles(str(recorded)))
     _create_roles(conn, roles)
     conn.execute(sa.text(
         "INSERT INTO meta(key, value) VALUES ('role_prefix', :p) "
@@ -485,6 +488,24 @@ def install(conn: sa.Connection, roles: Roles | None = None) -> Roles:
     _install_functions(conn, roles)
     _grant(conn, roles)
     return roles
+
+
+def _revoke(conn: sa.Connection, old: Roles) -> None:
+    """The database's grants to a prefix it no longer uses (the groups stay: they are the
+    server's, and may serve another database)."""
+    present = {str(r[0]) for r in conn.execute(sa.text(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY(:n)"),
+        {"n": [old.of(k) for k in ROLE_KINDS]})}
+    groups = [_quote(old.of(k)) for k in ROLE_KINDS if old.of(k) in present]
+    if not groups:
+        return
+    who = ", ".join(groups)
+    database = conn.execute(sa.text("SELECT current_database()")).scalar_one()
+    _run(conn, f"REVOKE ALL ON DATABASE {_quote(str(database))} FROM {who}")
+    _run(conn, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}")
+    _run(conn, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}")
+    _run(conn, f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {who}")
+    _run(conn, f"REVOKE ALL ON SCHEMA public FROM {who}")
 
 
 def installed_prefix(conn: sa.Connection) -> str:

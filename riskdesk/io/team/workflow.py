@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +44,7 @@ ACTION_WORDS = {
     "reopen": ("重新打开", "reopen"),
     "status": ("更改审批状态", "change the review status"),
     "edit": ("修改数据", "edit data"),
+    "read": ("查阅", "read it"),
 }
 STATUS_WORDS = {
     "draft": ("草稿", "draft"),
@@ -106,12 +109,18 @@ _COLUMNS = ("round", "chain_id", "status", "assessor", "submitted_at", "reviewer
             "approved_by", "approved_at", "snapshot_sha256", "version", "snapshot")
 
 
-def _call(engine: sa.Engine, sql: str, params: dict[str, Any], action: str) -> Any:
+@contextmanager
+def _refusals(engine: sa.Engine, action: str) -> Iterator[None]:
+    """The server's refusals inside the block as sentences (ProjectError subclasses)."""
     try:
-        with engine.begin() as conn:
-            return conn.execute(sa.text(sql), params).scalar_one()
+        yield
     except sa.exc.DBAPIError as exc:
         raise translate(exc, engine, action) from None
+
+
+def _call(engine: sa.Engine, sql: str, params: dict[str, Any], action: str) -> Any:
+    with _refusals(engine, action), engine.begin() as conn:
+        return conn.execute(sa.text(sql), params).scalar_one()
 
 
 def submit(engine: sa.Engine, round: str, chain_id: str, *, version: int | None = None) -> int:
@@ -132,7 +141,8 @@ def approve(engine: sa.Engine, round: str, chain_id: str, *, snapshot: str | Non
     """Approve the submitted assessment, freezing its effective result; returns the snapshot's
     SHA-256 as the server computed it (checked against the one computed here)."""
     if snapshot is None:
-        snapshot = snapshot_text(effective_of(engine, round, chain_id))
+        with _refusals(engine, "approve"):
+            snapshot = snapshot_text(effective_of(engine, round, chain_id))
     digest = str(_call(engine, "SELECT review_approve(:r, :c, :s, :v)",
                        {"r": round, "c": chain_id, "s": snapshot, "v": version}, "approve"))
     if digest != sha256_of(snapshot):
@@ -158,7 +168,7 @@ def status_of(engine: sa.Engine, round: str, chain_id: str) -> ReviewStatus:
 
 def statuses(engine: sa.Engine, round: str) -> list[ReviewStatus]:
     """Every chain of the round (in inventory order) with its review state."""
-    with engine.connect() as conn:
+    with _refusals(engine, "read"), engine.connect() as conn:
         chain_ids = [str(r[0]) for r in conn.execute(sa.text(
             "SELECT chain_id FROM chains WHERE round = :r GROUP BY chain_id "
             "ORDER BY min(position)"), {"r": round})]
@@ -167,7 +177,7 @@ def statuses(engine: sa.Engine, round: str) -> list[ReviewStatus]:
 
 
 def _select(engine: sa.Engine, where: str, params: dict[str, Any]) -> list[ReviewStatus]:
-    with engine.connect() as conn:
+    with _refusals(engine, "read"), engine.connect() as conn:
         rows = conn.execute(sa.text(f"SELECT {', '.join(_COLUMNS)} FROM review {where}"), params)
         return [ReviewStatus.model_validate(dict(r._mapping)) for r in rows]
 
@@ -281,6 +291,12 @@ def translate(exc: sa.exc.DBAPIError, engine: sa.Engine, action: str) -> Project
     detail = getattr(diag, "message_detail", None) or ""
     hint = getattr(diag, "message_hint", None) or action
     act_zh, act_en = ACTION_WORDS.get(hint, ACTION_WORDS.get(action, (action, action)))
+    if "CONNECT privilege" in str(orig):  # refused at log-in: no group of this database
+        return ReviewRoleError(
+            f"you may not connect to this team database (you hold none of its riskdesk roles), "
+            f"so you cannot {act_en}",
+            f"你无权连接该团队数据库（不具有其中任何 riskdesk 角色），不能{act_zh}",
+            code="review_role")
     if state == "42501":
         if detail.startswith("roles="):
             roles = [r for r in detail.removeprefix("roles=").split(",") if r]

@@ -57,6 +57,14 @@ def test_assessor_cannot_approve_through_the_api_or_raw_sql(team_db: TeamDb) -> 
     assert _refused(alice, "SELECT rd_set_status(:r, :c, 'approved')",
                     {"r": ROUND, "c": CHAIN}) == "42501"
 
+    # and the function checks the role itself, should someone grant EXECUTE by mistake
+    with team_db.engine().begin() as conn:
+        conn.execute(sa.text("GRANT EXECUTE ON FUNCTION review_approve(text, text, text, "
+                             "integer) TO alice"))
+    with pytest.raises(ReviewRoleError) as again:
+        workflow.approve(alice, ROUND, CHAIN)
+    assert again.value.message("en") == "your role (assessor) cannot approve"
+
     assert workflow.status_of(alice, ROUND, CHAIN).status == "submitted"
     with team_db.engine().connect() as conn:
         status = conn.execute(sa.text("SELECT status FROM judgements WHERE chain_id = :c "

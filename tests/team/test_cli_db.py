@@ -16,6 +16,7 @@ import pytest
 from riskdesk.core.models import Outcome
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 from riskdesk.io.project import Project
+from tests.pgserver import PgServer
 from tests.project.builders import ROUND, make_inventory, make_result, make_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +114,7 @@ def test_a_tampered_project_is_not_pushed(rdproj: Path, pg_database: str) -> Non
 
 
 def test_assess_decide_export_and_diff_against_the_team_database(
-    pg_database: str, tmp_path: Path
+    pg_database: str, pg_server: PgServer, tmp_path: Path
 ) -> None:
     stored = riskdesk("assess", str(DEMO), "--db", pg_database, "--round", "2025",
                       "--no-robustness", "--lang", "en")
@@ -132,7 +133,7 @@ def test_assess_decide_export_and_diff_against_the_team_database(
     assert "团队复核后改判" in json.dumps(first, ensure_ascii=False)
     history = riskdesk("history", "--db", pg_database, "--chain", chains[0], "--lang", "en")
     # the audit trail names the database login the server authenticated, not RISKDESK_USER
-    assert history.returncode == 0 and "postgres" in history.stdout
+    assert history.returncode == 0 and pg_server.superuser in history.stdout
     assert "王五" not in history.stdout
     diff = riskdesk("diff", "--db", pg_database, "--from", "2025", "--to", "2025")
     assert diff.returncode == 0, diff.stderr

@@ -41,6 +41,12 @@ CHANNEL = "riskdesk_changes"
 ALL_CHAINS = "*"
 
 
+def _backend_pid(conn: Connection) -> int:
+    dbapi = conn.connection.dbapi_connection
+    info = getattr(dbapi, "info", None)
+    return int(getattr(info, "backend_pid", 0) or 0)
+
+
 class TeamAccess:
     """Connection handling shared by the team store's parts."""
 
@@ -53,6 +59,8 @@ class TeamAccess:
         self._tx_thread: int | None = None
         self._clock: int | None = None
         self._changed: set[str] = set()
+        # server processes of this client's write transactions: a listener skips their NOTIFYs
+        self.own_backends: set[int] = set()
 
     @property
     def is_postgresql(self) -> bool:
@@ -72,6 +80,7 @@ class TeamAccess:
                         if self.is_postgresql:
                             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                          {"key": WRITE_LOCK_KEY})
+                            self.own_backends.add(_backend_pid(conn))
                         self._tx, self._tx_thread = conn, threading.get_ident()
                         self._clock, self._changed = None, set()
                         try:

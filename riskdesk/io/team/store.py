@@ -48,7 +48,7 @@ class TeamStore(TeamRecords):
     def __init__(self, engine: Engine, address: str, user: str | None = None) -> None:
         self.address = address
         self.where = describe(address)
-        super().__init__(engine, user or self.current_user(engine))
+        super().__init__(engine, user or self.login(engine))
 
     @classmethod
     def open(cls, address: str, user: str | None = None, *, create: bool = True) -> TeamStore:
@@ -71,7 +71,7 @@ class TeamStore(TeamRecords):
             return cls(engine, address, user)
 
     @staticmethod
-    def current_user(engine: Engine) -> str:
+    def login(engine: Engine) -> str:
         """Who the database says we are (PostgreSQL's session user), else the OS user."""
         if engine.dialect.name == "postgresql":
             with engine.connect() as conn:
@@ -79,6 +79,11 @@ class TeamStore(TeamRecords):
         from riskdesk.io.project.records import default_user
 
         return default_user()
+
+    def current_user(self) -> str:
+        """The database session user now (the role the server checks), whatever name
+        `user` (what the audit trail records) was given."""
+        return self.login(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -361,7 +366,6 @@ class TeamStore(TeamRecords):
             self._upsert(h, [{"round": round, "chain_id": chain_id, "held_by": self.user,
                               "held_at": held_at, "expires_at": expires_at}],
                          ("round", "chain_id"), ("held_by", "held_at", "expires_at"))
-            self.changed(chain_id)
             return ChainHold(round=round, chain_id=chain_id, held_by=self.user,
                              held_at=held_at, expires_at=expires_at)
 
@@ -370,7 +374,6 @@ class TeamStore(TeamRecords):
         with self.transaction():
             self._exec(delete(h).where(h.c.round == round, h.c.chain_id == chain_id,
                                        h.c.held_by == self.user))
-            self.changed(chain_id)
 
     def holders(self, round: str) -> dict[str, ChainHold]:
         """Chains of the round held now (expired holds are not shown), by chain id."""

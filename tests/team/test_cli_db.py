@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo" / "demo_inventory.xlsx"
 
 
-def riskdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RISKDESK_USER": "王五"}
+def riskdesk(*args: str, env_extra: dict[str, str] | None = None
+             ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RISKDESK_USER": "王五", **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "riskdesk", *args], check=False, cwd=ROOT,
                           env=env,
                           capture_output=True, text=True, timeout=300)
@@ -149,3 +150,23 @@ def test_place_usage_errors_and_passwords_never_shown(rdproj: Path, pg_server: o
     assert failed.returncode == 1
     assert "cannot connect to the team database" in failed.stderr
     assert "s3cret-pw" not in failed.stderr + failed.stdout
+
+
+def test_a_libpq_service_names_the_database_and_no_url_is_needed(
+    rdproj: Path, pg_database: str, tmp_path: Path
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_database)
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[riskdesk-team]\nhost={url.host}\nport={url.port}\n"
+                        f"dbname={url.database}\nuser={url.username}\n", encoding="utf-8")
+    env = {"PGSERVICEFILE": str(services)}
+    pushed = riskdesk("db", "push", str(rdproj), "--db", "riskdesk-team", "--lang", "en",
+                      env_extra=env)
+    assert pushed.returncode == 0, pushed.stderr
+    checked = riskdesk("history", "--db", "service=riskdesk-team", "--verify", "--lang", "en",
+                       env_extra=env)
+    assert checked.returncode == 0 and "audit trail intact" in checked.stdout, checked.stderr
+    missing = riskdesk("history", "--db", "no-such-service", "--lang", "en", env_extra=env)
+    assert missing.returncode == 1 and "cannot connect" in missing.stderr

@@ -184,3 +184,18 @@ def test_a_foreign_or_newer_database_is_refused(pg_database: str) -> None:
     assert "newer riskdesk" in newer.value.message("en")
     assert "更新版本" in newer.value.message("zh")
     engine.dispose()
+
+
+def test_two_first_clients_of_an_empty_database_create_it_once(pg_database: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        projects = list(pool.map(lambda user: Project.connect(pg_database, user=user),
+                                 ["张三", "李四", "王五"]))
+    try:
+        created = [e for e in projects[0].history() if e.action == "create"]
+        assert len(created) == 1
+        assert projects[1].verify().ok
+    finally:
+        for p in projects:
+            p.close()

@@ -26,6 +26,7 @@ from riskdesk.io.project.errors import ProjectError
 from riskdesk.io.project.store import ChainKey, RoundInfo, ValueRow, _judgement
 from riskdesk.io.team import migrate
 from riskdesk.io.team import tables as t
+from riskdesk.io.team.access import WRITE_LOCK_KEY
 from riskdesk.io.team.concurrency import HOLD_SECONDS, ChainHold, hold_times
 from riskdesk.io.team.connect import describe, team_engine, unreachable_as_project_error
 from riskdesk.io.team.record_store import TeamRecords, dump_chain, is_analyst_value, seg, unseg
@@ -58,6 +59,9 @@ class TeamStore(TeamRecords):
         where = describe(address)
         try:
             with unreachable_as_project_error(where), engine.begin() as conn:
+                if engine.dialect.name == "postgresql":  # two first clients: one creates
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": WRITE_LOCK_KEY})
                 revision = migrate.check_database(conn, where)
                 if revision is None and not create:
                     raise ProjectError(f"{where} holds no riskdesk team database yet",

@@ -199,3 +199,29 @@ def test_two_first_clients_of_an_empty_database_create_it_once(pg_database: str)
     finally:
         for p in projects:
             p.close()
+
+
+def test_a_session_refused_a_stale_edit_shows_the_colleagues_value(
+    team: str, taxonomy: Taxonomy
+) -> None:
+    from riskdesk.core.commands import SetValue
+    from riskdesk.core.models import IndicatorValue, Provenance
+    from riskdesk.session import Session
+
+    ind = taxonomy.indicator_ids[4]
+    session = Session.connect(team, user="张三", round=ROUND)
+    try:
+        with Project.connect(team, user="李四") as li:
+            li.set_value(ROUND, "C1", ind, 0.8)
+        mine = IndicatorValue(indicator=ind, value=0.3,
+                              provenance=Provenance(kind="expert", expert="张三"))
+        edit = SetValue(ref=ChainRef(round=ROUND, chain_id="C1"), indicator=ind, new=mine)
+        with pytest.raises(StaleEditError, match="李四"):
+            session.apply(edit)
+        row = session.inventory.row_of("C1")
+        assert session.inventory.frame.at[row, ind] == 0.8  # reloaded: the colleague's value
+        session.apply(SetValue(ref=ChainRef(round=ROUND, chain_id="C1"), indicator=ind,
+                               new=mine))  # now based on what is shown: accepted
+        assert session.inventory.frame.at[row, ind] == 0.3
+    finally:
+        session.close()

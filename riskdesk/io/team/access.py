@@ -175,6 +175,15 @@ class TeamAccess:
     def saw(self, key: VersionKey, version: int) -> None:
         self.versions.saw(key, version, in_transaction=self._in_transaction())
 
+    def audit_head(self) -> int:
+        return int(self._scalar(select(func.coalesce(func.max(tables.audit.c.seq), 0))) or 0)
+
+    def reading_round(self, kind: str, round: str) -> None:
+        """Before a whole round of `kind` rows is read for display: what was there is recorded
+        row by row; this records what was *not* there (see VersionBook.loaded_at)."""
+        if not self._in_transaction():
+            self.versions.saw_round(kind, round, self.audit_head())
+
     def guarded_write(self, table: Table, where: Mapping[str, Any], values: dict[str, Any] | None,
                       key: VersionKey, what: str) -> None:
         """Insert, update or delete (values None) one versioned row, refusing when the row is
@@ -184,6 +193,9 @@ class TeamAccess:
                             .where(*cond))
         actual = 0 if current is None else int(current[0])
         expected = self.versions.expected(key)
+        loaded = self.versions.loaded_at(key)
+        if expected is None and loaded is not None and actual > loaded:
+            expected = 0  # absent when the round was read, written by someone since
         if expected is not None and expected != actual:
             self.versions.forget(key)
             raise StaleEditError(what, current[1] if current else None,

@@ -175,6 +175,7 @@ class TeamStore(TeamRecords):
 
     def chains(self, round: str) -> list[Chain]:
         c = t.chains
+        self.reading_round("chain", round)
         rows = self._rows(select(c.c.chain_id, c.c.segment, c.c.profile, c.c.version)
                           .where(c.c.round == round)
                           .order_by(c.c.position, c.c.chain_id, c.c.segment))
@@ -236,6 +237,7 @@ class TeamStore(TeamRecords):
 
     def _value_select(self, round: str) -> Any:
         v = t.indicator_values
+        self.reading_round("value", round)
         return select(v.c.chain_id, v.c.segment, v.c.indicator, v.c.value, v.c.unit, v.c.year,
                       v.c.provenance, v.c.version).where(v.c.round == round)
 
@@ -323,6 +325,7 @@ class TeamStore(TeamRecords):
 
     def judgements(self, round: str) -> dict[ChainKey, Judgement]:
         j = t.judgements
+        self.reading_round("judgement", round)
         rows = self._rows(select(j.c.chain_id, j.c.segment,
                                  *(j.c[n] for n in _JUDGEMENT_COLS), j.c.version)
                           .where(j.c.round == round))

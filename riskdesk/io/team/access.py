@@ -110,7 +110,9 @@ class TeamAccess:
 
     def version_now(self) -> int:
         """The version rows written by this transaction take: the seq its first audit entry
-        will have (the audit head cannot move while we hold the write lock)."""
+        will have (the audit head cannot move while we hold the write lock). Every transaction
+        that writes versioned rows appends to the audit log (Project's edits all do), so no two
+        transactions share a version."""
         if self._clock is None:
             head = self._scalar(select(func.coalesce(func.max(tables.audit.c.seq), 0)))
             self._clock = int(head or 0) + 1

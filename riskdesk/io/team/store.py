@@ -93,7 +93,7 @@ class TeamStore(TeamRecords):
         self.engine.dispose()
 
     def backup_to(self, target: Path) -> None:
-        """A .rdproj copy of the whole team database (pull.py does the copying)."""
+        """A .rdproj copy of the whole team database (transfer.pull_to_file)."""
         from riskdesk.io.team.transfer import pull_to_file
 
         pull_to_file(self, target)

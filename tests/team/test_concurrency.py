@@ -225,3 +225,36 @@ def test_a_session_refused_a_stale_edit_shows_the_colleagues_value(
         assert session.inventory.frame.at[row, ind] == 0.3
     finally:
         session.close()
+
+
+def test_a_session_refreshes_only_the_chains_a_colleague_changed(
+    team: str, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskdesk.core.inventory import Inventory
+    from riskdesk.core.models import Chain
+    from riskdesk.session import Session
+
+    ind = taxonomy.indicator_ids[0]
+    session = Session.connect(team, user="张三", round=ROUND)
+    full_reads: list[int] = []
+    reload = session._reload
+    monkeypatch.setattr(session, "_reload", lambda: (full_reads.append(1), reload())[1])
+    try:
+        with Project.connect(team, user="李四") as li:
+            li.set_value(ROUND, "C1", ind, 0.66)
+            li.set_note(ROUND, "C1", "李四的意见")
+            li.set_value(ROUND, "C2", ind, 0.11)  # not named below: stays as it was shown
+        shown_c2 = session.inventory.frame.at[session.inventory.row_of("C2"), ind]
+        session.refresh(frozenset({"C1"}))
+        assert full_reads == []
+        assert session.inventory.frame.at[session.inventory.row_of("C1"), ind] == 0.66
+        assert session.judgement(("C1", None)).note == "李四的意见"
+        assert session.inventory.frame.at[session.inventory.row_of("C2"), ind] == shown_c2
+        with Project.connect(team, user="李四") as li:  # a new chain: the round changed shape
+            li.import_inventory(Inventory.from_records(taxonomy, [Chain(chain_id="C9", chain_name="新链")]),
+                                ROUND, taxonomy)
+        session.refresh(frozenset({"C9"}))
+        assert full_reads == [1]
+        assert ("C9", None) in session.keys()
+    finally:
+        session.close()

@@ -255,6 +255,6 @@ def test_a_session_refreshes_only_the_chains_a_colleague_changed(
                                 ROUND, taxonomy)
         session.refresh(frozenset({"C9"}))
         assert full_reads == [1]
-        assert "C9" in {chain for chain, _ in session.keys()}
+        assert session.inventory.row_of("C9") >= 0  # KeyError if the session lacks it
     finally:
         session.close()

@@ -10,6 +10,7 @@ messages. The `db` group is a registry: a module adds a subcommand with `@subcom
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -24,6 +25,8 @@ Registrar: TypeAlias = "Callable[[Subparsers], None]"
 
 # name → function adding the subcommand's parser (with set_defaults(func=…)); in help order.
 SUBCOMMANDS: dict[str, Registrar] = {}
+# Modules that add `db` subcommands with @subcommand when imported (an absent one is skipped).
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
 
 DB_HELP = ("team database: a libpq service name or postgresql://user@host/database (the password "
            "comes from PGPASSFILE / ~/.pgpass or the service file, never from the command line)")
@@ -45,6 +48,12 @@ def register(sub: Subparsers) -> None:
     group = p.add_subparsers(dest="db_command", metavar="SUBCOMMAND",
                              parser_class=type(p))
     group.required = True
+    for name in SUBCOMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
     for registrar in SUBCOMMANDS.values():
         registrar(group)
 

@@ -84,9 +84,10 @@ class ConnectDialog(QDialog):
 
 
 class ChangeListener(QObject):
-    """LISTEN riskdesk_changes on a thread of its own; `changed` carries a chain id ('*': many)."""
+    """LISTEN riskdesk_changes on a thread of its own; `changed` carries a chain id ('*': many)
+    and the server process that committed it."""
 
-    changed = Signal(str)
+    changed = Signal(str, int)
 
     def __init__(self, dsn: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -113,7 +114,7 @@ class ChangeListener(QObject):
                 self._ready.set()
                 while not self._stop.is_set():
                     for note in conn.notifies(timeout=0.5):
-                        self.changed.emit(note.payload)
+                        self.changed.emit(note.payload, note.pid)
         except psycopg.Error:
             pass  # the server went away: edits will say so; nothing to refresh meanwhile
         finally:
@@ -180,7 +181,10 @@ class TeamConnection(QObject):
             self.listener.changed.connect(self._changed)
             self.listener.start()
 
-    def _changed(self, chain_id: str) -> None:
+    def _changed(self, chain_id: str, backend: int) -> None:
+        store = self.window.ws.session.project.store
+        if backend in getattr(store, "own_backends", ()):
+            return  # our own commit: the session has it already
         self.pending.add(chain_id)
         self.refresh_timer.start(REFRESH_DELAY_MS)
 

@@ -631,11 +631,17 @@ class Session:
         """Read the round back from the project after others changed it (a team database's
         notification): `chains` the ones named, None any. What this client shows from now on
         is what the server holds, so its next edit is checked against that."""
+        from riskdesk.session.refresh import refresh_chains
+
         with self._lock:
-            self._reload()
+            if chains is None or not refresh_chains(self, chains):
+                self._reload()
             self.generation += 1
         return Change(inventory=True, decisions=True, results=True,
                       chains=chains if chains is not None else frozenset())
+
+    def reset_result_index(self) -> None:
+        self._by_key = None
 
     def _reload(self) -> None:
         """Everything of the round, read back from the project."""

@@ -16,14 +16,16 @@ import pytest
 from riskdesk.core.models import Outcome
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 from riskdesk.io.project import Project
+from tests.pgserver import PgServer
 from tests.project.builders import ROUND, make_inventory, make_result, make_run
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo" / "demo_inventory.xlsx"
 
 
-def riskdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RISKDESK_USER": "王五"}
+def riskdesk(*args: str, env_extra: dict[str, str] | None = None
+             ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RISKDESK_USER": "王五", **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "riskdesk", *args], check=False, cwd=ROOT,
                           env=env,
                           capture_output=True, text=True, timeout=300)
@@ -113,7 +115,7 @@ def test_a_tampered_project_is_not_pushed(rdproj: Path, pg_database: str) -> Non
 
 
 def test_assess_decide_export_and_diff_against_the_team_database(
-    pg_database: str, tmp_path: Path
+    pg_database: str, pg_server: PgServer, tmp_path: Path
 ) -> None:
     stored = riskdesk("assess", str(DEMO), "--db", pg_database, "--round", "2025",
                       "--no-robustness", "--lang", "en")
@@ -132,7 +134,7 @@ def test_assess_decide_export_and_diff_against_the_team_database(
     assert "团队复核后改判" in json.dumps(first, ensure_ascii=False)
     history = riskdesk("history", "--db", pg_database, "--chain", chains[0], "--lang", "en")
     # the audit trail names the database login the server authenticated, not RISKDESK_USER
-    assert history.returncode == 0 and "postgres" in history.stdout
+    assert history.returncode == 0 and pg_server.superuser in history.stdout
     assert "王五" not in history.stdout
     diff = riskdesk("diff", "--db", pg_database, "--from", "2025", "--to", "2025")
     assert diff.returncode == 0, diff.stderr
@@ -148,3 +150,23 @@ def test_place_usage_errors_and_passwords_never_shown(rdproj: Path, pg_server: o
     assert failed.returncode == 1
     assert "cannot connect to the team database" in failed.stderr
     assert "s3cret-pw" not in failed.stderr + failed.stdout
+
+
+def test_a_libpq_service_names_the_database_and_no_url_is_needed(
+    rdproj: Path, pg_database: str, tmp_path: Path
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_database)
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[riskdesk-team]\nhost={url.host}\nport={url.port}\n"
+                        f"dbname={url.database}\nuser={url.username}\n", encoding="utf-8")
+    env = {"PGSERVICEFILE": str(services)}
+    pushed = riskdesk("db", "push", str(rdproj), "--db", "riskdesk-team", "--lang", "en",
+                      env_extra=env)
+    assert pushed.returncode == 0, pushed.stderr
+    checked = riskdesk("history", "--db", "service=riskdesk-team", "--verify", "--lang", "en",
+                       env_extra=env)
+    assert checked.returncode == 0 and "audit trail intact" in checked.stdout, checked.stderr
+    missing = riskdesk("history", "--db", "no-such-service", "--lang", "en", env_extra=env)
+    assert missing.returncode == 1 and "cannot connect" in missing.stderr

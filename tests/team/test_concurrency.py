@@ -18,6 +18,7 @@ from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
 from riskdesk.io.project import Project
 from riskdesk.io.team.concurrency import StaleEditError
 from riskdesk.io.team.store import TeamStore
+from tests.pgserver import PgServer
 from tests.project.builders import ROUND, make_inventory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +128,7 @@ def test_a_client_killed_mid_transaction_loses_nothing_committed(team: str,
         assert [e.who for e in p.history("C0")][-2:] == ["张三", "李四"]
 
 
-def test_holds_show_who_edits_a_chain_and_expire(team: str) -> None:
+def test_holds_show_who_edits_a_chain_and_expire(team: str, pg_server: PgServer) -> None:
     zhang, li = TeamStore.open(team, user="张三"), TeamStore.open(team, user="李四")
     try:
         assert zhang.hold_chain(ROUND, "C0").held_by == "张三"
@@ -142,6 +143,8 @@ def test_holds_show_who_edits_a_chain_and_expire(team: str) -> None:
         time.sleep(0.3)
         assert zhang.holders(ROUND) == {}  # expired by itself
         assert zhang.hold_chain(ROUND, "C1").held_by == "张三"
+        # the name in the audit trail was given; the server's role is the login
+        assert zhang.user == "张三" and zhang.current_user() == pg_server.superuser
     finally:
         zhang.close()
         li.close()
@@ -154,8 +157,11 @@ def test_other_clients_are_notified_of_the_chains_that_changed(pg_server: object
         listener.execute("LISTEN riskdesk_changes")
         with Project.connect(team, user="李四") as p:
             p.set_value(ROUND, "C2", taxonomy.indicator_ids[0], 0.25)
-        payloads = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
-    assert payloads == ["C2"]
+            p.store.hold_chain(ROUND, "C1")  # a hold is no change of content: no notice
+            writers = set(p.store.own_backends)
+        notes = list(listener.notifies(timeout=3))
+    assert [n.payload for n in notes] == ["C2"]
+    assert {n.pid for n in notes} <= writers  # what lets a client skip its own commits
 
 
 def test_a_foreign_or_newer_database_is_refused(pg_database: str) -> None:
@@ -178,3 +184,77 @@ def test_a_foreign_or_newer_database_is_refused(pg_database: str) -> None:
     assert "newer riskdesk" in newer.value.message("en")
     assert "更新版本" in newer.value.message("zh")
     engine.dispose()
+
+
+def test_two_first_clients_of_an_empty_database_create_it_once(pg_database: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        projects = list(pool.map(lambda user: Project.connect(pg_database, user=user),
+                                 ["张三", "李四", "王五"]))
+    try:
+        created = [e for e in projects[0].history() if e.action == "create"]
+        assert len(created) == 1
+        assert projects[1].verify().ok
+    finally:
+        for p in projects:
+            p.close()
+
+
+def test_a_session_refused_a_stale_edit_shows_the_colleagues_value(
+    team: str, taxonomy: Taxonomy
+) -> None:
+    from riskdesk.core.commands import SetValue
+    from riskdesk.core.models import IndicatorValue, Provenance
+    from riskdesk.session import Session
+
+    ind = taxonomy.indicator_ids[4]
+    session = Session.connect(team, user="张三", round=ROUND)
+    try:
+        with Project.connect(team, user="李四") as li:
+            li.set_value(ROUND, "C1", ind, 0.8)
+        mine = IndicatorValue(indicator=ind, value=0.3,
+                              provenance=Provenance(kind="expert", expert="张三"))
+        edit = SetValue(ref=ChainRef(round=ROUND, chain_id="C1"), indicator=ind, new=mine)
+        with pytest.raises(StaleEditError, match="李四"):
+            session.apply(edit)
+        row = session.inventory.row_of("C1")
+        assert session.inventory.frame.at[row, ind] == 0.8  # reloaded: the colleague's value
+        session.apply(SetValue(ref=ChainRef(round=ROUND, chain_id="C1"), indicator=ind,
+                               new=mine))  # now based on what is shown: accepted
+        assert session.inventory.frame.at[row, ind] == 0.3
+    finally:
+        session.close()
+
+
+def test_a_session_refreshes_only_the_chains_a_colleague_changed(
+    team: str, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from riskdesk.core.inventory import Inventory
+    from riskdesk.core.models import Chain
+    from riskdesk.session import Session
+
+    ind = taxonomy.indicator_ids[0]
+    session = Session.connect(team, user="张三", round=ROUND)
+    full_reads: list[int] = []
+    reload = session._reload
+    monkeypatch.setattr(session, "_reload", lambda: (full_reads.append(1), reload())[1])
+    try:
+        with Project.connect(team, user="李四") as li:
+            li.set_value(ROUND, "C1", ind, 0.66)
+            li.set_note(ROUND, "C1", "李四的意见")
+            li.set_value(ROUND, "C2", ind, 0.11)  # not named below: stays as it was shown
+        shown_c2 = session.inventory.frame.at[session.inventory.row_of("C2"), ind]
+        session.refresh(frozenset({"C1"}))
+        assert full_reads == []
+        assert session.inventory.frame.at[session.inventory.row_of("C1"), ind] == 0.66
+        assert session.judgement(("C1", None)).note == "李四的意见"
+        assert session.inventory.frame.at[session.inventory.row_of("C2"), ind] == shown_c2
+        with Project.connect(team, user="李四") as li:  # a new chain: the round changed shape
+            li.import_inventory(Inventory.from_records(taxonomy, [Chain(chain_id="C9", chain_name="新链")]),
+                                ROUND, taxonomy)
+        session.refresh(frozenset({"C9"}))
+        assert full_reads == [1]
+        assert session.inventory.row_of("C9") >= 0  # KeyError if the session lacks it
+    finally:
+        session.close()

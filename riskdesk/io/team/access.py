@@ -42,6 +42,12 @@ CHANNEL = "riskdesk_changes"
 ALL_CHAINS = "*"
 
 
+def _backend_pid(conn: Connection) -> int:
+    dbapi = conn.connection.dbapi_connection
+    info = getattr(dbapi, "info", None)
+    return int(getattr(info, "backend_pid", 0) or 0)
+
+
 class TeamAccess:
     """Connection handling shared by the team store's parts."""
 
@@ -54,6 +60,8 @@ class TeamAccess:
         self._tx_thread: int | None = None
         self._clock: int | None = None
         self._changed: set[str] = set()
+        # server processes of this client's write transactions: a listener skips their NOTIFYs
+        self.own_backends: set[int] = set()
 
     @property
     def is_postgresql(self) -> bool:
@@ -73,6 +81,7 @@ class TeamAccess:
                         if self.is_postgresql:
                             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                          {"key": WRITE_LOCK_KEY})
+                            self.own_backends.add(_backend_pid(conn))
                         self._tx, self._tx_thread = conn, threading.get_ident()
                         self._clock, self._changed = None, set()
                         try:
@@ -111,7 +120,9 @@ class TeamAccess:
 
     def version_now(self) -> int:
         """The version rows written by this transaction take: the seq its first audit entry
-        will have (the audit head cannot move while we hold the write lock)."""
+        will have (the audit head cannot move while we hold the write lock). Every transaction
+        that writes versioned rows appends to the audit log (Project's edits all do), so no two
+        transactions share a version."""
         if self._clock is None:
             head = self._scalar(select(func.coalesce(func.max(tables.audit.c.seq), 0)))
             self._clock = int(head or 0) + 1
@@ -176,6 +187,15 @@ class TeamAccess:
     def saw(self, key: VersionKey, version: int) -> None:
         self.versions.saw(key, version, in_transaction=self._in_transaction())
 
+    def audit_head(self) -> int:
+        return int(self._scalar(select(func.coalesce(func.max(tables.audit.c.seq), 0))) or 0)
+
+    def reading_round(self, kind: str, round: str) -> None:
+        """Before a whole round of `kind` rows is read for display: what was there is recorded
+        row by row; this records what was *not* there (see VersionBook.loaded_at)."""
+        if not self._in_transaction():
+            self.versions.saw_round(kind, round, self.audit_head())
+
     def guarded_write(self, table: Table, where: Mapping[str, Any], values: dict[str, Any] | None,
                       key: VersionKey, what: str) -> None:
         """Insert, update or delete (values None) one versioned row, refusing when the row is
@@ -185,6 +205,9 @@ class TeamAccess:
                             .where(*cond))
         actual = 0 if current is None else int(current[0])
         expected = self.versions.expected(key)
+        loaded = self.versions.loaded_at(key)
+        if expected is None and loaded is not None and actual > loaded:
+            expected = 0  # absent when the round was read, written by someone since
         if expected is not None and expected != actual:
             self.versions.forget(key)
             raise StaleEditError(what, current[1] if current else None,

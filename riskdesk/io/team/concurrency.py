@@ -78,23 +78,41 @@ class VersionBook:
     write transaction only fills a gap (an edit reads the old value just before writing, and that
     read must not make a stale view look fresh). Versions written by a transaction count once it
     commits. `forget` drops a row's entry after a refusal, so the next read (the reload) counts.
+    Reading a whole round also records the audit head of that moment: a row that was absent
+    then and written later by someone else counts as seen-absent (version 0), so entering a
+    value a colleague entered meanwhile is refused too.
     """
 
     def __init__(self) -> None:
         self._seen: dict[VersionKey, int] = {}
+        # (kind, round) → the audit head when the whole round was read: a row absent then and
+        # written later (version above it) is also a change this client has not seen
+        self._loaded: dict[tuple[str, str], int] = {}
         self._pending: dict[VersionKey, int] = {}
         self._lock = threading.Lock()
 
     def saw(self, key: VersionKey, version: int, *, in_transaction: bool) -> None:
         with self._lock:
             if in_transaction:
-                self._seen.setdefault(key, version)
+                if key not in self._seen:
+                    # absent when its round was read, written since: this client saw nothing
+                    loaded = self._loaded.get((key[0], key[1])) if len(key) > 1 else None
+                    self._seen[key] = 0 if loaded is not None and version > loaded else version
             else:
                 self._seen[key] = version
+
+    def saw_round(self, kind: str, round: str, head: int) -> None:
+        with self._lock:
+            self._loaded[(kind, round)] = head
 
     def expected(self, key: VersionKey) -> int | None:
         with self._lock:
             return self._pending.get(key, self._seen.get(key))
+
+    def loaded_at(self, key: VersionKey) -> int | None:
+        """The audit head when the row's whole round was read (None: never read whole)."""
+        with self._lock:
+            return self._loaded.get((key[0], key[1])) if len(key) > 1 else None
 
     def wrote(self, key: VersionKey, version: int) -> None:
         with self._lock:
@@ -113,5 +131,6 @@ class VersionBook:
         with self._lock:
             if key is None:
                 self._seen.clear()
+                self._loaded.clear()
             else:
                 self._seen.pop(key, None)

@@ -26,6 +26,7 @@ from riskdesk.io.project.errors import ProjectError
 from riskdesk.io.project.store import ChainKey, RoundInfo, ValueRow, _judgement
 from riskdesk.io.team import migrate
 from riskdesk.io.team import tables as t
+from riskdesk.io.team.access import WRITE_LOCK_KEY
 from riskdesk.io.team.concurrency import HOLD_SECONDS, ChainHold, hold_times
 from riskdesk.io.team.connect import describe, team_engine, unreachable_as_project_error
 from riskdesk.io.team.record_store import TeamRecords, dump_chain, is_analyst_value, seg, unseg
@@ -48,7 +49,7 @@ class TeamStore(TeamRecords):
     def __init__(self, engine: Engine, address: str, user: str | None = None) -> None:
         self.address = address
         self.where = describe(address)
-        super().__init__(engine, user or self.current_user(engine))
+        super().__init__(engine, user or self.login(engine))
 
     @classmethod
     def open(cls, address: str, user: str | None = None, *, create: bool = True) -> TeamStore:
@@ -58,6 +59,9 @@ class TeamStore(TeamRecords):
         where = describe(address)
         try:
             with unreachable_as_project_error(where), engine.begin() as conn:
+                if engine.dialect.name == "postgresql":  # two first clients: one creates
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": WRITE_LOCK_KEY})
                 revision = migrate.check_database(conn, where)
                 if revision is None and not create:
                     raise ProjectError(f"{where} holds no riskdesk team database yet",
@@ -71,7 +75,7 @@ class TeamStore(TeamRecords):
             return cls(engine, address, user)
 
     @staticmethod
-    def current_user(engine: Engine) -> str:
+    def login(engine: Engine) -> str:
         """Who the database says we are (PostgreSQL's session user), else the OS user."""
         if engine.dialect.name == "postgresql":
             with engine.connect() as conn:
@@ -80,11 +84,16 @@ class TeamStore(TeamRecords):
 
         return default_user()
 
+    def current_user(self) -> str:
+        """The database session user now (the role the server checks), whatever name
+        `user` (what the audit trail records) was given."""
+        return self.login(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
 
     def backup_to(self, target: Path) -> None:
-        """A .rdproj copy of the whole team database (pull.py does the copying)."""
+        """A .rdproj copy of the whole team database (transfer.pull_to_file)."""
         from riskdesk.io.team.transfer import pull_to_file
 
         pull_to_file(self, target)
@@ -166,6 +175,7 @@ class TeamStore(TeamRecords):
 
     def chains(self, round: str) -> list[Chain]:
         c = t.chains
+        self.reading_round("chain", round)
         rows = self._rows(select(c.c.chain_id, c.c.segment, c.c.profile, c.c.version)
                           .where(c.c.round == round)
                           .order_by(c.c.position, c.c.chain_id, c.c.segment))
@@ -227,6 +237,7 @@ class TeamStore(TeamRecords):
 
     def _value_select(self, round: str) -> Any:
         v = t.indicator_values
+        self.reading_round("value", round)
         return select(v.c.chain_id, v.c.segment, v.c.indicator, v.c.value, v.c.unit, v.c.year,
                       v.c.provenance, v.c.version).where(v.c.round == round)
 
@@ -314,6 +325,7 @@ class TeamStore(TeamRecords):
 
     def judgements(self, round: str) -> dict[ChainKey, Judgement]:
         j = t.judgements
+        self.reading_round("judgement", round)
         rows = self._rows(select(j.c.chain_id, j.c.segment,
                                  *(j.c[n] for n in _JUDGEMENT_COLS), j.c.version)
                           .where(j.c.round == round))
@@ -361,7 +373,6 @@ class TeamStore(TeamRecords):
             self._upsert(h, [{"round": round, "chain_id": chain_id, "held_by": self.user,
                               "held_at": held_at, "expires_at": expires_at}],
                          ("round", "chain_id"), ("held_by", "held_at", "expires_at"))
-            self.changed(chain_id)
             return ChainHold(round=round, chain_id=chain_id, held_by=self.user,
                              held_at=held_at, expires_at=expires_at)
 
@@ -370,7 +381,6 @@ class TeamStore(TeamRecords):
         with self.transaction():
             self._exec(delete(h).where(h.c.round == round, h.c.chain_id == chain_id,
                                        h.c.held_by == self.user))
-            self.changed(chain_id)
 
     def holders(self, round: str) -> dict[str, ChainHold]:
         """Chains of the round held now (expired holds are not shown), by chain id."""

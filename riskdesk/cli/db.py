@@ -26,7 +26,7 @@ Registrar: TypeAlias = "Callable[[Subparsers], None]"
 # name → function adding the subcommand's parser (with set_defaults(func=…)); in help order.
 SUBCOMMANDS: dict[str, Registrar] = {}
 # Modules that add `db` subcommands with @subcommand when imported (an absent one is skipped).
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = ("riskdesk.cli.team_setup",)  # init, adduser, users
 
 DB_HELP = ("team database: a libpq service name or postgresql://user@host/database (the password "
            "comes from PGPASSFILE / ~/.pgpass or the service file, never from the command line)")
@@ -167,7 +167,3 @@ def run_pull(args: argparse.Namespace) -> int:
     print(summary.describe(lang))
     print(("已写入 " if lang == "zh" else "written: ") + str(args.out))
     return EXIT_OK
-
-
-# Set-up subcommands (init, adduser, users) of the roles and review layer register themselves.
-from riskdesk.cli import team_setup  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """`riskdesk db init | adduser | users --db ADDRESS`: set up a team database and its people.
 
-Registered in riskdesk.cli.db's subcommand registry (db.py imports this module at its end).
+Registered in riskdesk.cli.db's subcommand registry (listed in SUBCOMMAND_MODULES there).
 
 `init` brings the tables to this version (Alembic migrations) and then installs the server-side
 rules: group roles, grants, the review functions and the edit guards (riskdesk.io.team.roles); it

@@ -19,6 +19,7 @@ from riskdesk.cli.common import (
     write_json,
     writing,
 )
+from riskdesk.cli.db import DB_HELP, place_name
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.assess import assess_inventory
 from riskdesk.core.inventory import Inventory
@@ -61,8 +62,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--no-robustness", action="store_true", help="skip the weight-perturbation check"
     )
-    p.add_argument(
+    place = p.add_mutually_exclusive_group()
+    place.add_argument(
         "--project", type=Path, metavar="P.rdproj", help="store the run in a project file"
+    )
+    place.add_argument(
+        "--db", metavar="ADDRESS", default=None,
+        help="store the run in a team database (as --project does in a file); " + DB_HELP,
     )
     p.add_argument(
         "--round", default=None, metavar="ROUND", help="assessment round (default: the year)"
@@ -250,11 +256,13 @@ def run_assess(args: argparse.Namespace) -> int:
     chain_filter(run, args.chain)  # unknown ids are a usage error before anything is written
     print_summary(run, taxonomy, lang)
     written = write_outputs(args, run, inventory, taxonomy, sub_progress(progress, 0.6, 1.0))
-    if args.project:
+    places: list[str] = [str(path) for path in written]
+    if args.project or args.db:
         from riskdesk.cli.project import store_assessment
 
-        store_assessment(args.project, inventory, run, taxonomy, round_name=args.round)
-        written.append(args.project)
-    for path in written:
-        print(("已写入 " if lang == "zh" else "written: ") + str(path))
+        store_assessment(args.project or args.db, inventory, run, taxonomy,
+                         round_name=args.round, lang=lang)
+        places.append(str(args.project) if args.project else place_name(args))
+    for place in places:
+        print(("已写入 " if lang == "zh" else "written: ") + place)
     return EXIT_OK

@@ -46,7 +46,8 @@ def handle(args: argparse.Namespace) -> int:
 
         check_outputs(input_files(project=args.project), [("--screenshot", args.screenshot)])
     if args.project is not None and args.db:
-        raise CliError("give a project or --db, not both", EXIT_USAGE)
+        raise CliError.of("project_and_db", "请只给出项目文件或 --db 之一",
+                          "give a project or --db, not both", EXIT_USAGE)
     if args.project is not None:
         check_project(args.project)
     try:

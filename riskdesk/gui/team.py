@@ -28,7 +28,7 @@ from riskdesk.gui.qt import (
     Signal,
     translate,
 )
-from riskdesk.io.team.access import CHANNEL
+from riskdesk.io.team.access import ALL_CHAINS, CHANNEL
 from riskdesk.io.team.connect import has_password, libpq_address, redact
 from riskdesk.session import Change, Session
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from riskdesk.gui.main_window import MainWindow
 
 REFRESH_DELAY_MS = 300  # a burst of commits (an import) becomes one reload
+RECONNECT_SECONDS = 5.0
 
 
 class ConnectDialog(QDialog):
@@ -108,17 +109,22 @@ class ChangeListener(QObject):
     def _listen(self) -> None:
         import psycopg
 
-        try:
-            with psycopg.connect(self._dsn, autocommit=True) as conn:
-                conn.execute(f"LISTEN {CHANNEL}")
+        reconnected = False
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._dsn, autocommit=True, connect_timeout=5) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._ready.set()
+                    if reconnected:  # notices sent while we were away are lost: read it all
+                        self.changed.emit(ALL_CHAINS, 0)
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=0.5):
+                            self.changed.emit(note.payload, note.pid)
+            except psycopg.Error:
+                # the server went away (edits say so meanwhile): try again in a while
                 self._ready.set()
-                while not self._stop.is_set():
-                    for note in conn.notifies(timeout=0.5):
-                        self.changed.emit(note.payload, note.pid)
-        except psycopg.Error:
-            pass  # the server went away: edits will say so; nothing to refresh meanwhile
-        finally:
-            self._ready.set()
+                reconnected = True
+                self._stop.wait(RECONNECT_SECONDS)
 
 
 class TeamConnection(QObject):
@@ -195,7 +201,7 @@ class TeamConnection(QObject):
             return
 
         def work(session: Session, _p: ProgressFn, _c: CancelFn) -> Change | None:
-            return session.refresh(None if "*" in chains else frozenset(chains))
+            return session.refresh(None if ALL_CHAINS in chains else frozenset(chains))
 
         self.window.ws.submit(work)
 

@@ -87,3 +87,22 @@ def test_no_password_is_taken_or_remembered(qtbot: object) -> None:
         settings.team_address = "host=server password=s3cret dbname=riskdesk"
     settings.team_address = "service=riskdesk"
     assert AppSettings().team_address == "service=riskdesk"
+
+
+def test_the_window_catches_up_after_its_listening_connection_was_dropped(
+    qtbot: object, team_window: tuple[Session, str]
+) -> None:
+    import psycopg
+
+    s, address = team_window
+    dsn = address.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()").fetchall()
+    assert dropped == [(True,)]
+    with Project.connect(address, user="李四") as li:  # committed while nobody listens
+        li.set_note(ROUND, "C2", "断线期间的修改")
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: s.workspace.judgement(("C2", None)).note == "断线期间的修改", timeout=20_000)
+    settle_ops(qtbot)

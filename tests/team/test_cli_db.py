@@ -64,6 +64,8 @@ def test_push_then_pull_carries_the_audit_trail_verifiably(
         value = p.get_value(make_ref("C1"), taxonomy.indicator_ids[0])
         assert value is not None and value.value == 0.42
         p.set_note(ROUND, "C1", "团队意见")  # the team goes on working after the push
+    with Project.connect(pg_database, user="li") as p:
+        assert not p.can_undo  # li's undo history stayed with the file
         assert p.latest_run(ROUND) is not None
     out = tmp_path / "pulled.rdproj"
     pulled = riskdesk("db", "pull", "--db", pg_database, str(out), "--lang", "en")

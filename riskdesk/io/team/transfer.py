@@ -8,8 +8,10 @@ each move adds one entry of its own ("push" / "pull") at the end of the chain.
   rewriting one of them, which is what the chain exists to prevent). The file's log is verified
   first: a tampered project is not pushed.
 * pull: the whole team portfolio, or some chains of it, into a new .rdproj for offline work. The
-  whole audit log is carried even for a subset (a cut log would not verify); the undo history,
-  holds and autosaved drafts stay in the team database.
+  whole audit log is carried even for a subset (a cut log would not verify).
+
+Either way the undo history and autosaved drafts stay where they were made (an undo applies to
+the place it was done in), and holds stay in the team database.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from riskdesk.io.team import tables as t
 from riskdesk.io.team.store import TeamStore
 
 TEAM_ONLY_COLUMNS = {"version", "updated_by", "updated_at"}
-_NOT_PULLED = {"journal", "drafts"}
+_NOT_MOVED = {"journal", "drafts"}  # undo history and autosaved drafts stay where they were made
 _SERIAL = (("runs", "id"), ("snapshots", "id"), ("journal", "seq"), ("scenario_runs", "id"))
 _BATCH = 5000
 
@@ -93,7 +95,7 @@ def pull_to_file(store: TeamStore, target: Path, chains: Iterable[str] | None = 
                 source.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
                                     "READ ONLY"))
             for table in t.PROJECT_TABLES:
-                if table.name in _NOT_PULLED:
+                if table.name in _NOT_MOVED:
                     continue
                 rows[table.name] = _copy_to_file(source, conn, table, wanted)
             source.rollback()
@@ -162,7 +164,8 @@ def push_file(source: Path, store: TeamStore) -> TransferSummary:
             version = store.version_now() + int(
                 conn.execute("SELECT count(*) FROM audit").fetchone()[0])
             for table in t.PROJECT_TABLES:
-                rows[table.name] = _copy_to_team(conn, store, table, version)
+                if table.name not in _NOT_MOVED:
+                    rows[table.name] = _copy_to_team(conn, store, table, version)
             if store.is_postgresql:
                 for name, column in _SERIAL:
                     store._exec(text(

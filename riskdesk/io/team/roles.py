@@ -341,6 +341,13 @@ BEGIN
         RAISE EXCEPTION 'riskdesk: review steps are recorded only by the review workflow'
             USING ERRCODE = '42501', HINT = 'status';
     END IF;
+    -- Every other entry names the login that wrote it: a client cannot sign for a colleague
+    -- (an admin's push carries a pulled portfolio's entries with their original names).
+    IF NEW.who IS DISTINCT FROM session_user::text AND current_user <> '{workflow}'
+       AND NOT pg_has_role(session_user, '{prefix}_admin', 'MEMBER') THEN
+        RAISE EXCEPTION 'riskdesk: the audit trail names the database login %, not %',
+            session_user, NEW.who USING ERRCODE = 'RD008', DETAIL = session_user::text;
+    END IF;
     RETURN NEW;
 END $$;
 """

@@ -278,7 +278,7 @@ def _role_words(roles: list[str]) -> tuple[str, str]:
 def refusal(exc: sa.exc.DBAPIError, engine: sa.Engine) -> ProjectError | None:
     """An edit refused by the server's roles or frozen-chain guard as a sentence; None for any
     other error (the caller re-raises it)."""
-    if getattr(exc.orig, "sqlstate", None) not in ("42501", "RD001"):
+    if getattr(exc.orig, "sqlstate", None) not in ("42501", "RD001", "RD008"):
         return None
     return translate(exc, engine, "edit")
 
@@ -332,6 +332,13 @@ def translate(exc: sa.exc.DBAPIError, engine: sa.Engine, action: str) -> Project
     if state == "RD007":
         return SnapshotMismatchError("the snapshot sent for approval is not this chain's result",
                                      "提交批准的快照不是该链条的评估结果", code="review_snapshot")
+    if state == "RD008":
+        return ReviewRoleError(
+            f"on a team database every change is signed by your database login ({detail}); "
+            "it cannot be recorded under another name (leave out --analyst, or sign in as that "
+            "person)",
+            f"团队数据库中的每项修改都以你的数据库登录名（{detail}）署名，不能记在他人名下"
+            "（请去掉 --analyst，或以其本人身份登录）", code="review_signer")
     message = getattr(diag, "message_primary", None) or str(orig)
     return ReviewError(f"the team database refused to {act_en}: {message}",
                        f"团队数据库拒绝{act_zh}：{message}", code="review_refused")

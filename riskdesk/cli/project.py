@@ -20,6 +20,7 @@ from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Lang
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.project import Project, ProjectError
 from riskdesk.io.project.audit import AuditEntry
@@ -223,6 +224,7 @@ def run_export(args: argparse.Namespace) -> int:
                 else f"round '{round_name}' has no stored assessment", EXIT_INPUT)
         taxonomy = session.run_taxonomy()
         inventory = session.inventory
+        changes = session.previous_round_diff()
     finally:
         session.close()
     if args.chain:
@@ -237,7 +239,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, effective.to_json_dict())
         written.append(args.json)
-    written += _write_reports(args, effective, inventory, taxonomy)
+    written += _write_reports(args, effective, inventory, taxonomy, changes)
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path))
     return EXIT_OK
@@ -252,7 +254,7 @@ def _latest_round_with_run(project: Project, lang: Lang) -> str:
 
 
 def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory: Inventory,
-                   taxonomy: Taxonomy) -> list[Path]:
+                   taxonomy: Taxonomy, changes: RoundDiff | None = None) -> list[Path]:
     from riskdesk.reports.options import ReportOptions
 
     if not (args.pdf or args.xlsx):
@@ -270,7 +272,8 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
         from riskdesk.reports.pdf import write_pdf
 
         with writing(args.pdf):
-            write_pdf(effective, args.pdf, options, inventory=inventory, taxonomy=taxonomy)
+            write_pdf(effective, args.pdf, options, inventory=inventory, taxonomy=taxonomy,
+                      changes=changes)
         written.append(args.pdf)
     if args.xlsx:
         from riskdesk.reports.xlsx import write_xlsx

@@ -487,7 +487,7 @@ def source_line(run: AssessmentRun, lang: Lang, *, trade: bool = False) -> str:
     parts = [
         say("source_run", lang, version=run.riskdesk_version, assessed_at=run.assessed_at[:10],
             input=Path(src.path).name if src else say("source_inventory_none", lang)),
-        say("source_taxonomy", lang, taxonomy=run.taxonomy.name, sha=run.taxonomy.sha256[:12]),
+        say("source_taxonomy", lang, sha=run.taxonomy.sha256[:12]),
     ]
     entry = _source_file(run.sources.get("trade"))
     if trade and entry is not None:

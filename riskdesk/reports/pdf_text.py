@@ -10,6 +10,7 @@ keeps everything else of `Paragraph` (markup, fonts, splitting across pages)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.platypus.paragraph import (
@@ -29,6 +30,9 @@ the no-break space / word joiner (they glue what is on either side)."""
 
 NO_END = frozenset("（［｛「『“‘《〈【〔〖([{\u00a0\u2060")
 """Characters a line must not end with: opening punctuation and the joiners."""
+
+OPERATORS = frozenset("=≠<>≤≥≈×·+−±→")
+"""Relations and operators that stay on the line of the numbers around them."""
 
 _FUZZ = 1e-6
 
@@ -109,13 +113,39 @@ def _line_end(glyphs: list[Any], start: int, overflow: int) -> int:
             return after
     for k in range(overflow, start, -1):
         prev, nxt = glyphs[k - 1], glyphs[k]
-        if prev == " " or can_break_before(prev, nxt):
+        if prev == " ":
+            if not _glued(glyphs[k - 2] if k >= 2 else "", nxt):
+                return k
+        elif nxt != " " and can_break_before(prev, nxt):  # a space breaks after itself
             return k
     return max(overflow, start + 1)  # no break point at all: cut where it overflows
 
 
+def _glued(before: str, after: str) -> bool:
+    """Whether the space between `before` and `after` must not break: either side is a
+    relation or operator ("g = 0.77", "≥ 0.6") or the next is a unit sign ("30 %")."""
+    return before in OPERATORS or after in OPERATORS or after in NO_START
+
+
+_SPACE_AFTER_RELATION = re.compile(r"(?<=[=≠≤≥≈×±]) ")
+_SPACE_BEFORE_RELATION = re.compile(r" (?=[=≠≤≥≈×±%‰])")
+
+
+def glue(text: str) -> str:
+    """Turn the spaces around relations and before unit signs into no-break spaces, so
+    "g = 0.77", "ρ ≥ 0.7" and "30 %" stay on one line in either wrapping mode (reportlab's
+    word wrapping honours U+00A0). Markup attributes have no such spaces."""
+    text = _SPACE_AFTER_RELATION.sub("\u00a0", text)
+    return _SPACE_BEFORE_RELATION.sub("\u00a0", text)
+
+
 class ReportParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A Paragraph whose CJK-mode line breaking follows the rules of this module."""
+    """A Paragraph whose CJK-mode line breaking follows the rules of this module, with the
+    spaces around relations and units glued."""
+
+    def __init__(self, text: str | None, style: Any, *args: Any, **kwargs: Any) -> None:
+        # split parts are made with text None and the frags of the whole
+        super().__init__(glue(text) if isinstance(text, str) else text, style, *args, **kwargs)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab API
         widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]

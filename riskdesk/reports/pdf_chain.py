@@ -24,7 +24,12 @@ from riskdesk.core.models import Lang, RiskType
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.drawings import ScoreBars
-from riskdesk.reports.narrative import source_line, supplier_breakdown, supplier_cells
+from riskdesk.reports.narrative import (
+    STABLE_SHARE,
+    source_line,
+    supplier_breakdown,
+    supplier_cells,
+)
 from riskdesk.reports.narrative_words import say
 from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf
 from riskdesk.reports.pdf_measures import ChainStrategy
@@ -81,7 +86,7 @@ class ChainSection(ChainStrategy):
             "robustness", draws=rb.draws, spread=rb.spread, share=rb.primary_stability
         )
         out += " " + self.text.say(
-            "robustness_solid" if rb.primary_stability >= 0.8 else "robustness_borderline"
+            "robustness_solid" if rb.primary_stability >= STABLE_SHARE else "robustness_borderline"
         )
         if rb.alternatives:
             alts = "、" if self.lang == "zh" else ", "

@@ -31,6 +31,7 @@ from riskdesk.reports.pdf_base import (
 from riskdesk.reports.pdf_chain import ChainSection
 from riskdesk.reports.pdf_parts import chart_image, format_score, table_style
 from riskdesk.reports.pdf_text import ReportParagraph
+from riskdesk.reports.text_limits import with_short_names
 
 MATRIX_LABELS = 25
 """Points labelled in the portfolio's risk matrix; the all-chains table lists every chain."""
@@ -308,6 +309,7 @@ def write_pdf(
     cancelling raises `Cancelled` and leaves any existing file untouched.
     """
     run, options = report_inputs(run, options, taxonomy)
+    run = with_short_names(run)
     chains = select_chains(run, options)
     if not chains:
         raise ReportError("no chains to report / 没有可输出的链条")

@@ -14,8 +14,9 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 from riskdesk.core.models import Lang
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Measure, Taxonomy
-from riskdesk.reports.pdf_base import BODY_W, NAVY, CellText, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf, _escape
 from riskdesk.reports.pdf_parts import GRID_COLOUR, table_style
+from riskdesk.reports.pdf_styles import NAVY
 from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.templates import ReportText
 

@@ -12,7 +12,7 @@ from reportlab.platypus import Image, TableStyle
 
 from riskdesk.core.results import IndicatorResult
 from riskdesk.core.taxonomy import Indicator, Taxonomy
-from riskdesk.reports.pdf_base import NAVY
+from riskdesk.reports.pdf_styles import NAVY
 from riskdesk.reports.templates import ReportText
 
 HEADER_BG = NAVY

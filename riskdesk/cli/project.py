@@ -22,6 +22,7 @@ from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Lang
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.project import Project, ProjectError
 from riskdesk.io.project.audit import AuditEntry
@@ -227,6 +228,7 @@ def run_export(args: argparse.Namespace) -> int:
                 else f"round '{round_name}' has no stored assessment", EXIT_INPUT)
         taxonomy = session.run_taxonomy()
         inventory = session.inventory
+        changes = session.previous_round_diff()
     finally:
         session.close()
     if args.chain:
@@ -241,7 +243,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, effective.to_json_dict())
         written.append(args.json)
-    written += _write_reports(args, effective, inventory, taxonomy, round_name)
+    written += _write_reports(args, effective, inventory, taxonomy, round_name, changes)
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path))
     return EXIT_OK
@@ -256,7 +258,8 @@ def _latest_round_with_run(project: Project, lang: Lang) -> str:
 
 
 def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory: Inventory,
-                   taxonomy: Taxonomy, round_name: str) -> list[Path]:
+                   taxonomy: Taxonomy, round_name: str,
+                   changes: RoundDiff | None = None) -> list[Path]:
     from riskdesk.reports.options import ReportOptions
 
     if not (args.pdf or args.xlsx):
@@ -278,7 +281,8 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
         from riskdesk.reports.pdf import write_pdf
 
         with writing(args.pdf):
-            write_pdf(effective, args.pdf, options, inventory=inventory, taxonomy=taxonomy)
+            write_pdf(effective, args.pdf, options, inventory=inventory, taxonomy=taxonomy,
+                      changes=changes)
         written.append(args.pdf)
     if args.xlsx:
         from riskdesk.reports.xlsx import write_xlsx

@@ -7,12 +7,27 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, TableStyle
 
 from riskdesk.core.results import ChainResult
-from riskdesk.reports.pdf_base import BODY_W, MARKING_RED, CellText, ReportPdf, _escape
-from riskdesk.reports.pdf_chain import table_style
+from riskdesk.reports.narrative import (
+    data_sources,
+    executive_summary,
+    limitations,
+    references,
+)
+from riskdesk.reports.narrative_words import say
+from riskdesk.reports.pdf_base import (
+    BODY_W,
+    SECTION_START_ROOM,
+    CellText,
+    ReportPdf,
+    _escape,
+)
 from riskdesk.reports.pdf_nav import ContentsSlot
+from riskdesk.reports.pdf_parts import table_style
+from riskdesk.reports.pdf_styles import MARKING_RED
+from riskdesk.reports.pdf_text import ReportParagraph
 
 
 def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
@@ -21,7 +36,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
     out: list[Flowable] = [Spacer(1, 18 * mm)]
     if pdf.marking:
         box = pdf.table(
-            [[Paragraph(_escape(pdf.marking), pdf.styles.marking)]], colWidths=[60 * mm]
+            [[ReportParagraph(_escape(pdf.marking), pdf.styles.marking)]], colWidths=[60 * mm]
         )
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, MARKING_RED)]))
         box.hAlign = "CENTER"
@@ -30,7 +45,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
         out.append(Spacer(1, 40 * mm))
     out.append(pdf.heading(pdf.title(), 0, "cover", listed=False))
     out[-1].style = pdf.styles.cover_title
-    out.append(Paragraph(_escape(scope), pdf.styles.cover_sub))
+    out.append(ReportParagraph(_escape(scope), pdf.styles.cover_sub))
     out.append(Spacer(1, 40 * mm))
     rows = [
         (t.label("organisation"), o.organisation),
@@ -51,7 +66,7 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
     out += [table, Spacer(1, 30 * mm)]
     run = pdf.run
     out.append(
-        Paragraph(
+        ReportParagraph(
             _escape(
                 t.say(
                     "cover_generated",
@@ -67,14 +82,56 @@ def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
     return out
 
 
+def summary(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
+    """The executive summary: key findings in sentences, first after the contents page."""
+    lines = executive_summary(pdf.run, pdf.taxonomy, pdf.options, chains=chains,
+                              changes=pdf.changes)
+    out: list[Flowable] = [pdf.heading(say("summary_heading", pdf.lang), 0, "exec-summary")]
+    out += [pdf.para(line) for line in lines]
+    return out
+
+
+def limitations_section(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
+    lines = limitations(pdf.run, pdf.taxonomy, pdf.options, chains=chains)
+    out: list[Flowable] = [pdf.heading(say("limitations_heading", pdf.lang), 0, "limitations")]
+    out += [pdf.para(f"{n}. {line}") for n, line in enumerate(lines, start=1)]
+    return out
+
+
+def sources_table(pdf: ReportPdf) -> list[Flowable]:
+    """Each input with its role, file name and SHA-256 (missing inputs say so)."""
+    st, lang = pdf.styles, pdf.lang
+    missing = say("source_missing", lang)
+    rows: list[list[object]] = [
+        [CellText(say(k, lang), st.cell_head) for k in ("col_role", "col_file", "col_sha256")]
+    ]
+    # The hash in a smaller face on one line: a hash split over lines cannot be searched.
+    rows += [
+        [
+            pdf.para(src.label, st.cell),
+            pdf.para(src.file or missing, st.cell),
+            pdf.para(src.sha256 or missing, st.hash),
+        ]
+        for src in data_sources(pdf.run, pdf.taxonomy, lang)
+    ]
+    table = pdf.table(rows, colWidths=[32 * mm, 40 * mm, BODY_W - 72 * mm], repeatRows=1)
+    table.setStyle(table_style(rows=len(rows)))
+    return [pdf.table_caption(say("tab_sources", lang)), table,
+            pdf.source(say("source_line", lang, source=say("sources_heading", lang)))]
+
+
 def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
     t = pdf.text
     m = t.methodology
     tax = pdf.taxonomy
     sc = tax.scoring
     st = pdf.styles
-    out: list[Flowable] = [
-        PageBreak(),
+    taxonomy_source = say("source_line", pdf.lang, source=say(
+        "source_taxonomy_only", pdf.lang, taxonomy=tax.name, sha=pdf.run.taxonomy.sha256[:12]))
+    # The appendix follows the last section on its page when enough of it is left (the last
+    # chain's sign-off must not end up alone on a page).
+    out: list[Flowable] = [CondPageBreak(SECTION_START_ROOM), *limitations_section(pdf, chains)]
+    out += [
         pdf.heading(t.h("methodology"), 0, "method"),
         pdf.para(m.intro),
     ]
@@ -104,8 +161,6 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
         (t.label("software"), f"riskdesk {run.riskdesk_version}"),
         (t.label("assessed_at"), run.assessed_at),
         (t.label("country"), run.country),
-        (t.label("input_file"), Path(src.path).name if src else t.say("data_sources_none")),
-        (t.label("input_hash"), src.sha256 if src else t.label("not_applicable")),
         (t.label("chains_total"), str(len(chains))),
     ]
     table = pdf.table(
@@ -113,7 +168,8 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
         colWidths=[45 * mm, BODY_W - 45 * mm],
     )
     table.setStyle(table_style(header_rows=0, rows=len(rows)))
-    out.append(table)
+    out += [pdf.table_caption(say("tab_run", pdf.lang)), table, pdf.source()]
+    out += sources_table(pdf)
 
     out.append(pdf.heading(m.thresholds_heading, 1, "method-thresholds"))
     levels = f"{sc.levels.low} / {sc.levels.medium} / {sc.levels.high}"
@@ -136,9 +192,10 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
         colWidths=[70 * mm, BODY_W - 70 * mm],
     )
     table.setStyle(table_style(header_rows=0, rows=len(threshold_rows)))
-    out.append(table)
+    out += [pdf.table_caption(say("tab_thresholds", pdf.lang)), table,
+            pdf.source(taxonomy_source)]
 
-    out.append(pdf.heading(m.anchors_heading, 1, "method-anchors"))
+    anchors_heading = pdf.heading(m.anchors_heading, 1, "method-anchors")
     head: list[object] = [
         CellText(t.label(k), st.cell_head)
         for k in ("indicator", "unit", "safe_anchor", "critical_anchor", "weight")
@@ -159,7 +216,8 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
         rows2, colWidths=[45 * mm, 18 * mm, 17 * mm, 17 * mm, BODY_W - 97 * mm], repeatRows=1
     )
     table.setStyle(table_style(rows=len(rows2)))
-    out.append(table)
+    out += pdf.long_table([anchors_heading, pdf.table_caption(say("tab_anchors", pdf.lang))],
+                          table, pdf.source(taxonomy_source))
 
     out.append(pdf.heading(m.sources_heading, 1, "method-sources"))
     files = Counter[str]()
@@ -189,5 +247,5 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
     )
 
     out.append(pdf.heading(m.papers_heading, 1, "method-papers"))
-    out += [pdf.para(f"[{p.id}] {p.citation}") for p in t.papers]
+    out += [pdf.para(f"[{r.id}] {r.text}") for r in references(pdf.lang)]
     return out

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     LongTable,
     PageBreak,
     PageTemplate,
@@ -31,8 +31,10 @@ from reportlab.platypus import (
 
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.fonts import ensure_fonts
+from riskdesk.reports.narrative import figure_caption, source_line, table_caption
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf_nav import (
     CONTENTS_DEPTH,
@@ -44,6 +46,8 @@ from riskdesk.reports.pdf_nav import (
     numbered_canvas,
     pdf_date,
 )
+from riskdesk.reports.pdf_styles import CELL_SIZE, INK, MARKING_RED, MUTED, RULE, Styles
+from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.templates import ReportText, load_report_text
 from riskdesk.reports.text_limits import (
     MAX_CELL_LINES,
@@ -59,93 +63,9 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 20 * mm
 BODY_W = PAGE_W - 2 * MARGIN_X
-NAVY = colors.HexColor("#1b3a5c")
-MARKING_RED = colors.HexColor("#b8312f")
-RULE = colors.HexColor("#9aa7b4")
-MUTED = colors.HexColor("#5d6d7e")
-
-
-CELL_SIZE = 8.0
-INK = colors.HexColor("#1c2833")
-
-
-class Styles:
-    """Paragraph styles in the one CJK face; heading weight comes from size and colour."""
-
-    def __init__(self, font: str) -> None:
-        # CJK wrapping in both languages: it breaks between Chinese characters yet keeps
-        # English words whole, and English reports still carry Chinese names and sources.
-        wrap = "CJK"
-        base = ParagraphStyle(
-            "body",
-            fontName=font,
-            fontSize=9.5,
-            leading=14,
-            wordWrap=wrap,
-            textColor=INK,
-            spaceAfter=4,
-        )
-        self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=7.8, leading=10.5, spaceAfter=0)
-        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5, spaceAfter=0)
-        self.cell_head = ParagraphStyle("cell_head", parent=self.cell, textColor=colors.white)
-        self.note = ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=MUTED)
-        self.h1 = ParagraphStyle(
-            "h1",
-            parent=base,
-            fontSize=17,
-            leading=22,
-            textColor=NAVY,
-            spaceBefore=4,
-            spaceAfter=8,
-            keepWithNext=1,  # a heading never ends a page alone
-        )
-        self.h2 = ParagraphStyle(
-            "h2",
-            parent=base,
-            fontSize=12.5,
-            leading=17,
-            textColor=NAVY,
-            spaceBefore=10,
-            spaceAfter=5,
-            keepWithNext=1,
-        )
-        self.h3 = ParagraphStyle(
-            "h3",
-            parent=base,
-            fontSize=10.5,
-            leading=14,
-            textColor=colors.HexColor("#2e5984"),
-            spaceBefore=6,
-            spaceAfter=3,
-            keepWithNext=1,
-        )
-        self.cover_title = ParagraphStyle(
-            "cover_title",
-            parent=base,
-            fontSize=26,
-            leading=34,
-            textColor=NAVY,
-            alignment=TA_CENTER,
-            spaceAfter=14,
-        )
-        self.cover_sub = ParagraphStyle(
-            "cover_sub",
-            parent=base,
-            fontSize=13,
-            leading=19,
-            alignment=TA_CENTER,
-            textColor=MUTED,
-            spaceAfter=6,
-        )
-        self.marking = ParagraphStyle(
-            "marking",
-            parent=base,
-            fontSize=14,
-            leading=18,
-            alignment=TA_CENTER,
-            textColor=MARKING_RED,
-        )
+BODY_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+SECTION_START_ROOM = 0.4 * BODY_H
+"""A section (a chain, the appendix) starts on the current page when this much is left."""
 
 
 class CellText:
@@ -171,7 +91,7 @@ def _words_fit(text: str, size: float, width: float) -> bool:
     return all(_text_width(word, size) <= width for word in text.split())
 
 
-class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+class Heading(ReportParagraph):
     """A paragraph that also becomes an outline entry (bookmark) at `level`, landing on the
     heading's own page and height; levels 0 and 1 are listed on the contents page."""
 
@@ -258,6 +178,9 @@ class ReportPdf:
         self._running_chain = ""
         self._marks_by_page: dict[int, list[ContentsMark]] | None = None
         self._word_styles: dict[str, ParagraphStyle] = {}
+        self.changes: RoundDiff | None = None  # the diff from the previous round, if any
+        self.figures = 0  # figures and tables numbered so far, in story order
+        self.tables = 0
 
     # --- for subclasses ----------------------------------------------------------------------
 
@@ -369,8 +292,8 @@ class ReportPdf:
                     else:
                         if _words_fit(text, style.fontSize, width):
                             style = self._word_wrapped(style)
-                        out.append(Paragraph(_escape(text), style))
-                elif type(cell) is Paragraph:
+                        out.append(ReportParagraph(_escape(text), style))
+                elif type(cell) in (Paragraph, ReportParagraph):
                     out.append(self._bounded_paragraph(cell, widths[c] - 7 if widths else 0.0))
                 else:
                     out.append(cell)
@@ -402,7 +325,8 @@ class ReportPdf:
         if len(plain) < 400:  # nothing this short can outgrow a page
             return cell
         bounded = self._bounded(CellText(plain, cell.style), width)
-        return cell if bounded.text == plain else Paragraph(_escape(bounded.text), cell.style)
+        return cell if bounded.text == plain else ReportParagraph(_escape(bounded.text),
+                                                                   cell.style)
 
     def _word_wrapped(self, style: ParagraphStyle) -> ParagraphStyle:
         """`style` wrapping between words only (for text without CJK characters)."""
@@ -412,8 +336,39 @@ class ReportPdf:
             cached = self._word_styles[name] = ParagraphStyle(name, parent=style, wordWrap=None)
         return cached
 
-    def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(_escape(text), style or self.styles.body)
+    def para(self, text: str, style: ParagraphStyle | None = None) -> ReportParagraph:
+        return ReportParagraph(_escape(text), style or self.styles.body)
+
+    # --- numbered figures and tables -----------------------------------------------------------
+
+    def source(self, text: str | None = None) -> ReportParagraph:
+        """The source line under a figure or table (default: this run and its taxonomy)."""
+        return self.para(text or source_line(self.run, self.lang), self.styles.source)
+
+    def figure(self, body: Flowable, title: str, source: str | None = None, *,
+               lead: list[Flowable] | None = None) -> KeepTogether:
+        """A figure with "图 n 标题" / "Figure n Title" under it and its source line, kept
+        together on one page with `lead` (its heading: reportlab's keepWithNext does not
+        reach into a KeepTogether, so the heading must be inside it)."""
+        self.figures += 1
+        caption = self.para(figure_caption(self.figures, title, self.lang),
+                            self.styles.figure_caption)
+        return KeepTogether([*(lead or []), body, caption, self.source(source)])
+
+    def long_table(self, lead: list[Flowable], table: Flowable, source: Flowable,
+                   room: float = 45 * mm) -> list[Flowable]:
+        """A table that may run over pages, with its heading and caption (`lead`): they start a
+        new page only when less than `room` is left, then the table splits where the page
+        ends. (Kept together instead, a long table would move whole to the next page and leave
+        the text before it alone on a near-empty one.)"""
+        for f in lead:
+            f.keepWithNext = 0
+        return [CondPageBreak(room), *lead, table, source]
+
+    def table_caption(self, title: str) -> ReportParagraph:
+        """"表 n 标题" / "Table n Title", set above its table (kept with it)."""
+        self.tables += 1
+        return self.para(table_caption(self.tables, title, self.lang), self.styles.table_caption)
 
     # --- page decoration -----------------------------------------------------------------------
 
@@ -481,6 +436,7 @@ class ReportPdf:
 
     def build(self, path: Path) -> None:
         self.page_of, self.contents_marks, self.running = {}, [], {}
+        self.figures = self.tables = 0
         self._running_chain, self._marks_by_page = "", None
         story = self.story()
         for i, f in enumerate(story):

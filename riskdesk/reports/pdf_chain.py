@@ -4,7 +4,6 @@ indicator table, segments, trends, strategy and measures, data to collect, notes
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,34 +22,23 @@ from riskdesk.charts import (
     trend_figure,
 )
 from riskdesk.core.inventory import Inventory, SeriesPoint
-from riskdesk.core.models import Lang, RiskType
-from riskdesk.core.results import ChainResult, IndicatorResult
-from riskdesk.core.taxonomy import Indicator, Taxonomy
+from riskdesk.core.models import Lang
+from riskdesk.core.results import ChainResult
+from riskdesk.core.taxonomy import Taxonomy
+from riskdesk.reports.chain_words import (
+    ILLUSTRATIVE_MARK,
+    TREND_INDICATORS,
+    ChainWords,
+    format_score,
+    format_value,
+    risk_level_of,
+)
 from riskdesk.reports.drawings import ScoreBars
 from riskdesk.reports.pdf_base import BODY_W, NAVY, CellText, ReportPdf, _escape
-from riskdesk.reports.templates import ReportText
 
 HEADER_BG = NAVY
 ZEBRA = colors.HexColor("#f2f4f6")
 GRID_COLOUR = colors.HexColor("#c5ccd3")
-TREND_INDICATORS = ("tc_index", "rca_index")
-ILLUSTRATIVE_MARK = "†"
-
-
-def format_value(value: float | None, indicator: Indicator | None, text: ReportText) -> str:
-    """Display a value by its kind; a missing value reads as missing, never as 0."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return text.label("missing")
-    kind = indicator.kind if indicator is not None else "index"
-    if kind in ("share", "rate", "share_delta"):
-        return f"{value:.1%}"
-    if kind in ("count", "days", "years", "level"):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{value:.2f}"
-
-
-def format_score(score: float | None, text: ReportText) -> str:
-    return text.label("missing") if score is None else f"{score:.2f}"
 
 
 def table_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> TableStyle:
@@ -90,6 +78,7 @@ class ChainSection:
         self.inventory = inventory
         self.measure_by_id = {m.id: m for m in self.tax.measures}
         self.used_measures: list[str] = []
+        self.words = ChainWords(pdf.text, pdf.taxonomy, pdf.options, inventory)
 
     # --- small helpers -------------------------------------------------------------------------
 
@@ -103,48 +92,13 @@ class ChainSection:
         return self.tax.label(r.primary_type, self.lang)
 
     def strategy_line(self, r: ChainResult) -> str:
-        parts = [self.tax.label(r.strategy, self.lang)]
-        if r.sub_strategy:
-            parts.append(self.tax.label(r.sub_strategy, self.lang))
-        if r.priority_mode:
-            parts.append(self.tax.label(r.priority_mode, self.lang))
-        return " · ".join(parts)
+        return self.words.strategy_line(r)
 
     def robustness_text(self, r: ChainResult) -> str:
-        rb = r.robustness
-        if rb is None:
-            return self.text.say("robustness_none")
-        out = self.text.say(
-            "robustness", draws=rb.draws, spread=rb.spread, share=rb.primary_stability
-        )
-        out += " " + self.text.say(
-            "robustness_solid" if rb.primary_stability >= 0.8 else "robustness_borderline"
-        )
-        if rb.alternatives:
-            alts = "、" if self.lang == "zh" else ", "
-            out += " " + self.text.say(
-                "robustness_alternatives",
-                alternatives=alts.join(
-                    f"{self.tax.label(k, self.lang)} {v:.0%}"
-                    for k, v in sorted(rb.alternatives.items(), key=lambda kv: (-kv[1], kv[0]))
-                ),
-            )
-        return out
+        return self.words.robustness_text(r)
 
     def drivers_text(self, r: ChainResult, limit: int = 3) -> str:
-        drivers = sorted(r.explanation.drivers, key=lambda d: -d.contribution)[:limit]
-        if not drivers:
-            return self.text.label("not_applicable")
-        sep = "；" if self.lang == "zh" else "; "
-        return sep.join(
-            self.text.say(
-                "driver_line",
-                indicator=self.tax.label(d.indicator, self.lang),
-                dimension=self.tax.label(d.dimension, self.lang),
-                contribution=d.contribution,
-            )
-            for d in drivers
-        )
+        return self.words.drivers_text(r, limit)
 
     # --- the section -------------------------------------------------------------------------
 
@@ -166,29 +120,7 @@ class ChainSection:
     def summary_box(self, r: ChainResult) -> Flowable:
         t = self.text
         level = r.primary_level
-        types = (
-            "、".join(self.tax.label(x, self.lang) for x in r.types)
-            if self.lang == "zh"
-            else ", ".join(self.tax.label(x, self.lang) for x in r.types)
-        )
-        rows = [
-            (t.label("primary_type"), self.outcome_label(r)),
-            (t.label("types"), types or t.label("not_applicable")),
-            (t.label("level"), t.level(level)),
-            (
-                t.label("score"),
-                format_score(r.primary_score, t)
-                if r.primary_type.value in {t.value for t in RiskType}
-                else t.label("not_applicable"),
-            ),
-            (t.label("strategy"), self.strategy_line(r)),
-            (t.label("drivers"), self.drivers_text(r)),
-            (t.label("robustness"), self.robustness_text(r)),
-            (t.label("coverage"), f"{r.evidence_coverage:.0%}"),
-        ]
-        decision = self.pdf.options.decisions.get(r.chain_id) if r.segment is None else None
-        if decision is not None and decision.summary:
-            rows.insert(1, (t.label("decision"), decision.summary))
+        rows = self.words.summary_rows(r)
         data = [[self.p(a), self.p(b)] for a, b in rows]
         accent = OUTCOME_COLOURS.get(r.primary_type.value, "#7f8c8d")
         table = self.pdf.table(data, colWidths=[32 * mm, BODY_W - 32 * mm])
@@ -210,38 +142,7 @@ class ChainSection:
 
     def profile(self, r: ChainResult, level: int, key: str) -> list[Flowable]:
         t = self.text
-        chain = None
-        if self.inventory is not None:
-            try:
-                chain = self.inventory.chain(self.inventory.row_of(r.chain_id, r.segment))
-            except KeyError:
-                chain = None
-        tech = r.tech_category or (
-            chain.tech_category.value if chain and chain.tech_category else None
-        )
-        fields: list[tuple[str, str | None]] = [
-            (t.label("chain_id"), r.chain_id),
-            (t.label("chain_name"), r.chain_name),
-            (t.label("segment"), r.segment),
-            (t.label("sector"), r.sector),
-            (t.label("tech_category"), t.tech_categories.get(tech, tech) if tech else None),
-            (
-                t.label("strategic_value"),
-                None if r.strategic_value is None else str(r.strategic_value),
-            ),
-            (t.label("generality"), None if r.generality is None else str(r.generality)),
-        ]
-        if chain is not None:
-            fields += [
-                (t.label("owner"), chain.owner),
-                (t.label("year"), None if chain.year is None else str(chain.year)),
-                (t.label("description"), chain.description),
-            ]
-        shown = [
-            (a, b if b else t.label("missing"))
-            for a, b in fields
-            if b is not None or a != t.label("segment")
-        ]
+        shown = self.words.profile_rows(r)
         data = [[self.p(a), self.p(b)] for a, b in shown]
         table = self.pdf.table(data, colWidths=[38 * mm, BODY_W - 38 * mm])
         table.setStyle(table_style(header_rows=0, rows=len(data)))
@@ -318,7 +219,7 @@ class ChainSection:
                         "BACKGROUND",
                         (3, row),
                         (3, row),
-                        _tint(LEVEL_COLOURS[_level_of(res, self.tax)], 0.5),
+                        _tint(LEVEL_COLOURS[risk_level_of(res, self.tax)], 0.5),
                     )
                 )
         widths = [44 * mm, 20 * mm, 17 * mm, 14 * mm, BODY_W - 110 * mm, 15 * mm]
@@ -425,40 +326,7 @@ class ChainSection:
     ) -> list[Flowable]:
         t = self.text
         out: list[Flowable] = [self.pdf.heading(t.h("strategy"), level, f"{key}-strat")]
-        spec = self.tax.strategy_by_id.get(r.strategy)
-        rows = [
-            (
-                t.label("strategy"),
-                self.tax.label(r.strategy, self.lang)
-                + (
-                    f" — {spec.summary_zh if self.lang == 'zh' else spec.summary_en}"
-                    if spec
-                    else ""
-                ),
-            )
-        ]
-        if r.sub_strategy:
-            sub = self.tax.sub_strategy_by_id[r.sub_strategy]
-            rows.append(
-                (
-                    t.label("sub_strategy"),
-                    f"{sub.name(self.lang)} — "
-                    + (sub.summary_zh if self.lang == "zh" else sub.summary_en),
-                )
-            )
-        if r.priority_mode:
-            mode = {m.id: m for m in self.tax.priority_modes}[r.priority_mode]
-            rows.append(
-                (
-                    t.label("priority_mode"),
-                    f"{mode.name(self.lang)} — "
-                    + (mode.summary_zh if self.lang == "zh" else mode.summary_en),
-                )
-            )
-        elif r.priority_note:
-            rows.append(
-                (t.label("priority_mode"), t.say("priority_undetermined", note=r.priority_note))
-            )
+        rows = self.words.strategy_rows(r)
         table = self.pdf.table(
             [[self.p(a), self.p(b)] for a, b in rows], colWidths=[28 * mm, BODY_W - 28 * mm]
         )
@@ -573,18 +441,6 @@ class ChainSection:
             KeepTogether([self.pdf.heading(t.h("signoff"), level + 1, f"{key}-sign"), table])
         )
         return out
-
-
-def _level_of(res: IndicatorResult, taxonomy: Taxonomy) -> str:
-    levels = taxonomy.scoring.levels
-    risk = res.risk or 0.0
-    if risk < levels.low:
-        return "low"
-    if risk < levels.medium:
-        return "medium"
-    if risk < levels.high:
-        return "high"
-    return "critical"
 
 
 def _image(png: bytes, width: float) -> Image:

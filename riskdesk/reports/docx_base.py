@@ -1,0 +1,329 @@
+"""The Word report's base: the shipped reference document (styles with the East-Asian font, A4,
+update-fields-on-open), headings in Word's own heading styles, tables with explicit widths and a
+repeated header row, pictures, fields (TOC, PAGE, NUMPAGES), header and footer with the marking,
+core properties, and a zip whose bytes depend only on the content and the creation date.
+
+Tables are written as WordprocessingML directly: python-docx's cell access is quadratic in the
+number of rows, and the all-chains table of a large portfolio has a row per chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, RGBColor
+from docx.text.paragraph import Paragraph
+
+REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "assets" / "reports" / "reference.docx"
+"""Built by scripts/build_reference_docx.py; every Word report starts from its styles."""
+
+PAGE_W_MM = 210.0
+MARGIN_X_MM = 18.0
+BODY_W_MM = PAGE_W_MM - 2 * MARGIN_X_MM
+TWIPS_PER_MM = 1440 / 25.4
+NAVY = "1B3A5C"
+ZEBRA = "F2F4F6"
+MARKING_RED = RGBColor(0xB8, 0x31, 0x2F)
+
+
+def toc_instruction(depth: int) -> str:
+    """Word's contents field over Heading 1 to `depth`, entries as links (\\h), no page
+    numbers in web view (\\z), outline levels too (\\u)."""
+    return f'TOC \\o "1-{depth}" \\h \\z \\u'
+
+
+class DocxError(ValueError):
+    """The reference document is missing or unreadable."""
+
+
+def twips(mm: float) -> str:
+    return str(round(mm * TWIPS_PER_MM))
+
+
+def creation_time() -> dt.datetime:
+    """`SOURCE_DATE_EPOCH` when set (the reproducible-builds convention), else now; UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same package with every member stamped `when` (a zip stores each member's time; left
+    as the time of writing, equal documents would differ in their bytes)."""
+    stamp = max(when.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    date_time = stamp.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), value)
+    return el
+
+
+def _add(parent: Any, tag: str, **attrs: str) -> Any:
+    el = _el(tag, **attrs)
+    parent.append(el)
+    return el
+
+
+def _run(parent: Any, text: str, *, colour: str | None = None) -> Any:
+    """A run; line breaks in `text` become <w:br/>."""
+    run = _add(parent, "w:r")
+    if colour is not None:
+        rpr = _add(run, "w:rPr")
+        _add(rpr, "w:color", val=colour)
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            _add(run, "w:br")
+        t = _add(run, "w:t")
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str = "") -> None:
+    """A complex field (PAGE, NUMPAGES, …) whose result Word and LibreOffice compute."""
+    p = paragraph._p
+    _add(_add(p, "w:r"), "w:fldChar", fldCharType="begin")
+    instr = _add(_add(p, "w:r"), "w:instrText")
+    instr.text = f" {instruction} "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    _add(_add(p, "w:r"), "w:fldChar", fldCharType="separate")
+    _run(p, shown)
+    _add(_add(p, "w:r"), "w:fldChar", fldCharType="end")
+
+
+@dataclass
+class Cell:
+    """A table cell: text (may hold line breaks), shading, text colour, paragraph style."""
+
+    text: str
+    fill: str | None = None
+    colour: str | None = None
+    style: str = "TableText"
+
+
+@dataclass
+class TableSpec:
+    widths_mm: Sequence[float]
+    head: list[str] | None = None
+    rows: list[list[Cell]] = field(default_factory=list)
+    zebra: bool = True
+
+
+class DocxBuilder:
+    """One Word document being built from the reference document."""
+
+    def __init__(self) -> None:
+        if not REFERENCE_DOCX.is_file():
+            raise DocxError(
+                f"reference document missing: {REFERENCE_DOCX} / 缺少 Word 参考文档：{REFERENCE_DOCX}"
+            )
+        self.doc: WordDocument = Document(str(REFERENCE_DOCX))
+        self.body = self.doc.element.body
+        self.headings: list[tuple[int, str]] = []
+
+    # --- paragraphs ---------------------------------------------------------------------------
+
+    def para(self, text: str, style: str = "Normal") -> Paragraph:
+        return self.doc.add_paragraph(text, style=style)
+
+    def note(self, text: str) -> Paragraph:
+        return self.para(text, "Report Note")
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        """A heading in Word's "Heading 1-3" styles (outline levels: navigation pane, TOC)."""
+        level = min(max(level, 1), 3)
+        self.headings.append((level, text))
+        return self.para(text, f"Heading {level}")
+
+    def page_break(self) -> None:
+        p = self.doc.add_paragraph(style="Normal")
+        _add(_add(p._p, "w:r"), "w:br", type="page")
+
+    def titled(self, title: str, text: str, colour: str = NAVY) -> Paragraph:
+        """A paragraph that starts with a coloured title (a measure: title, then its text)."""
+        p = self.doc.add_paragraph(style="Normal")
+        _run(p._p, title + " ", colour=colour)
+        _run(p._p, text)
+        return p
+
+    def picture(self, png: bytes, width_mm: float) -> Paragraph:
+        self.doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
+        p = self.doc.paragraphs[-1]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return p
+
+    # --- tables ---------------------------------------------------------------------------------
+
+    def table(self, spec: TableSpec) -> Any:
+        """A table with its total width, grid columns and every cell's width set in twips, the
+        header row repeated on each page and never split, zebra rows like the PDF."""
+        tbl = _el("w:tbl")
+        pr = _add(tbl, "w:tblPr")
+        _add(pr, "w:tblStyle", val="TableGrid")
+        _add(pr, "w:tblW", w=twips(sum(spec.widths_mm)), type="dxa")
+        _add(pr, "w:tblLayout", type="fixed")
+        margins = _add(pr, "w:tblCellMar")
+        for side in ("left", "right"):
+            _add(margins, f"w:{side}", w="85", type="dxa")
+        _add(pr, "w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0",
+             lastColumn="0", noHBand="1", noVBand="1")  # fmt: skip
+        grid = _add(tbl, "w:tblGrid")
+        widths = [twips(w) for w in spec.widths_mm]
+        for w in widths:
+            _add(grid, "w:gridCol", w=w)
+        if spec.head is not None:
+            head = [Cell(h, fill=NAVY, style="TableHeading") for h in spec.head]
+            self._row(tbl, head, widths, header=True)
+        for n, row in enumerate(spec.rows):
+            zebra = ZEBRA if spec.zebra and n % 2 == 1 else None
+            self._row(tbl, row, widths, header=False, zebra=zebra)
+        # Before the body's section properties, like python-docx's own add_table.
+        self.body.sectPr.addprevious(tbl)
+        self.body.sectPr.addprevious(_el("w:p"))  # Word needs a paragraph between tables
+        return tbl
+
+    def _row(
+        self, tbl: Any, cells: list[Cell], widths: list[str], *, header: bool,
+        zebra: str | None = None,
+    ) -> None:  # fmt: skip
+        tr = _add(tbl, "w:tr")
+        trpr = _add(tr, "w:trPr")
+        _add(trpr, "w:cantSplit")
+        if header:
+            _add(trpr, "w:tblHeader")
+        for cell, width in zip(cells, widths, strict=True):
+            tc = _add(tr, "w:tc")
+            tcpr = _add(tc, "w:tcPr")
+            _add(tcpr, "w:tcW", w=width, type="dxa")
+            fill = cell.fill or zebra
+            if fill is not None:
+                _add(tcpr, "w:shd", val="clear", color="auto", fill=fill)
+            _add(tcpr, "w:vAlign", val="center" if header else "top")
+            p = _add(tc, "w:p")
+            ppr = _add(p, "w:pPr")
+            _add(ppr, "w:pStyle", val=cell.style)
+            _run(p, cell.text, colour=cell.colour)
+
+    def pairs(self, rows: list[tuple[str, str]], label_mm: float, fill: str | None = None) -> Any:
+        """A two-column table of label and value (summary box, profile, parameters)."""
+        label = [Cell(a, fill=fill) for a, _ in rows]
+        spec = TableSpec(
+            widths_mm=[label_mm, BODY_W_MM - label_mm],
+            rows=[[a, Cell(b)] for a, (_, b) in zip(label, rows, strict=True)],
+        )
+        return self.table(spec)
+
+    # --- contents, header and footer ---------------------------------------------------------
+
+    def contents(self, heading: str) -> Paragraph:
+        """Where the TOC field goes; `finish_contents` fills it once every heading is known."""
+        self.para(heading, "TOC Heading")
+        return self.para("", "Normal")
+
+    def finish_contents(self, slot: Paragraph, depth: int = 3) -> None:
+        """A TOC field over Heading 1 to `depth` whose shown result already lists those
+        headings (a reader without field updates still sees the contents); Word recomputes it
+        with page numbers on open (updateFields in settings.xml)."""
+        first = slot._p
+        _add(_add(first, "w:r"), "w:fldChar", fldCharType="begin")
+        instr_run = _add(first, "w:r")
+        instr = _add(instr_run, "w:instrText")
+        instr.text = f" {toc_instruction(depth)} "
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        _add(_add(first, "w:r"), "w:fldChar", fldCharType="separate")
+        last = first
+        listed = [(level, text) for level, text in self.headings if level <= depth]
+        for i, (level, text) in enumerate(listed):
+            if i == 0:
+                slot.style = self.doc.styles[f"toc {level}"]
+                _run(first, text)
+                continue
+            p = _el("w:p")
+            ppr = _add(p, "w:pPr")
+            _add(ppr, "w:pStyle", val=f"TOC{level}")
+            _run(p, text)
+            last.addnext(p)
+            last = p
+        _add(_add(last, "w:r"), "w:fldChar", fldCharType="end")
+
+    def decorate(
+        self, *, title: str, marking: str, organisation: str, date: str, page_label: str
+    ) -> None:
+        """Header: the title left, the marking right (in red); the cover shows the marking
+        only. Footer: organisation, "page x / y" from PAGE and NUMPAGES fields, the date."""
+        section = self.doc.sections[0]
+        section.different_first_page_header_footer = True
+        right = Mm(BODY_W_MM)
+        centre = Mm(BODY_W_MM / 2)
+        for header, with_title in ((section.header, True), (section.first_page_header, False)):
+            p = header.paragraphs[0]
+            p.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)
+            if with_title:
+                p.add_run(title)
+            if marking:
+                p.add_run("\t")
+                mark = p.add_run(marking)
+                mark.font.color.rgb = MARKING_RED
+        for footer in (section.footer, section.first_page_footer):
+            p = footer.paragraphs[0]
+            stops = p.paragraph_format.tab_stops
+            stops.add_tab_stop(centre, WD_TAB_ALIGNMENT.CENTER)
+            stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)
+            p.add_run(f"{organisation}\t")
+            before, _, rest = page_label.partition("{page}")
+            middle, _, after = rest.partition("{pages}")
+            p.add_run(before)
+            add_field(p, "PAGE", "1")
+            p.add_run(middle)
+            add_field(p, "NUMPAGES", "1")
+            p.add_run(f"{after}\t{date}")
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    def properties(
+        self, *, title: str, subject: str, author: str, keywords: list[str], lang: str,
+        created: dt.datetime, version: str,
+    ) -> None:  # fmt: skip
+        props = self.doc.core_properties
+        props.title = title
+        props.subject = subject
+        props.author = author
+        props.last_modified_by = author
+        props.keywords = "; ".join(keywords)
+        props.language = "zh-CN" if lang == "zh" else "en-US"
+        props.comments = f"riskdesk {version}"
+        props.category = subject
+        props.created = props.modified = created.replace(tzinfo=None)
+        props.revision = 1
+
+    def to_bytes(self, created: dt.datetime) -> bytes:
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return fixed_zip(buf.getvalue(), created)

@@ -737,118 +737,123 @@
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../pages/reports.py" line="194"/>
+        <location filename="../pages/reports.py" line="199"/>
         <source>Report language</source>
         <translation>报告语言</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="195"/>
+        <location filename="../pages/reports.py" line="200"/>
         <source>Formats</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="196"/>
+        <location filename="../pages/reports.py" line="201"/>
         <source>Organisation</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="197"/>
+        <location filename="../pages/reports.py" line="202"/>
         <source>Author</source>
         <translation>编制人</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="198"/>
+        <location filename="../pages/reports.py" line="203"/>
         <source>Classification marking</source>
         <translation>密级标注</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="199"/>
-        <location filename="../pages/reports.py" line="269"/>
+        <location filename="../pages/reports.py" line="204"/>
+        <location filename="../pages/reports.py" line="275"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="200"/>
+        <location filename="../pages/reports.py" line="205"/>
         <source>File name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="205"/>
+        <location filename="../pages/reports.py" line="210"/>
         <source>Chains to include (one chain: a dossier; several: a portfolio report)</source>
         <translation>纳入报告的产业链（一条：单链报告；多条：组合报告）</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="209"/>
+        <location filename="../pages/reports.py" line="214"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="210"/>
+        <location filename="../pages/reports.py" line="215"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="211"/>
+        <location filename="../pages/reports.py" line="216"/>
         <source>PDF dossier</source>
         <translation>PDF 报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="212"/>
+        <location filename="../pages/reports.py" line="217"/>
         <source>Excel workbook</source>
         <translation>Excel 工作簿</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="213"/>
+        <location filename="../pages/reports.py" line="218"/>
+        <source>Word document (editable)</source>
+        <translation>Word 文档（可编辑）</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="219"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="214"/>
+        <location filename="../pages/reports.py" line="220"/>
         <source>Open the result when done</source>
         <translation>完成后打开结果</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="215"/>
+        <location filename="../pages/reports.py" line="221"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="216"/>
+        <location filename="../pages/reports.py" line="222"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="293"/>
+        <location filename="../pages/reports.py" line="301"/>
         <source>Score the inventory and choose at least one chain.</source>
         <translation>请先评分，并至少选择一条产业链。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="299"/>
+        <location filename="../pages/reports.py" line="307"/>
         <source>Choose a format this installation can write.</source>
         <translation>请选择本安装可以输出的格式。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="319"/>
+        <location filename="../pages/reports.py" line="327"/>
         <source>Exporting reports</source>
         <translation>正在导出报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="325"/>
+        <location filename="../pages/reports.py" line="333"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="330"/>
+        <location filename="../pages/reports.py" line="338"/>
         <source>Export cancelled; no file was left half-written.</source>
         <translation>导出已取消；没有留下写了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="336"/>
+        <location filename="../pages/reports.py" line="344"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="357"/>
+        <location filename="../pages/reports.py" line="365"/>
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
     </message>
@@ -916,9 +921,9 @@
         <translation>产能中断</translation>
     </message>
     <message>
+        <location filename="../pages/scenarios.py" line="323"/>
         <location filename="../pages/scenario_detail.py" line="113"/>
         <location filename="../pages/scenario_detail.py" line="244"/>
-        <location filename="../pages/scenarios.py" line="323"/>
         <source>{days} d</source>
         <translation>{days} 天</translation>
     </message>

@@ -174,8 +174,8 @@ class DocxBuilder:
         return p
 
     def picture(self, png: bytes, width_mm: float) -> Paragraph:
-        self.doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
-        p = self.doc.paragraphs[-1]
+        p = self.doc.add_paragraph(style="Normal")
+        p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return p
 

@@ -96,8 +96,9 @@ class ChainDocx:
 
     def indicators(self, r: ChainResult, level: int) -> None:
         t = self.text
+        lines = self.words.indicator_rows(r)
         rows = []
-        for row in self.words.indicator_rows(r):
+        for row in lines:
             colour = MUTED if row.missing else None
             risk_fill = None if row.level is None else tint(LEVEL_COLOURS[row.level], 0.5)
             rows.append(
@@ -114,7 +115,7 @@ class ChainDocx:
         widths = [44, 20, 17, 14, BODY_W_MM - 110, 15]
         self.out.table(TableSpec(widths_mm=widths, head=self.words.indicator_head(), rows=rows))
         self.out.note(t.say("missing_note"))
-        if any(row.illustrative for row in self.words.indicator_rows(r)):
+        if any(row.illustrative for row in lines):
             self.out.note(self.words.illustrative_note())
         if r.data_to_collect:
             self.out.heading(t.h("data_to_collect"), level + 1)

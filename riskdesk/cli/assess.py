@@ -24,7 +24,7 @@ from riskdesk.cli.common import (
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.assess import assess_inventory
 from riskdesk.core.inventory import Inventory
-from riskdesk.core.models import Lang, Severity
+from riskdesk.core.models import Lang, Severity, file_sha256
 from riskdesk.core.progress import ProgressFn, sub_progress
 from riskdesk.core.results import AssessmentRun
 from riskdesk.core.taxonomy import Taxonomy
@@ -211,6 +211,13 @@ def write_outputs(
     return written
 
 
+def input_sources(country_risk: Path | None, trade: Path | None) -> dict[str, str]:
+    """The further input files of a run by role, as 'file name sha256' (the report's data
+    sources name and hash them)."""
+    files = {"country_risk": country_risk, "trade": trade}
+    return {role: f"{path.name} {file_sha256(path)}" for role, path in files.items() if path}
+
+
 def _partner(code: str | None) -> str | None:
     if code is None:
         return None
@@ -245,6 +252,7 @@ def run_assess(args: argparse.Namespace) -> int:
         robustness=not args.no_robustness,
         progress=sub_progress(progress, 0.3, 0.6),
     )
+    run = run.model_copy(update={"sources": input_sources(args.country_risk, args.trade)})
     chain_filter(run, args.chain)  # unknown ids are a usage error before anything is written
     print_summary(run, taxonomy, lang)
     written = write_outputs(args, run, inventory, taxonomy, sub_progress(progress, 0.6, 1.0))

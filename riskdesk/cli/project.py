@@ -28,6 +28,7 @@ from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Lang
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.project import Project, ProjectError
 from riskdesk.io.project.audit import AuditEntry
@@ -232,6 +233,7 @@ def run_export(args: argparse.Namespace) -> int:
                 else f"round '{round_name}' has no stored assessment", EXIT_INPUT)
         taxonomy = session.run_taxonomy()
         inventory = session.inventory
+        changes = session.previous_round_diff()
     finally:
         session.close()
     if args.chain:
@@ -246,7 +248,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, effective.to_json_dict())
         written.append(args.json)
-    written += _write_reports(args, effective, inventory, taxonomy)
+    written += _write_reports(args, effective, inventory, taxonomy, changes)
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path))
     return EXIT_OK
@@ -261,7 +263,7 @@ def _latest_round_with_run(project: Project, lang: Lang) -> str:
 
 
 def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory: Inventory,
-                   taxonomy: Taxonomy) -> list[Path]:
+                   taxonomy: Taxonomy, changes: RoundDiff | None = None) -> list[Path]:
     from riskdesk.reports.options import ReportOptions
 
     if not (args.pdf or args.xlsx or args.docx):
@@ -277,9 +279,11 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
     written: list[Path] = []
     for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx), ("docx", args.docx)):
         if path:
+            # The PDF and the Word report say what changed since the previous round.
+            since = {} if fmt == "xlsx" else {"changes": changes}
             with writing(path):
                 report_writer(fmt)(effective, path, options, inventory=inventory,
-                                   taxonomy=taxonomy)  # fmt: skip
+                                   taxonomy=taxonomy, **since)  # fmt: skip
             written.append(path)
     return written
 

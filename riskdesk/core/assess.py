@@ -36,6 +36,7 @@ from riskdesk.core.results import (
     IndicatorResult,
     RobustnessResult,
     StrategyBlock,
+    SupplierShare,
     TaxonomyRef,
 )
 from riskdesk.core.robustness import RobustnessTable, measure
@@ -273,6 +274,24 @@ class Portfolio:
         rows = self.groups.rows(group)
         return bool(shares.rwhhi_rows[rows].any() or shares.geo_rows[rows].any())
 
+    def _suppliers(self, row: int) -> list[SupplierShare]:
+        """The row's import partners from the trade table, largest share first."""
+        shares = self.partner_shares
+        if shares is None:
+            return []
+        out = [
+            SupplierShare(
+                country=p,
+                share=min(1.0, float(shares.shares[row, k])),
+                rating=float(shares.ratings[k]) if k < len(shares.rated) and shares.rated[k]
+                else None,
+            )
+            for k, p in enumerate(shares.partners)
+            if shares.shares[row, k] > 0
+        ]
+        out.sort(key=lambda s: (-s.share, s.country))
+        return out
+
     def _row_result(self, row: int) -> ChainResult:
         t, ev, lay = self.taxonomy, self.evaluation, self.model.layout
         chain = self.rows.chain(row)
@@ -323,6 +342,7 @@ class Portfolio:
             explanation=Explanation(zh="", en="", drivers=drivers, driving_dimensions=driving),
             indicators=indicators,
             data_to_collect=data_to_collect(t, self.model, self.values[row]),
+            suppliers=self._suppliers(row),
         )
         blocks = strategy_blocks(
             t, [Outcome(x.value) for x in types] or [outcome], StrategyInputs.of(result)

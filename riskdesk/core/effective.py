@@ -304,7 +304,7 @@ class EffectiveRun(BaseModel):
         return AssessmentRun(
             riskdesk_version=self.riskdesk_version, taxonomy=self.taxonomy, input=self.input,
             assessed_at=self.assessed_at, country=self.country,
-            chains=[c.engine for c in self.chains], issues=self.issues,
+            chains=[c.engine for c in self.chains], issues=self.issues, sources=self.sources,
         )
 
     def decided_run(self) -> AssessmentRun:
@@ -342,5 +342,5 @@ def effective_run(
             for c in run.chains
         ],
         issues=list(run.issues if issues is None else issues),
-        sources=dict(sources or {}),
+        sources={**(sources or {}), **run.sources},  # the run's own files win
     )

@@ -91,6 +91,7 @@ def fill_trade_indicators(
         geo_rows=np.isin(np.arange(n), sorted(filled["geo_risk_share"])),
         ratings=np.array([risk.rating(p) for p in partners], dtype=np.float64),
         high_risk=risk.high_risk,
+        rated=tuple(p.upper() in risk.ratings for p in partners),
     )
 
 

@@ -101,6 +101,15 @@ class RobustnessResult(BaseModel):
     )
 
 
+class SupplierShare(BaseModel):
+    """One import partner of a chain (from the trade table's partner shares) with the rating the
+    country-risk list gives it; `rating` is None when the country is not on the list."""
+
+    country: str = Field(description="ISO3 code of the partner")
+    share: float = Field(ge=0, le=1, description="share of the chain's imports")
+    rating: float | None = None
+
+
 StrategyId = Literal["gradient_cultivation", "defence", "reconstruction", "monitor"]
 SubStrategyId = Literal["leadership", "domestic_substitution", "asymmetric_advantage"]
 PriorityModeId = Literal["government_led", "market_led"]
@@ -182,6 +191,10 @@ class ChainResult(BaseModel):
         default_factory=list, description="missing indicators, most informative first"
     )
     weakest_segment: str | None = None
+    suppliers: list[SupplierShare] = Field(
+        default_factory=list,
+        description="import partners from the trade table, largest share first (empty: no data)",
+    )
     segments: list[ChainResult] = Field(
         default_factory=list, description="every segment's own verdict, in input order"
     )
@@ -235,6 +248,10 @@ class AssessmentRun(BaseModel):
     country: str = "CHN"
     chains: list[ChainResult]
     issues: list[DataIssue] = Field(default_factory=list)
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="further inputs by role ('country_risk', 'trade') → 'file name sha256'",
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

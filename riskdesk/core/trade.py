@@ -546,6 +546,7 @@ class PartnerShares:
     geo_rows: npt.NDArray[np.bool_]
     ratings: npt.NDArray[np.float64]  # (partners,)
     high_risk: float
+    rated: tuple[bool, ...] = ()  # per partner: on the country-risk list (else the unrated default)
 
     def derived(
         self, ratings: npt.NDArray[np.float64]
@@ -565,4 +566,5 @@ class PartnerShares:
             geo_rows=self.geo_rows[rows],
             ratings=self.ratings,
             high_risk=self.high_risk,
+            rated=self.rated,
         )

@@ -26,6 +26,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 
+from riskdesk.core.models import Lang
+from riskdesk.reports.narrative import figure_caption, table_caption
+
 REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "assets" / "reports" / "reference.docx"
 """Built by scripts/build_reference_docx.py; every Word report starts from its styles."""
 
@@ -139,7 +142,8 @@ class TableSpec:
 class DocxBuilder:
     """One Word document being built from the reference document."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: Lang) -> None:
+        self.lang: Lang = lang
         if not REFERENCE_DOCX.is_file():
             raise DocxError(
                 f"reference document missing: {REFERENCE_DOCX} / 缺少 Word 参考文档：{REFERENCE_DOCX}"
@@ -147,6 +151,8 @@ class DocxBuilder:
         self.doc: WordDocument = Document(str(REFERENCE_DOCX))
         self.body = self.doc.element.body
         self.headings: list[tuple[int, str]] = []
+        self.figures = 0  # figures and tables numbered so far, in document order (as the PDF)
+        self.tables = 0
 
     # --- paragraphs ---------------------------------------------------------------------------
 
@@ -162,6 +168,18 @@ class DocxBuilder:
         self.headings.append((level, text))
         return self.para(text, f"Heading {level}")
 
+    def figure_caption(self, caption: str, source: str) -> None:
+        """"图 n 标题" / "Figure n Title" under a figure, then its source line."""
+        self.figures += 1
+        self.para(figure_caption(self.figures, caption, self.lang), "Caption")
+        self.note(source)
+
+    def table_caption(self, caption: str) -> None:
+        """"表 n 标题" / "Table n Title" above a table (its source line goes under it)."""
+        self.tables += 1
+        p = self.para(table_caption(self.tables, caption, self.lang), "Caption")
+        p.paragraph_format.keep_with_next = True
+
     def page_break(self) -> None:
         p = self.doc.add_paragraph(style="Normal")
         _add(_add(p._p, "w:r"), "w:br", type="page")
@@ -173,10 +191,14 @@ class DocxBuilder:
         _run(p._p, text)
         return p
 
-    def picture(self, png: bytes, width_mm: float) -> Paragraph:
+    def picture(self, *images: tuple[bytes, float]) -> Paragraph:
+        """PNG images (bytes, width in mm) side by side in one centred paragraph, kept with
+        the caption that follows."""
         p = self.doc.add_paragraph(style="Normal")
-        p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+        for png, width_mm in images:
+            p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
         return p
 
     # --- tables ---------------------------------------------------------------------------------

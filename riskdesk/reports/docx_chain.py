@@ -14,10 +14,12 @@ from riskdesk.charts import (
     trend_figure,
 )
 from riskdesk.core.inventory import Inventory, SeriesPoint
-from riskdesk.core.results import ChainResult
+from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.chain_words import TREND_INDICATORS, ChainWords, chain_title
 from riskdesk.reports.docx_base import BODY_W_MM, Cell, DocxBuilder, TableSpec
+from riskdesk.reports.narrative import source_line, supplier_breakdown, supplier_cells
+from riskdesk.reports.narrative_words import say
 
 CHART_DPI = 200
 MUTED = "7F8C8D"
@@ -34,8 +36,9 @@ class ChainDocx:
     """Writes chain sections into a `DocxBuilder`."""
 
     def __init__(self, out: DocxBuilder, words: ChainWords, taxonomy: Taxonomy,
-                 inventory: Inventory | None) -> None:  # fmt: skip
+                 inventory: Inventory | None, run: AssessmentRun) -> None:  # fmt: skip
         self.out = out
+        self.run = run
         self.words = words
         self.text = words.text
         self.tax = taxonomy
@@ -52,9 +55,16 @@ class ChainDocx:
         self.classification(r, sub, rich)
         self.indicators(r, sub)
         self.segments(r, sub)
+        self.suppliers(r, sub)
         self.trends(r, sub)
         self.strategy(r, sub, full_measures=rich)
         self.notes_and_signoff(r, sub)
+
+    def name(self, r: ChainResult) -> str:
+        return r.chain_name if r.segment is None else f"{r.chain_name} · {r.segment}"
+
+    def source(self, *, trade: bool = False) -> str:
+        return source_line(self.run, self.lang, trade=trade)
 
     def summary_box(self, r: ChainResult) -> None:
         t = self.text
@@ -84,12 +94,22 @@ class ChainDocx:
             if row.level is not None:
                 fill = tint(LEVEL_COLOURS[row.level], 0.45)
             rows.append([Cell(label, colour=colour), Cell(row.note, colour=colour, fill=fill)])
+        # The PDF's score bars, as an editable table with the same numbers and notes.
+        self.out.table_caption(say("fig_scores", self.lang, name=self.name(r)))
         self.out.table(TableSpec(widths_mm=[70, BODY_W_MM - 70], rows=rows, zebra=False))
+        self.out.note(self.source())
         if rich:
-            radar = radar_figure(r, self.tax, self.lang)
-            self.out.picture(render_png(radar, dpi=CHART_DPI), 80)
-            exposure = exposure_figure(r, self.tax, self.lang)
-            self.out.picture(render_png(exposure, dpi=CHART_DPI), BODY_W_MM * 0.8)
+            # Side by side as in the PDF, with the same fixed margins.
+            radar_fig = radar_figure(r, self.tax, self.lang)
+            radar_fig.set_layout_engine("none")
+            radar_fig.axes[0].set_position((0.2, 0.16, 0.6, 0.64))
+            expo_fig = exposure_figure(r, self.tax, self.lang)
+            expo_fig.set_layout_engine("none")
+            if expo_fig.axes:  # an empty chart ("no data") has no axes to place
+                expo_fig.axes[0].set_position((0.5, 0.2, 0.47, 0.6))
+            self.out.picture((render_png(radar_fig, dpi=CHART_DPI), 62),
+                             (render_png(expo_fig, dpi=CHART_DPI), BODY_W_MM - 66))  # fmt: skip
+            self.out.figure_caption(say("fig_radar", self.lang, name=self.name(r)), self.source())
         self.out.heading(t.h("explanation"), level + 1)
         for sentence in self.words.explanation(r):
             self.out.para(sentence)
@@ -112,8 +132,10 @@ class ChainDocx:
                 ]
             )
         self.out.heading(t.h("indicators"), level)
+        self.out.table_caption(say("tab_indicators", self.lang, name=self.name(r)))
         widths = [44, 20, 17, 14, BODY_W_MM - 110, 15]
         self.out.table(TableSpec(widths_mm=widths, head=self.words.indicator_head(), rows=rows))
+        self.out.note(self.source())
         self.out.note(t.say("missing_note"))
         if any(row.illustrative for row in lines):
             self.out.note(self.words.illustrative_note())
@@ -125,12 +147,28 @@ class ChainDocx:
         if not r.segments:
             return
         self.out.heading(self.text.h("segments"), level)
+        self.out.table_caption(say("tab_segments", self.lang, name=self.name(r)))
         rows = [[Cell(x) for x in row] for row in self.words.segment_rows(r)]
         widths = [BODY_W_MM * w for w in (0.22, 0.13, 0.13, 0.13, 0.24, 0.15)]
         self.out.table(TableSpec(widths_mm=widths, head=self.words.segment_head(), rows=rows))
+        self.out.note(self.source())
         sentence = self.words.weakest_segment(r)
         if sentence is not None:
             self.out.para(sentence)
+
+    def suppliers(self, r: ChainResult, level: int) -> None:
+        """Supplier countries with their import shares and country-risk ratings; without trade
+        data by partner the section says the breakdown is missing."""
+        self.out.heading(say("suppliers_heading", self.lang), level)
+        rows = supplier_breakdown(r, self.tax)
+        if not rows:
+            self.out.note(say("suppliers_missing", self.lang))
+            return
+        self.out.table_caption(say("tab_suppliers", self.lang, name=self.name(r)))
+        head = [say(k, self.lang) for k in ("col_country", "col_share", "col_rating")]
+        cells = [[Cell(c) for c in row] for row in supplier_cells(rows, self.tax, self.lang)]
+        self.out.table(TableSpec(widths_mm=[40, 30, BODY_W_MM - 70], head=head, rows=cells))
+        self.out.note(self.source(trade=True))
 
     def trend_series(self, r: ChainResult) -> dict[str, list[SeriesPoint]]:
         if self.inventory is None:
@@ -148,7 +186,9 @@ class ChainDocx:
             return
         self.out.heading(self.text.h("trends"), level)
         fig = trend_figure(series, self.tax, self.lang)
-        self.out.picture(render_png(fig, dpi=CHART_DPI), BODY_W_MM * 0.9)
+        self.out.picture((render_png(fig, dpi=CHART_DPI), BODY_W_MM * 0.9))
+        self.out.figure_caption(say("fig_trends", self.lang, name=self.name(r)),
+                                self.source(trade=True))  # fmt: skip
 
     def strategy(self, r: ChainResult, level: int, *, full_measures: bool) -> None:
         t = self.text

@@ -1,6 +1,7 @@
 """The editable Word report (issue 12): the PDF's dossier or portfolio with the same content —
-cover, contents, overview with charts and the all-chains table, one section per chain, the
-methodology appendix — built with python-docx from the reference document the project ships."""
+cover, contents, executive summary, overview with charts and the all-chains table, one section
+per chain, limitations, the methodology appendix with data sources and references — built with
+python-docx from the reference document the project ships."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
 from riskdesk.core.results import AssessmentRun, ChainResult
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.atomic import atomic_path
 from riskdesk.reports.chain_words import ChainWords
@@ -24,6 +26,14 @@ from riskdesk.reports.docx_base import (
 )
 from riskdesk.reports.docx_chain import CHART_DPI, ChainDocx
 from riskdesk.reports.fonts import cjk_font_path
+from riskdesk.reports.narrative import (
+    data_sources,
+    executive_summary,
+    limitations,
+    references,
+    source_line,
+)
+from riskdesk.reports.narrative_words import say
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.report_words import (
     MATRIX_LABELS,
@@ -47,8 +57,10 @@ class DocxReport:
         inventory: Inventory | None,
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
+        changes: RoundDiff | None = None,
     ) -> None:
         self.run = run
+        self.changes = changes
         self.options = options
         self.tax = taxonomy
         self.lang = options.lang
@@ -57,9 +69,9 @@ class DocxReport:
         self.chains = chains
         self.progress = progress
         self.cancel = cancel
-        self.out = DocxBuilder()
+        self.out = DocxBuilder(options.lang)
         self.section = ChainDocx(
-            self.out, ChainWords(self.text, taxonomy, options, inventory), taxonomy, inventory
+            self.out, ChainWords(self.text, taxonomy, options, inventory), taxonomy, inventory, run
         )
         # Charts carry Chinese labels: matplotlib needs the same CJK face as the PDF.
         use_font(cjk_font_path(options.font_path))
@@ -75,54 +87,98 @@ class DocxReport:
         out.note(w.cover_generated())
         out.page_break()
 
+    def summary(self) -> None:
+        """The executive summary: key findings in sentences, first after the contents."""
+        self.out.heading(say("summary_heading", self.lang), 1)
+        for line in executive_summary(self.run, self.tax, self.options, chains=self.chains,
+                                      changes=self.changes):  # fmt: skip
+            self.out.para(line)
+
+    def source(self) -> str:
+        return source_line(self.run, self.lang)
+
     def overview(self) -> None:
-        out, t, w = self.out, self.text, self.words
+        out, t, w, lang = self.out, self.text, self.words, self.lang
+        # The counts by type open the executive summary just before; the charts follow it.
         out.heading(t.h("overview"), 1)
-        out.para(w.overview_counts())
         out.heading(t.h("distribution"), 2)
-        out.picture(render_png(distribution_figure(self.chains, self.tax, self.lang),
-                               dpi=CHART_DPI), BODY_W_MM)  # fmt: skip
+        distribution = distribution_figure(self.chains, self.tax, lang)
+        out.picture((render_png(distribution, dpi=CHART_DPI), BODY_W_MM))
+        out.figure_caption(say("fig_distribution", lang), self.source())
         out.heading(t.h("risk_matrix"), 2)
-        matrix = risk_matrix_figure(self.chains, self.tax, self.lang, max_labels=MATRIX_LABELS)
-        out.picture(render_png(matrix, dpi=CHART_DPI), BODY_W_MM)
+        matrix = risk_matrix_figure(self.chains, self.tax, lang, max_labels=MATRIX_LABELS)
+        out.picture((render_png(matrix, dpi=CHART_DPI), BODY_W_MM))
+        out.figure_caption(say("fig_matrix", lang), self.source())
         for sentence in w.matrix_notes():
             out.note(sentence)
         head, rows = w.top_risks()
         out.heading(t.h("top_risks"), 2)
         out.note(t.say("top_risks_caption", count=len(rows)))
+        out.table_caption(say("tab_top", lang))
         widths = [10, 52, 32, 16, 16, BODY_W_MM - 126]
         out.table(TableSpec(widths_mm=widths, head=head,
                             rows=[[Cell(x) for x in row] for row in rows]))  # fmt: skip
+        out.note(self.source())
         head, rows = w.all_chains()
         out.heading(t.h("all_chains"), 2)
         out.note(t.say("all_chains_caption", count=len(rows)))
+        out.table_caption(say("tab_all", lang))
         widths = [10, 40, 27, 14, 13, 13, 0, 21]
         widths[6] = BODY_W_MM - sum(widths)
         out.table(TableSpec(widths_mm=widths, head=head,
                             rows=[[Cell(x) for x in row] for row in rows]))  # fmt: skip
+        out.note(self.source())
+
+    def limitations(self) -> None:
+        self.out.heading(say("limitations_heading", self.lang), 1)
+        lines = limitations(self.run, self.tax, self.options, chains=self.chains)
+        for n, line in enumerate(lines, start=1):
+            self.out.para(f"{n}. {line}")
+
+    def data_sources(self) -> None:
+        """Each input with its role, file name and SHA-256 (missing inputs say so)."""
+        lang = self.lang
+        missing = say("source_missing", lang)
+        self.out.table_caption(say("tab_sources", lang))
+        head = [say(k, lang) for k in ("col_role", "col_file", "col_sha256")]
+        rows = [[Cell(src.label), Cell(src.file or missing), Cell(src.sha256 or missing)]
+                for src in data_sources(self.run, self.tax, lang)]  # fmt: skip
+        self.out.table(TableSpec(widths_mm=[32, 40, BODY_W_MM - 72], head=head, rows=rows))
+        self.out.note(say("source_line", lang, source=say("sources_heading", lang)))
 
     def methodology(self) -> None:
         out, t, w = self.out, self.text, self.words
-        m = t.methodology
+        m, lang = t.methodology, self.lang
+        taxonomy_source = say("source_line", lang, source=say(
+            "source_taxonomy_only", lang, taxonomy=self.tax.name,
+            sha=self.run.taxonomy.sha256[:12]))  # fmt: skip
         out.page_break()
+        self.limitations()
         out.heading(t.h("methodology"), 1)
         out.para(m.intro)
         for line in w.formulas():
             out.para(line)
         out.heading(m.run_heading, 2)
+        out.table_caption(say("tab_run", lang))
         out.pairs(w.run_rows(), 45)
+        out.note(self.source())
+        self.data_sources()
         out.heading(m.thresholds_heading, 2)
+        out.table_caption(say("tab_thresholds", lang))
         out.pairs(w.threshold_rows(), 70)
+        out.note(taxonomy_source)
         out.heading(m.anchors_heading, 2)
+        out.table_caption(say("tab_anchors", lang))
         head, rows = w.anchors()
         out.table(TableSpec(widths_mm=[45, 18, 17, 17, BODY_W_MM - 97], head=head,
                             rows=[[Cell(x) for x in row] for row in rows]))  # fmt: skip
+        out.note(taxonomy_source)
         out.heading(m.sources_heading, 2)
         for sentence, is_note in w.sources():
             (out.note if is_note else out.para)(sentence)
         out.heading(m.papers_heading, 2)
-        for line in w.papers():
-            out.para(line)
+        for ref in references(lang):
+            out.para(f"[{ref.id}] {ref.text}")
 
     def build(self) -> bytes:
         out, t, w = self.out, self.text, self.words
@@ -130,6 +186,7 @@ class DocxReport:
         contents = out.contents(t.h("contents"))
         out.page_break()
         dossier = len(self.chains) == 1
+        self.summary()
         if not dossier:
             self.overview()
             out.page_break()
@@ -170,10 +227,12 @@ def write_docx(
     taxonomy: Taxonomy,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    changes: RoundDiff | None = None,
 ) -> Path:
     """Write a dossier (one chain selected) or a portfolio report (several) as .docx to `path`.
 
-    The analyst's decisions are printed when `run` is an `EffectiveRun`. The file appears only
+    The analyst's decisions are printed when `run` is an `EffectiveRun`; `changes`: what changed
+    since the previous round (a project export), summarised up front. The file appears only
     when complete; cancelling raises `Cancelled` and leaves any existing file untouched.
     """
     run, options = report_inputs(run, options, taxonomy)
@@ -182,7 +241,7 @@ def write_docx(
         raise ReportError("no chains to report / 没有可输出的链条")
     report(progress, 0.0, "Word")
     data = DocxReport(run, options, taxonomy, chains=chains, inventory=inventory,
-                      progress=progress, cancel=cancel).build()  # fmt: skip
+                      progress=progress, cancel=cancel, changes=changes).build()  # fmt: skip
     path = Path(path)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from riskdesk.charts import distribution_figure, render_png, risk_matrix_figure
 from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
-from riskdesk.core.models import OUTCOME_ORDER
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report, sub_progress
 from riskdesk.core.results import AssessmentRun, ChainResult
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.atomic import atomic_path
-from riskdesk.reports.chain_words import format_score
 from riskdesk.reports.decisions import report_inputs
+from riskdesk.reports.narrative_words import say
 from riskdesk.reports.options import ReportOptions
-from riskdesk.reports.pdf_appendix import cover, methodology
-from riskdesk.reports.pdf_base import BODY_W, CellText, Heading, ProgressMark, ReportPdf, _escape
-from riskdesk.reports.pdf_chain import ChainSection, _image, table_style
+from riskdesk.reports.pdf_appendix import cover, methodology, summary
+from riskdesk.reports.pdf_base import (
+    BODY_W,
+    SECTION_START_ROOM,
+    CellText,
+    Heading,
+    ProgressMark,
+    ReportPdf,
+    _escape,
+)
+from riskdesk.reports.pdf_chain import ChainSection
+from riskdesk.reports.pdf_parts import chart_image, format_score, table_style
+from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.report_words import (
     MATRIX_LABELS,
     MATRIX_NAMED,
@@ -71,6 +80,7 @@ class DossierPdf(ReportPdf):
     def story(self) -> list[Flowable]:
         scope = self.text.say("cover_scope_one", name=self.chain.chain_name)
         out = cover(self, scope)
+        out += summary(self, [self.chain])
         out += ChainSection(self, self.inventory).build(self.chain, level=0, rich=True, number=1)
         out.append(ProgressMark(0.6, self.chain.chain_name))
         out += methodology(self, [self.chain])
@@ -166,29 +176,30 @@ class PortfolioPdf(ReportPdf):
             row: list[object] = [CellText(x, st.cell) for x in cells]
             # The id on its own line: wrapping inside an id would make it unsearchable.
             second = c.chain_id + (f" {t.label('off_matrix')}" if off_matrix(c) else "")
-            row[1] = Paragraph(f"{_escape(name_of(c))}<br/>{_escape(second)}", st.cell)
+            row[1] = ReportParagraph(f"{_escape(name_of(c))}<br/>{_escape(second)}", st.cell)
             rows.append(row)
         widths = [10 * mm, 40 * mm, 27 * mm, 14 * mm, 13 * mm, 13 * mm, 0.0, 21 * mm]
         widths[6] = BODY_W - sum(widths)
         table = self.table(rows, colWidths=widths, repeatRows=1, long=True)
         table.setStyle(table_style(rows=len(rows)))
         caption = self.para(t.say("all_chains_caption", count=len(ranked)), st.note)
-        return [self.heading(t.h("all_chains"), 1, "overview-all"), caption, table]
+        lead = [self.heading(t.h("all_chains"), 1, "overview-all"), caption,
+                self.table_caption(say("tab_all", lang))]
+        return self.long_table(lead, table, self.source())
 
     def overview(self) -> list[Flowable]:
         t, tax, lang = self.text, self.taxonomy, self.lang
+        # The counts by type open the executive summary just before; the charts follow it.
         out: list[Flowable] = [self.heading(t.h("overview"), 0, "overview")]
-        counts = Counter(c.primary_type for c in self.chains)
-        sep = "、" if lang == "zh" else ", "
-        breakdown = sep.join(
-            f"{tax.label(o, lang)} {counts[o]}" for o in OUTCOME_ORDER if counts[o]
+        distribution = chart_image(
+            render_png(distribution_figure(self.chains, tax, lang), dpi=170), BODY_W
         )
-        out.append(self.para(t.say("overview_counts", count=len(self.chains), breakdown=breakdown)))
-        out.append(self.heading(t.h("distribution"), 1, "overview-dist"))
-        out.append(_image(render_png(distribution_figure(self.chains, tax, lang), dpi=170), BODY_W))
-        out.append(self.heading(t.h("risk_matrix"), 1, "overview-matrix"))
+        out.append(self.figure(distribution, say("fig_distribution", lang),
+                               lead=[self.heading(t.h("distribution"), 1, "overview-dist")]))
         matrix = risk_matrix_figure(self.chains, tax, lang, max_labels=MATRIX_LABELS)
-        out.append(_image(render_png(matrix, dpi=170), BODY_W))
+        out.append(self.figure(chart_image(render_png(matrix, dpi=170), BODY_W),
+                               say("fig_matrix", lang),
+                               lead=[self.heading(t.h("risk_matrix"), 1, "overview-matrix")]))
         out += self.matrix_note()
         ranked = sorted(self.chains, key=lambda c: (-(c.primary_score or -1.0), c.chain_id))
         top = ranked[: self.options.top_risks]
@@ -214,7 +225,13 @@ class PortfolioPdf(ReportPdf):
         table = self.table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(table_style(rows=len(rows)))
         out.append(
-            KeepTogether([self.heading(t.h("top_risks"), 1, "overview-top"), caption, table])
+            KeepTogether([
+                self.heading(t.h("top_risks"), 1, "overview-top"),
+                caption,
+                self.table_caption(say("tab_top", lang)),
+                table,
+                self.source(),
+            ])
         )
         out += self.all_chains()
         return out
@@ -222,6 +239,7 @@ class PortfolioPdf(ReportPdf):
     def story(self) -> list[Flowable]:
         t = self.text
         out = cover(self, t.say("cover_scope_many", count=len(self.chains)))
+        out += summary(self, self.chains)
         out += self.overview()
         out.append(PageBreak())
         out.append(self.heading(t.h("chains"), 0, "chains"))
@@ -232,7 +250,9 @@ class PortfolioPdf(ReportPdf):
         for i, chain in enumerate(self.chains, start=1):
             checkpoint(self.cancel)
             if i > 1:
-                out.append(PageBreak())
+                # A chain starts on a new page only when little of this one is left, so the
+                # previous chain's notes and sign-off do not sit alone on a near-empty page.
+                out.append(CondPageBreak(SECTION_START_ROOM))
             part = section.build(chain, level=1, rich=rich, number=i)
             if isinstance(part[0], Heading):
                 part[0].running_title = self.chain_label(chain)
@@ -241,7 +261,7 @@ class PortfolioPdf(ReportPdf):
             out.append(ProgressMark(0.3 + 0.65 * i / n, chain.chain_name))
             report(story_progress, i / n, chain.chain_name)
         if not rich and section.used_measures:
-            out.append(PageBreak())
+            out.append(CondPageBreak(SECTION_START_ROOM))
             out += section.measure_catalogue(0)
         out += methodology(self, self.chains)
         return out
@@ -256,9 +276,11 @@ def write_pdf(
     taxonomy: Taxonomy,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    changes: RoundDiff | None = None,
 ) -> Path:
     """Write a dossier (one chain selected) or a portfolio report (several) to `path`.
 
+    `changes`: what changed since the previous round (a project export), summarised up front.
     The file appears only when complete (temporary file in the same directory, then rename);
     cancelling raises `Cancelled` and leaves any existing file untouched.
     """
@@ -288,6 +310,7 @@ def write_pdf(
             progress=progress,
             cancel=cancel,
         )
+    pdf.changes = changes
     path = Path(path)
     with atomic_path(path) as tmp:
         pdf.build(tmp)

@@ -19,20 +19,23 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     LongTable,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Table,
     TableStyle,
 )
 
 from riskdesk.core.progress import CancelFn, ProgressFn, checkpoint, report
 from riskdesk.core.results import AssessmentRun
+from riskdesk.core.rounds import RoundDiff
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.fonts import ensure_fonts
+from riskdesk.reports.narrative import figure_caption, source_line, table_caption
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf_nav import (
     CONTENTS_DEPTH,
@@ -44,6 +47,7 @@ from riskdesk.reports.pdf_nav import (
     numbered_canvas,
     pdf_date,
 )
+from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.templates import ReportText, load_report_text
 
 PAGE_W, PAGE_H = A4
@@ -51,6 +55,9 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 20 * mm
 BODY_W = PAGE_W - 2 * MARGIN_X
+BODY_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+SECTION_START_ROOM = 0.4 * BODY_H
+"""A section (a chain, the appendix) starts on the current page when this much is left."""
 NAVY = colors.HexColor("#1b3a5c")
 MARKING_RED = colors.HexColor("#b8312f")
 RULE = colors.HexColor("#9aa7b4")
@@ -82,6 +89,20 @@ class Styles:
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5, spaceAfter=0)
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, textColor=colors.white)
         self.note = ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=MUTED)
+        self.hash = ParagraphStyle("hash", parent=self.cell, fontSize=6.6, leading=9)
+        # Numbered captions: a figure's under it (centred), a table's above it.
+        self.figure_caption = ParagraphStyle(
+            "figure_caption", parent=base, fontSize=8.8, leading=12, alignment=TA_CENTER,
+            spaceBefore=2, spaceAfter=0,
+        )
+        self.table_caption = ParagraphStyle(
+            "table_caption", parent=base, fontSize=8.8, leading=12, spaceBefore=4, spaceAfter=2,
+            keepWithNext=1,
+        )
+        self.source = ParagraphStyle(
+            "source", parent=base, fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=1,
+            spaceAfter=6,
+        )
         self.h1 = ParagraphStyle(
             "h1",
             parent=base,
@@ -163,7 +184,7 @@ def _words_fit(text: str, size: float, width: float) -> bool:
     return all(_text_width(word, size) <= width for word in text.split())
 
 
-class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+class Heading(ReportParagraph):
     """A paragraph that also becomes an outline entry (bookmark) at `level`, landing on the
     heading's own page and height; levels 0 and 1 are listed on the contents page."""
 
@@ -249,6 +270,9 @@ class ReportPdf:
         self._running_chain = ""
         self._marks_by_page: dict[int, list[ContentsMark]] | None = None
         self._word_styles: dict[str, ParagraphStyle] = {}
+        self.changes: RoundDiff | None = None  # the diff from the previous round, if any
+        self.figures = 0  # figures and tables numbered so far, in story order
+        self.tables = 0
 
     # --- for subclasses ----------------------------------------------------------------------
 
@@ -362,7 +386,7 @@ class ReportPdf:
                         style = cell.style
                         if _words_fit(cell.text, style.fontSize, width):
                             style = self._word_wrapped(style)
-                        out.append(Paragraph(_escape(cell.text), style))
+                        out.append(ReportParagraph(_escape(cell.text), style))
                 else:
                     out.append(cell)
             rows.append(out)
@@ -378,8 +402,39 @@ class ReportPdf:
             cached = self._word_styles[name] = ParagraphStyle(name, parent=style, wordWrap=None)
         return cached
 
-    def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(_escape(text), style or self.styles.body)
+    def para(self, text: str, style: ParagraphStyle | None = None) -> ReportParagraph:
+        return ReportParagraph(_escape(text), style or self.styles.body)
+
+    # --- numbered figures and tables -----------------------------------------------------------
+
+    def source(self, text: str | None = None) -> ReportParagraph:
+        """The source line under a figure or table (default: this run and its taxonomy)."""
+        return self.para(text or source_line(self.run, self.lang), self.styles.source)
+
+    def figure(self, body: Flowable, title: str, source: str | None = None, *,
+               lead: list[Flowable] | None = None) -> KeepTogether:
+        """A figure with "图 n 标题" / "Figure n Title" under it and its source line, kept
+        together on one page with `lead` (its heading: reportlab's keepWithNext does not
+        reach into a KeepTogether, so the heading must be inside it)."""
+        self.figures += 1
+        caption = self.para(figure_caption(self.figures, title, self.lang),
+                            self.styles.figure_caption)
+        return KeepTogether([*(lead or []), body, caption, self.source(source)])
+
+    def long_table(self, lead: list[Flowable], table: Flowable, source: Flowable,
+                   room: float = 45 * mm) -> list[Flowable]:
+        """A table that may run over pages, with its heading and caption (`lead`): they start a
+        new page only when less than `room` is left, then the table splits where the page
+        ends. (Kept together instead, a long table would move whole to the next page and leave
+        the text before it alone on a near-empty one.)"""
+        for f in lead:
+            f.keepWithNext = 0
+        return [CondPageBreak(room), *lead, table, source]
+
+    def table_caption(self, title: str) -> ReportParagraph:
+        """"表 n 标题" / "Table n Title", set above its table (kept with it)."""
+        self.tables += 1
+        return self.para(table_caption(self.tables, title, self.lang), self.styles.table_caption)
 
     # --- page decoration -----------------------------------------------------------------------
 
@@ -446,6 +501,7 @@ class ReportPdf:
 
     def build(self, path: Path) -> None:
         self.page_of, self.contents_marks, self.running = {}, [], {}
+        self.figures = self.tables = 0
         self._running_chain, self._marks_by_page = "", None
         story = self.story()
         for i, f in enumerate(story):

@@ -3,15 +3,13 @@ indicator table, segments, trends, strategy and measures, data to collect, notes
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from riskdesk.charts import (
     LEVEL_COLOURS,
@@ -25,48 +23,26 @@ from riskdesk.core.inventory import Inventory, SeriesPoint
 from riskdesk.core.models import Lang
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Taxonomy
-from riskdesk.reports.chain_words import (
+from riskdesk.reports.chain_words import ChainWords
+from riskdesk.reports.drawings import ScoreBars
+from riskdesk.reports.narrative import source_line, supplier_breakdown, supplier_cells
+from riskdesk.reports.narrative_words import say
+from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf
+from riskdesk.reports.pdf_measures import ChainStrategy
+from riskdesk.reports.pdf_parts import (
     ILLUSTRATIVE_MARK,
-    TREND_INDICATORS,
-    ChainWords,
+    chart_image,
     format_score,
     format_value,
-    risk_level_of,
+    level_of,
+    table_style,
+    tint,
 )
-from riskdesk.reports.drawings import ScoreBars
-from riskdesk.reports.pdf_base import BODY_W, NAVY, CellText, ReportPdf, _escape
 
-HEADER_BG = NAVY
-ZEBRA = colors.HexColor("#f2f4f6")
-GRID_COLOUR = colors.HexColor("#c5ccd3")
+TREND_INDICATORS = ("tc_index", "rca_index")
 
 
-def table_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> TableStyle:
-    commands: list[tuple[object, ...]] = [
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID_COLOUR),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header_rows:
-        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG))
-    if zebra:
-        commands += [
-            ("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(header_rows + 1, rows, 2)
-        ]
-    return TableStyle(commands)
-
-
-def _tint(hex_colour: str, alpha: float = 0.28) -> colors.Color:
-    c = colors.HexColor(hex_colour)
-    return colors.Color(
-        1 - alpha * (1 - c.red), 1 - alpha * (1 - c.green), 1 - alpha * (1 - c.blue)
-    )
-
-
-class ChainSection:
+class ChainSection(ChainStrategy):
     """Builds the flowables for one chain result (and its segments) inside a report."""
 
     def __init__(self, pdf: ReportPdf, inventory: Inventory | None) -> None:
@@ -112,6 +88,7 @@ class ChainSection:
         out += self.classification(r, level + 1, key, rich)
         out += self.indicator_table(r, level + 1, key)
         out += self.segments(r, level + 1, key)
+        out += self.suppliers(r, level + 1, key)
         out += self.trends(r, level + 1, key)
         out += self.strategy(r, level + 1, key, full_measures=rich)
         out += self.notes_and_signoff(r, level + 1, key)
@@ -126,7 +103,7 @@ class ChainSection:
         table = self.pdf.table(data, colWidths=[32 * mm, BODY_W - 32 * mm])
         style = TableStyle(
             [
-                ("BACKGROUND", (0, 0), (-1, -1), _tint(accent, 0.10)),
+                ("BACKGROUND", (0, 0), (-1, -1), tint(accent, 0.10)),
                 ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor(accent)),
                 ("LINEBEFORE", (0, 0), (0, -1), 5, colors.HexColor(accent)),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -136,7 +113,7 @@ class ChainSection:
         )
         if level is not None:
             at = [a for a, _ in rows].index(t.label("level"))
-            style.add("BACKGROUND", (1, at), (1, at), _tint(LEVEL_COLOURS[level], 0.45))
+            style.add("BACKGROUND", (1, at), (1, at), tint(LEVEL_COLOURS[level], 0.45))
         table.setStyle(style)
         return table
 
@@ -150,8 +127,11 @@ class ChainSection:
 
     def classification(self, r: ChainResult, level: int, key: str, rich: bool) -> list[Flowable]:
         t = self.text
-        out: list[Flowable] = [self.pdf.heading(t.h("classification"), level, f"{key}-class")]
-        out.append(ScoreBars(r, self.tax, t, self.pdf.font.pdf_name, BODY_W))
+        out: list[Flowable] = []
+        bars = ScoreBars(r, self.tax, t, self.pdf.font.pdf_name, BODY_W)
+        heading = self.pdf.heading(t.h("classification"), level, f"{key}-class")
+        out.append(self.pdf.figure(bars, say("fig_scores", self.lang, name=self.name(r)),
+                                   lead=[heading]))
         if rich:
             # Fixed margins instead of constrained layout: the page size is known, and the
             # layout pass would cost about a third of a dossier's build time.
@@ -162,11 +142,11 @@ class ChainSection:
             expo_fig.set_layout_engine("none")
             if expo_fig.axes:  # an empty chart ("no data") has no axes to place
                 expo_fig.axes[0].set_position((0.5, 0.2, 0.47, 0.6))
-            radar = _image(render_png(radar_fig, dpi=160), 62 * mm)
-            expo = _image(render_png(expo_fig, dpi=160), BODY_W - 66 * mm)
+            radar = chart_image(render_png(radar_fig, dpi=160), 62 * mm)
+            expo = chart_image(render_png(expo_fig, dpi=160), BODY_W - 66 * mm)
             pair = self.pdf.table([[radar, expo]], colWidths=[66 * mm, BODY_W - 66 * mm])
             pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-            out.append(pair)
+            out.append(self.pdf.figure(pair, say("fig_radar", self.lang, name=self.name(r))))
         out.append(self.pdf.heading(t.h("explanation"), level + 1, f"{key}-why"))
         out.append(self.pdf.para(r.explanation.text(self.lang)))
         if r.tie:
@@ -219,7 +199,7 @@ class ChainSection:
                         "BACKGROUND",
                         (3, row),
                         (3, row),
-                        _tint(LEVEL_COLOURS[risk_level_of(res, self.tax)], 0.5),
+                        tint(LEVEL_COLOURS[level_of(res, self.tax)], 0.5),
                     )
                 )
         widths = [44 * mm, 20 * mm, 17 * mm, 14 * mm, BODY_W - 110 * mm, 15 * mm]
@@ -228,9 +208,15 @@ class ChainSection:
         for cmd in styles:
             style.add(*cmd)
         table.setStyle(style)
-        out: list[Flowable] = [
-            self.pdf.heading(t.h("indicators"), level, f"{key}-ind"),
+        out: list[Flowable] = self.pdf.long_table(
+            [
+                self.pdf.heading(t.h("indicators"), level, f"{key}-ind"),
+                self.pdf.table_caption(say("tab_indicators", self.lang, name=self.name(r))),
+            ],
             table,
+            self.pdf.source(),
+        )
+        out += [
             Spacer(1, 2 * mm),
             self.pdf.para(t.say("missing_note"), self.st.note),
         ]
@@ -284,7 +270,12 @@ class ChainSection:
         if weakest_row is not None:
             style.add("BOX", (0, weakest_row), (-1, weakest_row), 1.2, colors.HexColor("#b8312f"))
         table.setStyle(style)
-        out: list[Flowable] = [self.pdf.heading(t.h("segments"), level, f"{key}-seg"), table]
+        out: list[Flowable] = [
+            self.pdf.heading(t.h("segments"), level, f"{key}-seg"),
+            self.pdf.table_caption(say("tab_segments", self.lang, name=self.name(r))),
+            table,
+            self.pdf.source(),
+        ]
         if r.weakest_segment is not None and r.primary_type in ("missing", "destroyed", "response"):
             seg = next((s for s in r.segments if s.segment == r.weakest_segment), None)
             score = seg.type_scores.get(r.primary_type) if seg else None  # type: ignore[call-overload]
@@ -299,6 +290,34 @@ class ChainSection:
                     )
                 )
             )
+        return out
+
+    def name(self, r: ChainResult) -> str:
+        return r.chain_name if r.segment is None else f"{r.chain_name} · {r.segment}"
+
+    def suppliers(self, r: ChainResult, level: int, key: str) -> list[Flowable]:
+        """Supplier countries with their import shares and country-risk ratings; when no trade
+        data by partner were given the section says the breakdown is missing."""
+        out: list[Flowable] = [self.pdf.heading(say("suppliers_heading", self.lang), level,
+                                                f"{key}-suppliers")]
+        rows = supplier_breakdown(r, self.tax)
+        if not rows:
+            out.append(self.pdf.para(say("suppliers_missing", self.lang), self.st.note))
+            return out
+        data: list[list[Any]] = [
+            self.head([say(k, self.lang) for k in ("col_country", "col_share", "col_rating")])
+        ]
+        data += [[self.p(c) for c in cells] for cells in supplier_cells(rows, self.tax, self.lang)]
+        table = self.pdf.table(data, colWidths=[40 * mm, 30 * mm, BODY_W - 70 * mm],
+                               repeatRows=1)
+        style = table_style(rows=len(data))
+        style.add("ALIGN", (1, 1), (1, -1), "RIGHT")
+        table.setStyle(style)
+        out += [
+            self.pdf.table_caption(say("tab_suppliers", self.lang, name=self.name(r))),
+            table,
+            self.pdf.source(source_line(self.pdf.run, self.lang, trade=True)),
+        ]
         return out
 
     def trend_series(self, r: ChainResult) -> dict[str, list[SeriesPoint]]:
@@ -317,133 +336,10 @@ class ChainSection:
             return []
         fig = trend_figure(series, self.tax, self.lang)
         return [
-            self.pdf.heading(self.text.h("trends"), level, f"{key}-trend"),
-            _image(render_png(fig, dpi=160), BODY_W * 0.9),
+            self.pdf.figure(
+                chart_image(render_png(fig, dpi=160), BODY_W * 0.9),
+                say("fig_trends", self.lang, name=self.name(r)),
+                source_line(self.pdf.run, self.lang, trade=True),
+                lead=[self.pdf.heading(self.text.h("trends"), level, f"{key}-trend")],
+            ),
         ]
-
-    def strategy(
-        self, r: ChainResult, level: int, key: str, *, full_measures: bool = True
-    ) -> list[Flowable]:
-        t = self.text
-        out: list[Flowable] = [self.pdf.heading(t.h("strategy"), level, f"{key}-strat")]
-        rows = self.words.strategy_rows(r)
-        table = self.pdf.table(
-            [[self.p(a), self.p(b)] for a, b in rows], colWidths=[28 * mm, BODY_W - 28 * mm]
-        )
-        table.setStyle(table_style(header_rows=0, rows=len(rows)))
-        out.append(table)
-        out.append(Spacer(1, 2 * mm))
-        out.append(self.pdf.para(t.strategies[r.strategy]))
-        out.append(self.pdf.heading(t.h("measures"), level + 1, f"{key}-measures"))
-        tail: list[Flowable] = []
-        decision = self.pdf.options.decisions.get(r.chain_id) if r.segment is None else None
-        added = decision.added_measures if decision is not None else []
-        reworded = decision.reworded if decision is not None else {}
-        for n, extra in enumerate(added, start=len(r.measures) + 1):
-            tail.append(self.pdf.para(f"{n}. {extra}（{t.label('analyst_measure')}）"
-                                      if self.lang == "zh"
-                                      else f"{n}. {extra} ({t.label('analyst_measure')})"))
-        if not r.measures and not added:
-            out.append(self.pdf.para(t.say("no_measures")))
-        for mid in r.measures:
-            if mid not in self.used_measures:
-                self.used_measures.append(mid)
-        if r.measures and not full_measures:
-            # Large selections: titles here, each measure's text once in the catalogue.
-            titles: list[list[Any]] = [
-                [self.p(f"{n}. {self._measure_title(mid)}")]
-                for n, mid in enumerate(r.measures, start=1)
-            ]
-            table = self.pdf.table(titles, colWidths=[BODY_W])
-            table.setStyle(table_style(header_rows=0, rows=len(titles)))
-            out += [table, *tail, self.pdf.para(t.say("measures_in_catalogue"), self.st.note)]
-            return out
-        for n, mid in enumerate(r.measures, start=1):
-            m = self.measure_by_id.get(mid)
-            if m is None:
-                out.append(self.pdf.para(f"{n}. {mid}"))
-                continue
-            src = (
-                f"（{m.source}）"
-                if self.lang == "zh" and m.source
-                else (f" ({m.source})" if m.source else "")
-            )
-            body = reworded.get(mid) or m.text(self.lang)
-            out.append(
-                Paragraph(
-                    f'<font color="#1b3a5c">{n}. {_escape(m.title(self.lang))}</font>'
-                    f" {_escape(body)}{_escape(src)}",
-                    self.st.body,
-                )
-            )
-        return out + tail
-
-    def _measure_title(self, mid: str) -> str:
-        m = self.measure_by_id.get(mid)
-        return m.title(self.lang) if m is not None else mid
-
-    def measure_catalogue(self, level: int) -> list[Flowable]:
-        """Every measure recommended in the report, with its full text, once."""
-        out: list[Flowable] = [
-            self.pdf.heading(self.text.h("measure_catalogue"), level, "measures")
-        ]
-        for mid in self.used_measures:
-            m = self.measure_by_id.get(mid)
-            if m is None:
-                continue
-            src = f" ({m.source})" if m.source else ""
-            out.append(
-                Paragraph(
-                    f'<font color="#1b3a5c">{_escape(m.title(self.lang))}</font> '
-                    f"{_escape(m.text(self.lang))}{_escape(src)}",
-                    self.st.body,
-                )
-            )
-        return out
-
-    def notes_and_signoff(self, r: ChainResult, level: int, key: str) -> list[Flowable]:
-        t = self.text
-        note = self.pdf.options.notes.get(r.chain_id)
-        out: list[Flowable] = [self.pdf.heading(t.h("notes"), level, f"{key}-notes")]
-        out.append(
-            self.pdf.para(note) if note else self.pdf.para(t.say("notes_blank"), self.st.note)
-        )
-        rows = [self.head([t.label("prepared_by"), t.label("reviewed_by"), t.label("approved_by")])]
-        rows.append(
-            [
-                self.p(
-                    f"{t.label('signature')}：" if self.lang == "zh" else f"{t.label('signature')}:"
-                )
-                for _ in range(3)
-            ]
-        )
-        rows.append(
-            [
-                self.p(
-                    f"{t.label('sign_date')}：" if self.lang == "zh" else f"{t.label('sign_date')}:"
-                )
-                for _ in range(3)
-            ]
-        )
-        if self.pdf.options.author:
-            rows[1][0] = self.p(f"{t.label('signature')}: {self.pdf.options.author}")
-        table = self.pdf.table(rows, colWidths=[BODY_W / 3] * 3, rowHeights=[None, 12 * mm, 8 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-                    ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
-                    ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
-                ]
-            )
-        )
-        out.append(
-            KeepTogether([self.pdf.heading(t.h("signoff"), level + 1, f"{key}-sign"), table])
-        )
-        return out
-
-
-def _image(png: bytes, width: float) -> Image:
-    reader = ImageReader(io.BytesIO(png))
-    w, h = reader.getSize()
-    return Image(io.BytesIO(png), width=width, height=width * h / w)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, TableStyle
 
 from riskdesk import __version__
 from riskdesk.charts import render_png
@@ -44,7 +44,9 @@ from riskdesk.reports.pdf_base import (
     ReportPdf,
     _escape,
 )
-from riskdesk.reports.pdf_chain import _image, table_style
+from riskdesk.reports.pdf_parts import chart_image as _image
+from riskdesk.reports.pdf_parts import table_style
+from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.scenario_words import TEXT, short_type, text
 
 WORSENED = "▲"
@@ -100,7 +102,7 @@ class _Chapter:
     def t(self, key: str, **values: object) -> str:
         return text(key, self.lang, **values)
 
-    def source(self) -> Paragraph:
+    def source(self) -> ReportParagraph:
         src = self.run.portfolio.inventory.source
         name = (
             "—" if src is None else self.t("input", name=Path(src.path).name, sha=src.sha256[:12])
@@ -109,7 +111,7 @@ class _Chapter:
                       input=name)  # fmt: skip
         return self.pdf.para(text, self.st.note)
 
-    def caption(self, kind: str, text: str) -> Paragraph:
+    def caption(self, kind: str, text: str) -> ReportParagraph:
         if kind == "figure":
             self.figures += 1
             n = self.figures
@@ -406,8 +408,8 @@ class ScenarioPdf(ReportPdf):
     def story(self) -> list[Flowable]:
         lang, st, o = self.lang, self.styles, self.options
         lib = self.scenario_run.library
-        out: list[Flowable] = [Spacer(1, 6 * mm), Paragraph(_escape(self.title()), st.cover_title)]
-        out.append(Paragraph(_escape(text(
+        out: list[Flowable] = [Spacer(1, 6 * mm), ReportParagraph(_escape(self.title()), st.cover_title)]
+        out.append(ReportParagraph(_escape(text(
             "subtitle", lang, scenarios=len(lib.scenarios),
             chains=len(self.scenario_run.chain_ids),
         )), st.cover_sub))  # fmt: skip

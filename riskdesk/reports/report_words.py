@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from riskdesk.core.models import OUTCOME_ORDER, Lang
+from riskdesk.core.models import Lang
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.chain_words import format_score
@@ -141,14 +141,6 @@ class ReportWords:
 
     # --- overview --------------------------------------------------------------------------
 
-    def overview_counts(self) -> str:
-        counts = Counter(c.primary_type for c in self.chains)
-        sep = "、" if self.lang == "zh" else ", "
-        breakdown = sep.join(
-            f"{self.tax.label(o, self.lang)} {counts[o]}" for o in OUTCOME_ORDER if counts[o]
-        )
-        return self.text.say("overview_counts", count=len(self.chains), breakdown=breakdown)
-
     def matrix_notes(self) -> list[str]:
         """Name the chains the risk matrix leaves off, and say when labels are thinned."""
         t = self.text
@@ -244,16 +236,15 @@ class ReportWords:
         ]
 
     def run_rows(self) -> list[tuple[str, str]]:
+        """The run's identity (its input files and their hashes are in the data-sources
+        table)."""
         t, run = self.text, self.run
-        src = run.input
         return [
             (t.label("taxonomy"), run.taxonomy.name),
             (t.label("taxonomy_hash"), run.taxonomy.sha256),
             (t.label("software"), f"riskdesk {run.riskdesk_version}"),
             (t.label("assessed_at"), run.assessed_at),
             (t.label("country"), run.country),
-            (t.label("input_file"), Path(src.path).name if src else t.say("data_sources_none")),
-            (t.label("input_hash"), src.sha256 if src else t.label("not_applicable")),
             (t.label("chains_total"), str(len(self.chains))),
         ]
 
@@ -318,6 +309,3 @@ class ReportWords:
             (t.say("issues_count", count=len(issues)) if issues else t.say("issues_none"), False)
         )
         return out
-
-    def papers(self) -> list[str]:
-        return [f"[{p.id}] {p.citation}" for p in self.text.papers]

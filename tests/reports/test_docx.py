@@ -9,6 +9,7 @@ writer's own output.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import subprocess
 import zipfile
@@ -31,6 +32,7 @@ from .helpers import pdf_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+DEMO_INVENTORY = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo_inventory.xlsx"
 
 # The demo inventory's 13 chains (assets/demo/demo_inventory.xlsx).
 DEMO_IDS = {
@@ -150,9 +152,38 @@ def test_styles_name_the_east_asian_font_and_fields_update_on_open(
 def test_contents_list_the_sections_before_word_updates_them(portfolio: dict[str, Path]) -> None:
     doc = Document(str(portfolio["en"]))
     toc = [p.text for p in doc.paragraphs if p.style.name.startswith("toc ")]
-    assert toc[0] == "Overview"
+    assert toc[:2] == ["Executive summary", "Overview"]
     assert "Appendix: method" in toc
     assert sum(x.endswith(")") and x.rsplit("(", 1)[1][:-1] in DEMO_IDS for x in toc) == 13
+
+
+def test_narrative_sections_as_in_the_pdf(portfolio: dict[str, Path]) -> None:
+    """Executive summary first, numbered captions with a source line, a supplier section per
+    chain, limitations, data sources with the input's SHA-256, GB/T 7714 references."""
+    doc = Document(str(portfolio["zh"]))
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    h1 = [text for style, text in paragraphs if style == "Heading 1"]
+    assert h1[0] == "执行摘要"
+    assert h1.index("局限性说明") < h1.index("附录：方法说明")
+    summary = paragraphs[paragraphs.index(("Heading 1", "执行摘要")) + 1][1]
+    assert "13" in summary  # the count of chains assessed
+    captions = [text for style, text in paragraphs if style == "Caption"]
+    figures = [c for c in captions if c.startswith("图")]
+    tables = [c for c in captions if c.startswith("表")]
+    # Numbered in order, without gaps: 图 1, 图 2, … and 表 1, 表 2, …
+    assert [int(c.split("\u00a0")[1]) for c in figures] == list(range(1, len(figures) + 1))
+    assert [int(c.split("\u00a0")[1]) for c in tables] == list(range(1, len(tables) + 1))
+    assert figures[0].endswith("各类型产业链数量及风险等级")
+    notes = [text for style, text in paragraphs if style == "Report Note"]
+    assert sum(n.startswith("资料来源：") for n in notes) >= len(figures) + len(tables) - 1
+    h3 = [text for style, text in paragraphs if style == "Heading 3"]
+    assert h3.count("供应国构成") == 13
+    # The data-sources table names the inventory with its SHA-256 (computed here).
+    digest = hashlib.sha256(DEMO_INVENTORY.read_bytes()).hexdigest()
+    sources = next(t for t in doc.tables if _cells(t)[0] == ["用途", "文件", "SHA-256"])
+    assert ["demo_inventory.xlsx", digest] in [row[1:] for row in _cells(sources)]
+    references = [text for _, text in paragraphs if text.startswith("[00")]
+    assert len(references) == 5 and all("[J]" in r for r in references)
 
 
 def test_marking_in_the_header_and_page_numbers_in_the_footer(portfolio: dict[str, Path]) -> None:

@@ -14,7 +14,7 @@ from riskdesk.core.results import AssessmentRun
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.reports.options import ReportOptions
 from riskdesk.reports.pdf import ReportError, write_pdf
-from riskdesk.reports.pdf_chain import format_score
+from riskdesk.reports.pdf_parts import format_score
 from riskdesk.reports.templates import load_report_text
 
 from .helpers import needs_poppler, pdf_fonts, pdf_text

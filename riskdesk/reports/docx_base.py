@@ -159,8 +159,13 @@ class DocxBuilder:
     def para(self, text: str, style: str = "Normal") -> Paragraph:
         return self.doc.add_paragraph(text, style=style)
 
-    def note(self, text: str) -> Paragraph:
-        return self.para(text, "Report Note")
+    def note(self, text: str, *, keep_with_next: bool = False) -> Paragraph:
+        """A small grey paragraph (source lines, notes); `keep_with_next` for one that leads
+        into a table (it must not end a page alone)."""
+        p = self.para(text, "Report Note")
+        if keep_with_next:
+            p.paragraph_format.keep_with_next = True
+        return p
 
     def heading(self, text: str, level: int) -> Paragraph:
         """A heading in Word's "Heading 1-3" styles (outline levels: navigation pane, TOC)."""
@@ -191,15 +196,40 @@ class DocxBuilder:
         _run(p._p, text)
         return p
 
-    def picture(self, *images: tuple[bytes, float]) -> Paragraph:
-        """PNG images (bytes, width in mm) side by side in one centred paragraph, kept with
-        the caption that follows."""
+    def picture(self, png: bytes, width_mm: float) -> Paragraph:
+        """A PNG image, centred, kept with the caption that follows."""
         p = self.doc.add_paragraph(style="Normal")
-        for png, width_mm in images:
-            p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+        p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
         return p
+
+    def pictures_side_by_side(self, images: Sequence[tuple[bytes, float]]) -> Any:
+        """Images (bytes, width in mm) side by side in a borderless table, one per cell (two
+        pictures in one paragraph wrap onto two lines in LibreOffice)."""
+        widths = [twips(w + 4) for _, w in images]
+        tbl = _el("w:tbl")
+        pr = _add(tbl, "w:tblPr")
+        _add(pr, "w:tblW", w=str(sum(int(w) for w in widths)), type="dxa")
+        _add(pr, "w:jc", val="center")
+        borders = _add(pr, "w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _add(borders, f"w:{side}", val="nil")
+        _add(pr, "w:tblLayout", type="fixed")
+        grid = _add(tbl, "w:tblGrid")
+        for w in widths:
+            _add(grid, "w:gridCol", w=w)
+        tr = _add(tbl, "w:tr")
+        _add(_add(tr, "w:trPr"), "w:cantSplit")
+        for (png, width_mm), w in zip(images, widths, strict=True):
+            tc = _add(tr, "w:tc")
+            tcpr = _add(tc, "w:tcPr")
+            _add(tcpr, "w:tcW", w=w, type="dxa")
+            _add(tcpr, "w:vAlign", val="center")
+            p = self.picture(png, width_mm)  # added to the body (the image's part), then moved
+            tc.append(p._p)
+        self.body.sectPr.addprevious(tbl)
+        return tbl
 
     # --- tables ---------------------------------------------------------------------------------
 

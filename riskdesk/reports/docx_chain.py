@@ -107,8 +107,8 @@ class ChainDocx:
             expo_fig.set_layout_engine("none")
             if expo_fig.axes:  # an empty chart ("no data") has no axes to place
                 expo_fig.axes[0].set_position((0.5, 0.2, 0.47, 0.6))
-            self.out.picture((render_png(radar_fig, dpi=CHART_DPI), 62),
-                             (render_png(expo_fig, dpi=CHART_DPI), BODY_W_MM - 66))  # fmt: skip
+            self.out.pictures_side_by_side([(render_png(radar_fig, dpi=CHART_DPI), 60),
+                                            (render_png(expo_fig, dpi=CHART_DPI), 102)])
             self.out.figure_caption(say("fig_radar", self.lang, name=self.name(r)), self.source())
         self.out.heading(t.h("explanation"), level + 1)
         for sentence in self.words.explanation(r):
@@ -186,7 +186,7 @@ class ChainDocx:
             return
         self.out.heading(self.text.h("trends"), level)
         fig = trend_figure(series, self.tax, self.lang)
-        self.out.picture((render_png(fig, dpi=CHART_DPI), BODY_W_MM * 0.9))
+        self.out.picture(render_png(fig, dpi=CHART_DPI), BODY_W_MM * 0.9)
         self.out.figure_caption(say("fig_trends", self.lang, name=self.name(r)),
                                 self.source(trade=True))  # fmt: skip
 

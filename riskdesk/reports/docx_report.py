@@ -103,17 +103,17 @@ class DocxReport:
         out.heading(t.h("overview"), 1)
         out.heading(t.h("distribution"), 2)
         distribution = distribution_figure(self.chains, self.tax, lang)
-        out.picture((render_png(distribution, dpi=CHART_DPI), BODY_W_MM))
+        out.picture(render_png(distribution, dpi=CHART_DPI), BODY_W_MM)
         out.figure_caption(say("fig_distribution", lang), self.source())
         out.heading(t.h("risk_matrix"), 2)
         matrix = risk_matrix_figure(self.chains, self.tax, lang, max_labels=MATRIX_LABELS)
-        out.picture((render_png(matrix, dpi=CHART_DPI), BODY_W_MM))
+        out.picture(render_png(matrix, dpi=CHART_DPI), BODY_W_MM)
         out.figure_caption(say("fig_matrix", lang), self.source())
         for sentence in w.matrix_notes():
             out.note(sentence)
         head, rows = w.top_risks()
         out.heading(t.h("top_risks"), 2)
-        out.note(t.say("top_risks_caption", count=len(rows)))
+        out.note(t.say("top_risks_caption", count=len(rows)), keep_with_next=True)
         out.table_caption(say("tab_top", lang))
         widths = [10, 52, 32, 16, 16, BODY_W_MM - 126]
         out.table(TableSpec(widths_mm=widths, head=head,
@@ -121,7 +121,7 @@ class DocxReport:
         out.note(self.source())
         head, rows = w.all_chains()
         out.heading(t.h("all_chains"), 2)
-        out.note(t.say("all_chains_caption", count=len(rows)))
+        out.note(t.say("all_chains_caption", count=len(rows)), keep_with_next=True)
         out.table_caption(say("tab_all", lang))
         widths = [10, 40, 27, 14, 13, 13, 0, 21]
         widths[6] = BODY_W_MM - sum(widths)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import shutil
 import subprocess
 import zipfile
@@ -289,3 +290,16 @@ def test_libreoffice_opens_it_and_the_chinese_text_is_there(
     for chain_id in DEMO_IDS:
         assert chain_id in text
     assert "内部资料" in flat and "方法说明" in flat
+
+
+def test_reference_document_is_what_its_script_builds() -> None:
+    """assets/reports/reference.docx is reproducible from scripts/build_reference_docx.py (a
+    hand edit in Word would be lost the next time the script runs)."""
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_reference_docx", root / "scripts" / "build_reference_docx.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.build() == (root / "assets" / "reports" / "reference.docx").read_bytes()

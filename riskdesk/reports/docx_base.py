@@ -20,9 +20,9 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -82,10 +82,9 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 def _el(tag: str, **attrs: str) -> Any:
-    el = OxmlElement(tag)
-    for key, value in attrs.items():
-        el.set(qn(f"w:{key}"), value)
-    return el
+    # The parser's makeelement: python-docx's OxmlElement parses a string per element, which
+    # was a quarter of a 300-chain report's build time.
+    return oxml_parser.makeelement(qn(tag), {qn(f"w:{k}"): v for k, v in attrs.items()})
 
 
 def _add(parent: Any, tag: str, **attrs: str) -> Any:
@@ -150,28 +149,44 @@ class DocxBuilder:
             )
         self.doc: WordDocument = Document(str(REFERENCE_DOCX))
         self.body = self.doc.element.body
+        # Everything is inserted before the section properties, found once: python-docx's
+        # add_paragraph looks for them among all the body's children every time.
+        self.end = self.body.sectPr
         self.headings: list[tuple[int, str]] = []
         self.figures = 0  # figures and tables numbered so far, in document order (as the PDF)
         self.tables = 0
 
     # --- paragraphs ---------------------------------------------------------------------------
 
-    def para(self, text: str, style: str = "Normal") -> Paragraph:
-        return self.doc.add_paragraph(text, style=style)
-
-    def note(self, text: str, *, keep_with_next: bool = False) -> Paragraph:
-        """A small grey paragraph (source lines, notes); `keep_with_next` for one that leads
-        into a table (it must not end a page alone)."""
-        p = self.para(text, "Report Note")
+    def _p(self, style: str, *, keep_with_next: bool = False, centred: bool = False) -> Any:
+        """An empty paragraph of style id `style` at the end of the body."""
+        p = _el("w:p")
+        ppr = _add(p, "w:pPr")
+        _add(ppr, "w:pStyle", val=style)
         if keep_with_next:
-            p.paragraph_format.keep_with_next = True
+            _add(ppr, "w:keepNext")
+        if centred:
+            _add(ppr, "w:jc", val="center")
+        self.end.addprevious(p)
         return p
 
-    def heading(self, text: str, level: int) -> Paragraph:
+    def para(self, text: str, style: str = "Normal", *, keep_with_next: bool = False) -> Any:
+        """A paragraph of text; `style` is a style id of the reference document."""
+        p = self._p(style, keep_with_next=keep_with_next)
+        if text:
+            _run(p, text)
+        return p
+
+    def note(self, text: str, *, keep_with_next: bool = False) -> Any:
+        """A small grey paragraph (source lines, notes); `keep_with_next` for one that leads
+        into a table (it must not end a page alone)."""
+        return self.para(text, "ReportNote", keep_with_next=keep_with_next)
+
+    def heading(self, text: str, level: int) -> Any:
         """A heading in Word's "Heading 1-3" styles (outline levels: navigation pane, TOC)."""
         level = min(max(level, 1), 3)
         self.headings.append((level, text))
-        return self.para(text, f"Heading {level}")
+        return self.para(text, f"Heading{level}")
 
     def figure_caption(self, caption: str, source: str) -> None:
         """"图 n 标题" / "Figure n Title" under a figure, then its source line."""
@@ -182,26 +197,22 @@ class DocxBuilder:
     def table_caption(self, caption: str) -> None:
         """"表 n 标题" / "Table n Title" above a table (its source line goes under it)."""
         self.tables += 1
-        p = self.para(table_caption(self.tables, caption, self.lang), "Caption")
-        p.paragraph_format.keep_with_next = True
+        self.para(table_caption(self.tables, caption, self.lang), "Caption", keep_with_next=True)
 
     def page_break(self) -> None:
-        p = self.doc.add_paragraph(style="Normal")
-        _add(_add(p._p, "w:r"), "w:br", type="page")
+        _add(_add(self._p("Normal"), "w:r"), "w:br", type="page")
 
-    def titled(self, title: str, text: str, colour: str = NAVY) -> Paragraph:
+    def titled(self, title: str, text: str, colour: str = NAVY) -> Any:
         """A paragraph that starts with a coloured title (a measure: title, then its text)."""
-        p = self.doc.add_paragraph(style="Normal")
-        _run(p._p, title + " ", colour=colour)
-        _run(p._p, text)
+        p = self._p("Normal")
+        _run(p, title + " ", colour=colour)
+        _run(p, text)
         return p
 
-    def picture(self, png: bytes, width_mm: float) -> Paragraph:
+    def picture(self, png: bytes, width_mm: float) -> Any:
         """A PNG image, centred, kept with the caption that follows."""
-        p = self.doc.add_paragraph(style="Normal")
-        p.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.keep_with_next = True
+        p = self._p("Normal", keep_with_next=True, centred=True)
+        Paragraph(p, self.doc._body).add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
         return p
 
     def pictures_side_by_side(self, images: Sequence[tuple[bytes, float]]) -> Any:
@@ -226,9 +237,8 @@ class DocxBuilder:
             tcpr = _add(tc, "w:tcPr")
             _add(tcpr, "w:tcW", w=w, type="dxa")
             _add(tcpr, "w:vAlign", val="center")
-            p = self.picture(png, width_mm)  # added to the body (the image's part), then moved
-            tc.append(p._p)
-        self.body.sectPr.addprevious(tbl)
+            tc.append(self.picture(png, width_mm))  # made in the body (the image's part), moved
+        self.end.addprevious(tbl)
         return tbl
 
     # --- tables ---------------------------------------------------------------------------------
@@ -257,8 +267,8 @@ class DocxBuilder:
             zebra = ZEBRA if spec.zebra and n % 2 == 1 else None
             self._row(tbl, row, widths, header=False, zebra=zebra)
         # Before the body's section properties, like python-docx's own add_table.
-        self.body.sectPr.addprevious(tbl)
-        self.body.sectPr.addprevious(_el("w:p"))  # Word needs a paragraph between tables
+        self.end.addprevious(tbl)
+        self.end.addprevious(_el("w:p"))  # Word needs a paragraph between tables
         return tbl
 
     def _row(
@@ -294,16 +304,16 @@ class DocxBuilder:
 
     # --- contents, header and footer ---------------------------------------------------------
 
-    def contents(self, heading: str) -> Paragraph:
+    def contents(self, heading: str) -> Any:
         """Where the TOC field goes; `finish_contents` fills it once every heading is known."""
-        self.para(heading, "TOC Heading")
-        return self.para("", "Normal")
+        self.para(heading, "TOCHeading")
+        return self.para("", "TOC1")
 
-    def finish_contents(self, slot: Paragraph, depth: int = 3) -> None:
+    def finish_contents(self, slot: Any, depth: int = 3) -> None:
         """A TOC field over Heading 1 to `depth` whose shown result already lists those
         headings (a reader without field updates still sees the contents); Word recomputes it
         with page numbers on open (updateFields in settings.xml)."""
-        first = slot._p
+        first = slot
         _add(_add(first, "w:r"), "w:fldChar", fldCharType="begin")
         instr_run = _add(first, "w:r")
         instr = _add(instr_run, "w:instrText")
@@ -314,7 +324,7 @@ class DocxBuilder:
         listed = [(level, text) for level, text in self.headings if level <= depth]
         for i, (level, text) in enumerate(listed):
             if i == 0:
-                slot.style = self.doc.styles[f"toc {level}"]
+                first.find(qn("w:pPr")).find(qn("w:pStyle")).set(qn("w:val"), f"TOC{level}")
                 _run(first, text)
                 continue
             p = _el("w:p")

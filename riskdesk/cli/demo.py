@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from riskdesk.cli.assess import load_inventory, write_outputs
+from riskdesk.cli.assess import input_sources, load_inventory, write_outputs
 from riskdesk.cli.common import (
     load_country_risk,
     load_taxonomy_arg,
@@ -98,6 +98,7 @@ def run_demo(args: argparse.Namespace) -> int:
         inventory, taxonomy, country_risk=country_risk, progress=sub_progress(progress, 0.2, 0.4)
     )
     run = portfolio.to_run(country="CHN")
+    run = run.model_copy(update={"sources": input_sources(DEMO_COUNTRY_RISK, None)})
     print_summary(run, taxonomy, lang)
     out: Path = args.out
     outputs = argparse.Namespace(

@@ -468,13 +468,20 @@ def data_sources(run: AssessmentRun, taxonomy: Taxonomy, lang: Lang) -> list[Dat
                    run.taxonomy.sha256),
     ]
     for role in ("country_risk", "trade"):
-        entry = _source_file(run.sources.get(role))
-        if entry is None and role == "trade" and src is not None and _has_trade(run):
-            # the inventory's own trade sheet: the inventory file's hash covers it
-            entry = (say("trade_sheet", lang, file=Path(src.path).name), src.sha256)
+        entry = _trade_file(run, lang) if role == "trade" else _source_file(run.sources.get(role))
         out.append(DataSource(role, say(f"role_{role}", lang),
                               entry[0] if entry else None, entry[1] if entry else None))
     return out
+
+
+def _trade_file(run: AssessmentRun, lang: Lang) -> tuple[str, str | None] | None:
+    """The trade data's file and hash: a separate file, else the inventory's own trade sheet
+    (the inventory's hash covers it) when the run has partner shares from it."""
+    entry = _source_file(run.sources.get("trade"))
+    src = run.input
+    if entry is None and src is not None and _has_trade(run):
+        entry = (say("trade_sheet", lang, file=Path(src.path).name), src.sha256)
+    return entry
 
 
 def _has_trade(run: AssessmentRun) -> bool:
@@ -489,7 +496,7 @@ def source_line(run: AssessmentRun, lang: Lang, *, trade: bool = False) -> str:
             input=Path(src.path).name if src else say("source_inventory_none", lang)),
         say("source_taxonomy", lang, sha=run.taxonomy.sha256[:12]),
     ]
-    entry = _source_file(run.sources.get("trade"))
+    entry = _trade_file(run, lang)
     if trade and entry is not None:
         parts.append(say("source_trade", lang, file=entry[0]))
     return say("source_line", lang, source=say("clause_sep", lang).join(parts))

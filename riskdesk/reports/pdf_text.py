@@ -10,14 +10,11 @@ keeps everything else of `Paragraph` (markup, fonts, splitting across pages)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from reportlab.platypus.paragraph import (
-    Paragraph,
-    ParaLines,
-    cjkU,
-    makeCJKParaLine,
-)
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
 
 NO_START = frozenset(
     "，。、；：？！）］｝」』”’》〉】〕〗…‥・·～%‰℃"
@@ -29,6 +26,9 @@ the no-break space / word joiner (they glue what is on either side)."""
 
 NO_END = frozenset("（［｛「『“‘《〈【〔〖([{\u00a0\u2060")
 """Characters a line must not end with: opening punctuation and the joiners."""
+
+OPERATORS = frozenset("=≠<>≤≥≈×·+−±→")
+"""Relations and operators that stay on the line of the numbers around them."""
 
 _FUZZ = 1e-6
 
@@ -51,26 +51,41 @@ def break_points(text: str) -> list[bool]:
     return [False] + [can_break_before(text[k - 1], text[k]) for k in range(1, len(text))]
 
 
-def _width(u: Any, max_width: float) -> float:
-    w = u.width
-    if hasattr(w, "normalizedValue"):
-        w._normalizer = max_width
-        return float(w.normalizedValue(max_width))
-    return float(w)
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
 
 
-def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
-    """Lines of glyphs within `max_widths`, breaking only where `can_break_before` allows
-    (a longer Latin word or a run without any break point is cut where it overflows)."""
-    glyphs: list[Any] = []
-    for f in frags:
+def _char_width(ch: str, font: str, size: float) -> float:
+    """Advance width of one character (cached: the pure-Python width routine per character
+    would dominate a long report)."""
+    table = _WIDTHS.setdefault((font, size), {})
+    width = table.get(ch)
+    if width is None:
+        width = table[ch] = stringWidth(ch, font, size)
+    return width
+
+
+def split_glyphs(frags: list[Any], max_widths: list[float]) -> Any:
+    """Lines within `max_widths`, breaking only where `can_break_before` allows (a longer Latin
+    word or a run without any break point is cut where it overflows). `frags` are reportlab's
+    text fragments of one paragraph (no inline images)."""
+    chars: list[str] = []
+    owner: list[int] = []
+    widths: list[float] = []
+    for k, f in enumerate(frags):
         text = f.text if isinstance(f.text, str) else f.text.decode("utf8")
-        if text:
-            glyphs.extend(cjkU(ch, f, "utf8") for ch in text)
-        else:
-            glyphs.append(cjkU(text, f, "utf8"))
+        if not text:  # an empty fragment, e.g. the line break of <br/>
+            chars.append("")
+            owner.append(k)
+            widths.append(0.0)
+            continue
+        font, size = f.fontName, f.fontSize
+        for ch in text:
+            chars.append(ch)
+            owner.append(k)
+            widths.append(_char_width(ch, font, size))
+    n = len(chars)
+    breaks = {i for i in range(n) if not chars[i] and hasattr(frags[owner[i]], "lineBreak")}
     lines: list[Any] = []
-    n = len(glyphs)
     start = 0
     while start < n:
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
@@ -78,29 +93,49 @@ def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
         i = start
         forced = False
         while i < n:
-            u = glyphs[i]
-            used += _width(u, max_width)
+            used += widths[i]
             i += 1
-            if hasattr(u.frag, "lineBreak"):
+            if i - 1 in breaks:
                 forced = True
                 break
             if used > max_width + _FUZZ:
-                i -= 1  # glyph i does not fit
+                i -= 1  # character i does not fit
                 break
-        end = i if forced or i >= n else _line_end(glyphs, start, i)
-        width = sum(_width(g, max_width) for g in glyphs[start:end])
-        lines.append(
-            makeCJKParaLine(glyphs[start:end], max_width, width, max_width - width, forced,
-                            calc_bounds)
-        )
+        end = i if forced or i >= n else _line_end(chars, start, i)
+        width = sum(widths[start:end])
+        lines.append(_line(frags, chars, owner, start, end, max_width, width, forced))
         start = end
         # The space a line was broken at is not carried to the next line.
-        while start < n and glyphs[start] == " " and not forced:
+        while start < n and chars[start] == " " and not forced:
             start += 1
     return ParaLines(kind=1, lines=lines)
 
 
-def _line_end(glyphs: list[Any], start: int, overflow: int) -> int:
+def _line(frags: list[Any], chars: list[str], owner: list[int], start: int, end: int,
+          max_width: float, width: float, forced: bool) -> Any:
+    """One line as reportlab draws it: runs of characters of one fragment, with the line's
+    largest font size and ascent/descent."""
+    words = []
+    size = ascent = descent = 0.0
+    i = start
+    while i < end:
+        k = owner[i]
+        j = i
+        while j < end and owner[j] == k:
+            j += 1
+        f = frags[k]
+        word = f.clone()
+        word.text = "".join(chars[i:j])
+        words.append(word)
+        up, down = getAscentDescent(f.fontName, f.fontSize)
+        size, ascent, descent = max(size, f.fontSize), max(ascent, up), min(descent, down)
+        i = j
+    return FragLine(kind=1, extraSpace=max_width - width, wordCount=1, words=words,
+                    fontSize=size, ascent=ascent, descent=descent, maxWidth=max_width,
+                    currentWidth=width, lineBreak=forced)
+
+
+def _line_end(glyphs: list[str], start: int, overflow: int) -> int:
     """Where the line from `start` ends, given that glyph `overflow` does not fit."""
     # Hang one closing mark in the margin when the line could end after it.
     if glyphs[overflow] in NO_START and glyphs[overflow] not in "\u00a0\u2060":
@@ -109,13 +144,39 @@ def _line_end(glyphs: list[Any], start: int, overflow: int) -> int:
             return after
     for k in range(overflow, start, -1):
         prev, nxt = glyphs[k - 1], glyphs[k]
-        if prev == " " or can_break_before(prev, nxt):
+        if prev == " ":
+            if not _glued(glyphs[k - 2] if k >= 2 else "", nxt):
+                return k
+        elif nxt != " " and can_break_before(prev, nxt):  # a space breaks after itself
             return k
     return max(overflow, start + 1)  # no break point at all: cut where it overflows
 
 
+def _glued(before: str, after: str) -> bool:
+    """Whether the space between `before` and `after` must not break: either side is a
+    relation or operator ("g = 0.77", "≥ 0.6") or the next is a unit sign ("30 %")."""
+    return before in OPERATORS or after in OPERATORS or after in NO_START
+
+
+_SPACE_AFTER_RELATION = re.compile(r"(?<=[=≠≤≥≈×±]) ")
+_SPACE_BEFORE_RELATION = re.compile(r" (?=[=≠≤≥≈×±%‰])")
+
+
+def glue(text: str) -> str:
+    """Turn the spaces around relations and before unit signs into no-break spaces, so
+    "g = 0.77", "ρ ≥ 0.7" and "30 %" stay on one line in either wrapping mode (reportlab's
+    word wrapping honours U+00A0). Markup attributes have no such spaces."""
+    text = _SPACE_AFTER_RELATION.sub("\u00a0", text)
+    return _SPACE_BEFORE_RELATION.sub("\u00a0", text)
+
+
 class ReportParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A Paragraph whose CJK-mode line breaking follows the rules of this module."""
+    """A Paragraph whose CJK-mode line breaking follows the rules of this module, with the
+    spaces around relations and units glued."""
+
+    def __init__(self, text: str | None, style: Any, *args: Any, **kwargs: Any) -> None:
+        # split parts are made with text None and the frags of the whole
+        super().__init__(glue(text) if isinstance(text, str) else text, style, *args, **kwargs)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab API
         widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
@@ -127,6 +188,5 @@ class ReportParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type
             return super().breakLinesCJK(widths)
         if self.bulletText or any(hasattr(f, "cbDefn") for f in frags):
             return super().breakLinesCJK(widths)
-        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-        return split_glyphs(frags, widths, auto not in ("", "off"))
+        return split_glyphs(frags, widths)
 

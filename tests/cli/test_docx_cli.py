@@ -7,10 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from docx import Document
+from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo" / "demo_inventory.xlsx"
@@ -71,3 +73,35 @@ def test_export_docx_prints_the_analysts_decision(tmp_path: Path) -> None:
     assert box[1][0] == "分析人员判断" and REASON in box[1][1] and "王五" in box[1][1]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"{MEASURE}（分析人员补充）" in text  # numbered after the recommended measures
+
+
+def _inventory(path: Path, chains: dict[str, str], year: int) -> Path:
+    """chains: id -> 'critical' | 'safe'; every scored indicator at that anchor (every type 1.0,
+    the tie to capability missing; or no type at all: monitor)."""
+    data = tomllib.loads((ROOT / "taxonomy" / "indicators.toml").read_text(encoding="utf-8"))
+    indicators = [ind for ind in data["indicators"] if ind.get("weights")]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "chains"
+    ws.append(["chain_id", "chain_name", "tech_category", "year", *(i["id"] for i in indicators)])
+    for chain_id, anchor in chains.items():
+        ws.append([chain_id, f"{chain_id}链", "core", year, *(i[anchor] for i in indicators)])
+    wb.save(path)
+    return path
+
+
+def test_export_docx_says_what_changed_since_the_previous_round(tmp_path: Path) -> None:
+    project = tmp_path / "p.rdproj"
+    rounds = (({"CHG": "critical", "SAME": "safe"}, "2024"),
+              ({"CHG": "safe", "SAME": "safe", "NEW": "safe"}, "2025"))  # fmt: skip
+    for chains, name in rounds:
+        inventory = _inventory(tmp_path / f"r{name}.xlsx", chains, int(name))
+        assert _riskdesk("assess", inventory, "--project", project, "--round", name,
+                         "--no-robustness", cwd=tmp_path).returncode == 0  # fmt: skip
+    out = tmp_path / "export.docx"
+    done = _riskdesk("export", project, "--docx", out, "--lang", "zh", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    paragraphs = [p.text for p in Document(str(out)).paragraphs]
+    summary = next(p for p in paragraphs if p.startswith("与上一轮（2024）相比："))
+    assert "新增 1 条（NEW链）" in summary and "CHG链" in summary and "SAME链" not in summary

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -66,9 +67,23 @@ def creation_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+def app_properties(organisation: str, version: str) -> bytes:
+    """docProps/app.xml naming riskdesk and the organisation (python-docx's template says
+    "Microsoft Macintosh Word" and one page)."""
+    root = ElementTree.Element(
+        "Properties",
+        xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    )
+    ElementTree.SubElement(root, "Application").text = f"riskdesk {version}"
+    ElementTree.SubElement(root, "Company").text = organisation
+    body = ElementTree.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode()
+
+
+def fixed_zip(data: bytes, when: dt.datetime, replace: dict[str, bytes] | None = None) -> bytes:
     """The same package with every member stamped `when` (a zip stores each member's time; left
-    as the time of writing, equal documents would differ in their bytes)."""
+    as the time of writing, equal documents would differ in their bytes); members named in
+    `replace` get the given content."""
     stamp = max(when.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     date_time = stamp.timetuple()[:6]
     out = io.BytesIO()
@@ -77,7 +92,8 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o600 << 16
-            dst.writestr(member, src.read(info.filename))
+            content = (replace or {}).get(info.filename)
+            dst.writestr(member, src.read(info.filename) if content is None else content)
     return out.getvalue()
 
 
@@ -385,7 +401,8 @@ class DocxBuilder:
         props.created = props.modified = created.replace(tzinfo=None)
         props.revision = 1
 
-    def to_bytes(self, created: dt.datetime) -> bytes:
+    def to_bytes(self, created: dt.datetime, *, organisation: str, version: str) -> bytes:
         buf = io.BytesIO()
         self.doc.save(buf)
-        return fixed_zip(buf.getvalue(), created)
+        app = app_properties(organisation, version)
+        return fixed_zip(buf.getvalue(), created, {"docProps/app.xml": app})

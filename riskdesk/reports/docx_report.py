@@ -215,7 +215,8 @@ class DocxReport:
             keywords=w.keywords(), lang=self.lang, created=created,
             version=self.run.riskdesk_version,
         )  # fmt: skip
-        return out.to_bytes(created)
+        return out.to_bytes(created, organisation=self.options.organisation,
+                            version=self.run.riskdesk_version)
 
 
 def write_docx(

@@ -219,7 +219,8 @@ def test_core_properties_and_reproducible_bytes(
 ) -> None:  # fmt: skip
     run, inventory = demo
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
-    options = ReportOptions(lang="zh", chains=["PEN-TIP"], author="张三")
+    options = ReportOptions(lang="zh", chains=["PEN-TIP"], author="张三",
+                            organisation="产业安全研究所")
     a = write_docx(run, tmp_path / "a.docx", options, inventory=inventory, taxonomy=taxonomy)
     b = write_docx(run, tmp_path / "b.docx", options, inventory=inventory, taxonomy=taxonomy)
     assert a.read_bytes() == b.read_bytes()
@@ -229,6 +230,10 @@ def test_core_properties_and_reproducible_bytes(
     assert props.author == "张三"
     assert "PEN-TIP" in props.keywords
     assert props.created == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    app = _xml(a, "docProps/app.xml")
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert app.findtext(f"{ns}Company") == "产业安全研究所"
+    assert (app.findtext(f"{ns}Application") or "").startswith("riskdesk")
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     c = write_docx(run, tmp_path / "c.docx", options, inventory=inventory, taxonomy=taxonomy)

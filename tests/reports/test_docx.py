@@ -234,6 +234,9 @@ def test_core_properties_and_reproducible_bytes(
     ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
     assert app.findtext(f"{ns}Company") == "产业安全研究所"
     assert (app.findtext(f"{ns}Application") or "").startswith("riskdesk")
+    # A dossier's contents go three levels deep (a portfolio's two: sections and chains).
+    instructions = [t.text or "" for t in _xml(a, "word/document.xml").iter(f"{W}instrText")]
+    assert any(i.strip() == 'TOC \\o "1-3" \\h \\z \\u' for i in instructions)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     c = write_docx(run, tmp_path / "c.docx", options, inventory=inventory, taxonomy=taxonomy)

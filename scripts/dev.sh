@@ -7,7 +7,8 @@
 #
 # Installs into ./.venv (Python ≥ 3.11) with pinned versions from constraints.txt. On Debian or
 # Ubuntu it also installs the few system libraries Qt needs to run offscreen (and, for `test`,
-# poppler-utils to inspect PDFs and LibreOffice to prove the Excel and Word outputs open); it uses apt-get
+# poppler-utils to inspect PDFs, LibreOffice to prove the Excel and Word outputs open and
+# PostgreSQL for the team-mode tests, which start their own throw-away server); it uses apt-get
 # as root or through sudo, and carries on with a warning where neither is possible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ VENV="${RISKDESK_VENV:-.venv}"
 PY="${PYTHON:-python3}"
 
 QT_LIBS="libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3"
-TEST_TOOLS="poppler-utils"
+TEST_TOOLS="poppler-utils postgresql"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

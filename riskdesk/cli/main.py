@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 
 from riskdesk import __version__
@@ -91,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
     lang: Lang = "en" if getattr(args, "lang", None) == "en" else "zh"
+    if not args.debug:
+        # Library warnings (matplotlib's layout notes on a crowded chart, pandas deprecations)
+        # say nothing an analyst can act on; --debug shows them.
+        warnings.simplefilter("ignore")
     try:
         code: int = args.func(args)
     except UserError as exc:

@@ -13,6 +13,7 @@ from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Lang, RiskType
 from riskdesk.core.results import ChainResult, IndicatorResult
 from riskdesk.core.taxonomy import EXPOSURE, Indicator, Taxonomy
+from riskdesk.reports.narrative import STABLE_SHARE
 from riskdesk.reports.options import ChainDecision, ReportOptions
 from riskdesk.reports.templates import ReportText
 
@@ -134,7 +135,7 @@ class ChainWords:
             "robustness", draws=rb.draws, spread=rb.spread, share=rb.primary_stability
         )
         out += " " + self.text.say(
-            "robustness_solid" if rb.primary_stability >= 0.8 else "robustness_borderline"
+            "robustness_solid" if rb.primary_stability >= STABLE_SHARE else "robustness_borderline"
         )
         if rb.alternatives:
             alts = "、" if self.lang == "zh" else ", "

@@ -42,6 +42,7 @@ from riskdesk.reports.report_words import (
     select_chains,
 )
 from riskdesk.reports.templates import load_report_text
+from riskdesk.reports.text_limits import with_short_names
 
 
 class DocxReport:
@@ -237,6 +238,7 @@ def write_docx(
     when complete; cancelling raises `Cancelled` and leaves any existing file untouched.
     """
     run, options = report_inputs(run, options, taxonomy)
+    run = with_short_names(run)  # as in the PDF: headings and charts show at most 160 characters
     chains = select_chains(run, options)
     if not chains:
         raise ReportError("no chains to report / 没有可输出的链条")

@@ -23,6 +23,10 @@ from riskdesk.reports.templates import load_report_text
 TOP_RISKS_NAMED = 3
 """Chains the executive summary names as the highest risks."""
 
+STABLE_SHARE = 0.8
+"""A verdict kept in fewer of the robustness draws is not robust (as the chain's summary box
+says); one flagged borderline by the engine is not either."""
+
 NAMES_LISTED = 8
 """Chains a summary sentence names before it says 'and N more'."""
 
@@ -213,7 +217,11 @@ def executive_summary(
         names = [c.chain_name for c in selected if c.primary_type == outcome]
         if names:
             out.append(say(key, lang, count=len(names), names=_names(names, lang)))
-    borderline = [c.chain_name for c in selected if c.robustness and c.robustness.borderline]
+    borderline = [
+        c.chain_name for c in selected
+        if c.robustness and (c.robustness.borderline
+                             or c.robustness.primary_stability < STABLE_SHARE)
+    ]
     if borderline:
         out.append(
             say("summary_borderline", lang, count=len(borderline), names=_names(borderline, lang))

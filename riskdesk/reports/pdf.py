@@ -39,6 +39,7 @@ from riskdesk.reports.report_words import (
     off_matrix,
     select_chains,
 )
+from riskdesk.reports.text_limits import with_short_names
 
 __all__ = ["ReportError", "select_chains", "write_pdf"]
 
@@ -285,6 +286,7 @@ def write_pdf(
     cancelling raises `Cancelled` and leaves any existing file untouched.
     """
     run, options = report_inputs(run, options, taxonomy)
+    run = with_short_names(run)
     chains = select_chains(run, options)
     if not chains:
         raise ReportError("no chains to report / 没有可输出的链条")

@@ -16,7 +16,6 @@ from riskdesk.reports.narrative import (
 from riskdesk.reports.narrative_words import say
 from riskdesk.reports.pdf_base import (
     BODY_W,
-    MARKING_RED,
     SECTION_START_ROOM,
     CellText,
     ReportPdf,
@@ -24,6 +23,7 @@ from riskdesk.reports.pdf_base import (
 )
 from riskdesk.reports.pdf_nav import ContentsSlot
 from riskdesk.reports.pdf_parts import table_style
+from riskdesk.reports.pdf_styles import MARKING_RED
 from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.report_words import ReportWords
 

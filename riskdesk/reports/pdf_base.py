@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -26,6 +24,7 @@ from reportlab.platypus import (
     LongTable,
     PageBreak,
     PageTemplate,
+    Paragraph,
     Table,
     TableStyle,
 )
@@ -47,8 +46,17 @@ from riskdesk.reports.pdf_nav import (
     numbered_canvas,
     pdf_date,
 )
+from riskdesk.reports.pdf_styles import CELL_SIZE, INK, MARKING_RED, MUTED, RULE, Styles
 from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.templates import ReportText, load_report_text
+from riskdesk.reports.text_limits import (
+    MAX_CELL_LINES,
+    RUNNING_CHARS,
+    TITLE_CHARS,
+    cut_note,
+    cut_with_note,
+    shorten,
+)
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 18 * mm
@@ -58,107 +66,6 @@ BODY_W = PAGE_W - 2 * MARGIN_X
 BODY_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 SECTION_START_ROOM = 0.4 * BODY_H
 """A section (a chain, the appendix) starts on the current page when this much is left."""
-NAVY = colors.HexColor("#1b3a5c")
-MARKING_RED = colors.HexColor("#b8312f")
-RULE = colors.HexColor("#9aa7b4")
-MUTED = colors.HexColor("#5d6d7e")
-
-
-CELL_SIZE = 8.0
-INK = colors.HexColor("#1c2833")
-
-
-class Styles:
-    """Paragraph styles in the one CJK face; heading weight comes from size and colour."""
-
-    def __init__(self, font: str) -> None:
-        # CJK wrapping in both languages: it breaks between Chinese characters yet keeps
-        # English words whole, and English reports still carry Chinese names and sources.
-        wrap = "CJK"
-        base = ParagraphStyle(
-            "body",
-            fontName=font,
-            fontSize=9.5,
-            leading=14,
-            wordWrap=wrap,
-            textColor=INK,
-            spaceAfter=4,
-        )
-        self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=7.8, leading=10.5, spaceAfter=0)
-        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5, spaceAfter=0)
-        self.cell_head = ParagraphStyle("cell_head", parent=self.cell, textColor=colors.white)
-        self.note = ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=MUTED)
-        self.hash = ParagraphStyle("hash", parent=self.cell, fontSize=6.6, leading=9)
-        # Numbered captions: a figure's under it (centred), a table's above it.
-        self.figure_caption = ParagraphStyle(
-            "figure_caption", parent=base, fontSize=8.8, leading=12, alignment=TA_CENTER,
-            spaceBefore=2, spaceAfter=0,
-        )
-        self.table_caption = ParagraphStyle(
-            "table_caption", parent=base, fontSize=8.8, leading=12, spaceBefore=4, spaceAfter=2,
-            keepWithNext=1,
-        )
-        self.source = ParagraphStyle(
-            "source", parent=base, fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=1,
-            spaceAfter=6,
-        )
-        self.h1 = ParagraphStyle(
-            "h1",
-            parent=base,
-            fontSize=17,
-            leading=22,
-            textColor=NAVY,
-            spaceBefore=4,
-            spaceAfter=8,
-            keepWithNext=1,  # a heading never ends a page alone
-        )
-        self.h2 = ParagraphStyle(
-            "h2",
-            parent=base,
-            fontSize=12.5,
-            leading=17,
-            textColor=NAVY,
-            spaceBefore=10,
-            spaceAfter=5,
-            keepWithNext=1,
-        )
-        self.h3 = ParagraphStyle(
-            "h3",
-            parent=base,
-            fontSize=10.5,
-            leading=14,
-            textColor=colors.HexColor("#2e5984"),
-            spaceBefore=6,
-            spaceAfter=3,
-            keepWithNext=1,
-        )
-        self.cover_title = ParagraphStyle(
-            "cover_title",
-            parent=base,
-            fontSize=26,
-            leading=34,
-            textColor=NAVY,
-            alignment=TA_CENTER,
-            spaceAfter=14,
-        )
-        self.cover_sub = ParagraphStyle(
-            "cover_sub",
-            parent=base,
-            fontSize=13,
-            leading=19,
-            alignment=TA_CENTER,
-            textColor=MUTED,
-            spaceAfter=6,
-        )
-        self.marking = ParagraphStyle(
-            "marking",
-            parent=base,
-            fontSize=14,
-            leading=18,
-            alignment=TA_CENTER,
-            textColor=MARKING_RED,
-        )
 
 
 class CellText:
@@ -191,6 +98,7 @@ class Heading(ReportParagraph):
     def __init__(
         self, text: str, style: ParagraphStyle, level: int, key: str, *, listed: bool = True
     ) -> None:
+        text = shorten(text, TITLE_CHARS)  # a name of any length stays a heading
         super().__init__(_escape(text), style)
         self.outline_level = level
         self.outline_key = key
@@ -373,26 +281,52 @@ class ReportPdf:
             for c, cell in enumerate(row):
                 if isinstance(cell, CellText):
                     width = widths[c] - 7 if widths is not None else 0.0
-                    if (
-                        "\n" not in cell.text
-                        and _text_width(cell.text, cell.style.fontSize) <= width
-                    ):
-                        out.append(cell.text)
-                        if cell.style.fontSize != CELL_SIZE:
-                            commands.append(("FONTSIZE", (c, r), (c, r), cell.style.fontSize))
-                        if cell.style.textColor.hexval() != INK.hexval():
-                            commands.append(("TEXTCOLOR", (c, r), (c, r), cell.style.textColor))
+                    bounded = self._bounded(cell, width)
+                    text, style = bounded.text, bounded.style
+                    if "\n" not in text and _text_width(text, style.fontSize) <= width:
+                        out.append(text)
+                        if style.fontSize != CELL_SIZE:
+                            commands.append(("FONTSIZE", (c, r), (c, r), style.fontSize))
+                        if style.textColor.hexval() != INK.hexval():
+                            commands.append(("TEXTCOLOR", (c, r), (c, r), style.textColor))
                     else:
-                        style = cell.style
-                        if _words_fit(cell.text, style.fontSize, width):
+                        if _words_fit(text, style.fontSize, width):
                             style = self._word_wrapped(style)
-                        out.append(ReportParagraph(_escape(cell.text), style))
+                        out.append(ReportParagraph(_escape(text), style))
+                elif type(cell) in (Paragraph, ReportParagraph):
+                    out.append(self._bounded_paragraph(cell, widths[c] - 7 if widths else 0.0))
                 else:
                     out.append(cell)
             rows.append(out)
         table = (LongTable if long else Table)(rows, **kwargs)
         table.setStyle(TableStyle(commands))
         return table
+
+    def _bounded(self, cell: CellText, width: float) -> CellText:
+        """`cell` cut, with a note, to what `MAX_CELL_LINES` lines of its column hold (a table
+        row cannot break across pages, so one long text would otherwise stop the whole PDF)."""
+        size = cell.style.fontSize
+        column = width if width > 0 else BODY_W / 2
+        room = column * MAX_CELL_LINES - _text_width(cut_note(len(cell.text), self.lang), size)
+        if _text_width(cell.text, size) <= room:
+            return cell
+        keep, used = 0, 0.0
+        for ch in cell.text:
+            used += _text_width(ch, size)
+            if used > room * 0.9:  # lines rarely end flush: leave a margin
+                break
+            keep += 1
+        return CellText(cut_with_note(cell.text, keep, self.lang), cell.style)
+
+    def _bounded_paragraph(self, cell: Paragraph, width: float) -> Paragraph:
+        """A Paragraph cell held to the same bound as text cells (its markup is dropped only
+        when it is cut)."""
+        plain = cell.getPlainText()
+        if len(plain) < 400:  # nothing this short can outgrow a page
+            return cell
+        bounded = self._bounded(CellText(plain, cell.style), width)
+        return cell if bounded.text == plain else ReportParagraph(_escape(bounded.text),
+                                                                   cell.style)
 
     def _word_wrapped(self, style: ParagraphStyle) -> ParagraphStyle:
         """`style` wrapping between words only (for text without CJK characters)."""
@@ -442,8 +376,9 @@ class ReportPdf:
         """The header's text on page `number`: the title, and the chain the page belongs to.
         Pages are decorated in order, so the chain carries over from the previous page."""
         self._running_chain = self.running.get(number, self._running_chain)
-        title = self.title()
-        return f"{title} · {self._running_chain}" if self._running_chain else title
+        title = shorten(self.title(), TITLE_CHARS)
+        chain = shorten(self._running_chain, RUNNING_CHARS)
+        return f"{title} · {chain}" if chain else title
 
     def _draw_contents_numbers(self, canv: Canvas, number: int) -> None:
         right = PAGE_W - MARGIN_X

@@ -15,8 +15,9 @@ from riskdesk.core.models import Lang
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Measure, Taxonomy
 from riskdesk.reports.chain_words import ChainWords
-from riskdesk.reports.pdf_base import BODY_W, NAVY, CellText, ReportPdf, _escape
+from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf, _escape
 from riskdesk.reports.pdf_parts import GRID_COLOUR, table_style
+from riskdesk.reports.pdf_styles import NAVY
 from riskdesk.reports.pdf_text import ReportParagraph
 from riskdesk.reports.templates import ReportText
 

@@ -11,7 +11,7 @@ from reportlab.platypus import Image, TableStyle
 
 from riskdesk.reports.chain_words import ILLUSTRATIVE_MARK, format_score, format_value
 from riskdesk.reports.chain_words import risk_level_of as level_of
-from riskdesk.reports.pdf_base import NAVY
+from riskdesk.reports.pdf_styles import NAVY
 
 __all__ = ["ILLUSTRATIVE_MARK", "chart_image", "format_score", "format_value", "level_of",
            "table_style", "tint"]  # fmt: skip

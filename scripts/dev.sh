@@ -7,8 +7,8 @@
 #
 # Installs into ./.venv (Python ≥ 3.11) with pinned versions from constraints.txt. On Debian or
 # Ubuntu it also installs the few system libraries Qt needs to run offscreen (and, for `test`,
-# poppler-utils to inspect PDFs, LibreOffice to prove the Excel output opens and PostgreSQL for
-# the team-mode tests, which start their own throw-away server); it uses apt-get
+# poppler-utils to inspect PDFs, LibreOffice to prove the Excel and Word outputs open and
+# PostgreSQL for the team-mode tests, which start their own throw-away server); it uses apt-get
 # as root or through sudo, and carries on with a warning where neither is possible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,7 +74,7 @@ case "$job" in
     ;;
   test)
     apt_install $QT_LIBS $TEST_TOOLS
-    if [ "${RISKDESK_SKIP_LIBREOFFICE:-0}" != "1" ]; then apt_install libreoffice-calc-nogui; fi
+    if [ "${RISKDESK_SKIP_LIBREOFFICE:-0}" != "1" ]; then apt_install libreoffice-calc-nogui libreoffice-writer-nogui; fi
     ensure_venv dev
     export QT_QPA_PLATFORM=offscreen
     say "ruff"

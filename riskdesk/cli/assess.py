@@ -14,6 +14,8 @@ from riskdesk.cli.common import (
     load_country_risk,
     load_taxonomy_arg,
     print_summary,
+    report_outputs,
+    report_writer,
     run_json,
     text_progress,
     write_json,
@@ -80,6 +82,8 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", type=Path, metavar="OUT", help="write the full results as JSON")
     p.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF dossier / portfolio report")
     p.add_argument("--xlsx", type=Path, metavar="OUT", help="write an Excel workbook")
+    p.add_argument("--docx", type=Path, metavar="OUT",
+                   help="write an editable Word report (same content as the PDF)")
     p.add_argument("--chain", nargs="+", metavar="ID", help="only these chains in the reports")
     p.add_argument("--organisation", default="", help="organisation named on the report cover")
     p.add_argument("--author", default="", help="author named on the report cover")
@@ -176,11 +180,11 @@ def write_outputs(
     taxonomy: Taxonomy,
     progress: ProgressFn | None,
 ) -> list[Path]:
-    """JSON, PDF and Excel as asked; returns the paths written."""
+    """JSON, PDF, Excel and Word as asked; returns the paths written."""
     source = inventory.source.path if inventory is not None and inventory.source else None
     check_outputs(  # every caller (assess, demo) gets the guard; the inventory is an input
         input_files(Path(source) if source else None),
-        [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)],
+        report_outputs(args),
     )
     written: list[Path] = []
     if args.json:
@@ -188,7 +192,7 @@ def write_outputs(
 
         write_json(args.json, run_json(effective_run(run, {}, taxonomy)))
         written.append(args.json)
-    if not (args.pdf or args.xlsx):
+    if not (args.pdf or args.xlsx or args.docx):
         return written
     from riskdesk.reports.options import ReportOptions
 
@@ -202,20 +206,14 @@ def write_outputs(
     if args.marking is not None:
         fields["marking"] = args.marking
     options = ReportOptions.model_validate(fields)
-    if args.pdf:
-        from riskdesk.reports.pdf import write_pdf
-
-        with writing(args.pdf):
-            write_pdf(run, args.pdf, options, inventory=inventory, taxonomy=taxonomy,
-                      progress=sub_progress(progress, 0.0, 0.5 if args.xlsx else 1.0))  # fmt: skip
-        written.append(args.pdf)
-    if args.xlsx:
-        from riskdesk.reports.xlsx import write_xlsx
-
-        with writing(args.xlsx):
-            write_xlsx(run, args.xlsx, options, inventory=inventory, taxonomy=taxonomy,
-                       progress=sub_progress(progress, 0.5 if args.pdf else 0.0, 1.0))  # fmt: skip
-        written.append(args.xlsx)
+    asked = [(fmt, path) for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx),
+                                           ("docx", args.docx)) if path]  # fmt: skip
+    for i, (fmt, path) in enumerate(asked):
+        step = sub_progress(progress, i / len(asked), (i + 1) / len(asked))
+        with writing(path):
+            report_writer(fmt)(run, path, options, inventory=inventory, taxonomy=taxonomy,
+                               progress=step)  # fmt: skip
+        written.append(path)
     return written
 
 
@@ -239,7 +237,7 @@ def run_assess(args: argparse.Namespace) -> int:
     check_outputs(
         input_files(args.input, args.trade, args.country_risk, taxonomy=args.taxonomy,
                     project=args.project),
-        [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)],
+        report_outputs(args),
     )  # fmt: skip
     taxonomy = load_taxonomy_arg(args.taxonomy)
     country_risk = load_country_risk(args.country_risk, taxonomy)

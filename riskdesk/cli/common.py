@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -234,6 +234,28 @@ def check_outputs(inputs: Iterable[Path | None], outputs: Iterable[tuple[str, Pa
                     EXIT_USAGE, Location(file=str(out)),
                 )
         seen_outputs.append((option, out, real, inode))
+
+
+def report_outputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    """Every output a command was asked to write, with the option that named it (the guard
+    refuses one that is an input or another output)."""
+    return [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx),
+            ("--docx", getattr(args, "docx", None))]  # fmt: skip
+
+
+def report_writer(fmt: str) -> Callable[..., Path]:
+    """The exporter of one format, imported when needed (keeps start-up fast)."""
+    if fmt == "pdf":
+        from riskdesk.reports.pdf import write_pdf
+
+        return write_pdf
+    if fmt == "xlsx":
+        from riskdesk.reports.xlsx import write_xlsx
+
+        return write_xlsx
+    from riskdesk.reports.docx_report import write_docx
+
+    return write_docx
 
 
 def write_failed(path: Path, exc: OSError) -> CliError:

@@ -32,9 +32,9 @@ DEMO_SCENARIOS = TAXONOMY_DIR / "scenarios.toml"
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo",
-        help="assess the bundled demo inventory and write its PDF, Excel and scenario analysis",
+        help="assess the bundled demo inventory and write its PDF, Word, Excel and scenario analysis",
         description="Runs the main job on the bundled demo inventory (typical cases of the source "
-        "papers): assessment, PDF report, Excel workbook and JSON, and the bundled scenario "
+        "papers): assessment, PDF and Word report, Excel workbook and JSON, and the bundled scenario "
         "library (scenario PDF, workbook and JSON). Opens the desktop application afterwards when "
         "a display is available (use --no-gui to stop that).",
     )
@@ -105,6 +105,7 @@ def run_demo(args: argparse.Namespace) -> int:
         json=out / "demo_results.json",
         pdf=out / f"demo_report_{lang}.pdf",
         xlsx=out / f"demo_workbook_{lang}.xlsx",
+        docx=out / f"demo_report_{lang}.docx",
         chain=None,
         lang=lang,
         organisation="riskdesk 演示" if lang == "zh" else "riskdesk demo",

@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from riskdesk.cli.common import check_outputs, input_files, print_table, write_json, writing
+from riskdesk.cli.common import (
+    check_outputs,
+    input_files,
+    print_table,
+    report_outputs,
+    report_writer,
+    write_json,
+    writing,
+)
 from riskdesk.cli.db import add_place, open_place, place_name
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.effective import EffectiveRun
@@ -68,6 +76,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="write the effective results (analyst decisions applied) as JSON")
     e.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF dossier / portfolio report")
     e.add_argument("--xlsx", type=Path, metavar="OUT", help="write an Excel workbook")
+    e.add_argument("--docx", type=Path, metavar="OUT",
+                   help="write an editable Word report (same content as the PDF)")
     e.add_argument("--chain", nargs="+", metavar="ID", help="only these chains")
     e.add_argument("--organisation", default="", help="organisation named on the report cover")
     e.add_argument("--author", default="", help="author named on the report cover")
@@ -203,10 +213,9 @@ def run_export(args: argparse.Namespace) -> int:
         from riskdesk.cli.review import run_approved_export
 
         return run_approved_export(args)
-    if not (args.pdf or args.xlsx or args.json):
-        raise CliError("nothing to export: give --json, --pdf and/or --xlsx", EXIT_USAGE)
-    check_outputs(input_files(project=args.project),
-                  [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)])
+    if not (args.pdf or args.xlsx or args.docx or args.json):
+        raise CliError("nothing to export: give --json, --pdf, --xlsx and/or --docx", EXIT_USAGE)
+    check_outputs(input_files(project=args.project), report_outputs(args))
     with open_place(args, lang) as probe:
         round_name = args.round or _latest_round_with_run(probe, lang)
     try:
@@ -262,7 +271,7 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
                    changes: RoundDiff | None = None) -> list[Path]:
     from riskdesk.reports.options import ReportOptions
 
-    if not (args.pdf or args.xlsx):
+    if not (args.pdf or args.xlsx or args.docx):
         return []
     fields: dict[str, object] = {
         "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
@@ -277,19 +286,14 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
         fields["approvals"] = approvals_of(args.db, round_name, args.lang)
     options = ReportOptions.model_validate(fields)
     written: list[Path] = []
-    if args.pdf:
-        from riskdesk.reports.pdf import write_pdf
-
-        with writing(args.pdf):
-            write_pdf(effective, args.pdf, options, inventory=inventory, taxonomy=taxonomy,
-                      changes=changes)
-        written.append(args.pdf)
-    if args.xlsx:
-        from riskdesk.reports.xlsx import write_xlsx
-
-        with writing(args.xlsx):
-            write_xlsx(effective, args.xlsx, options, inventory=inventory, taxonomy=taxonomy)
-        written.append(args.xlsx)
+    for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx), ("docx", args.docx)):
+        if path:
+            # The PDF and the Word report say what changed since the previous round.
+            since = {} if fmt == "xlsx" else {"changes": changes}
+            with writing(path):
+                report_writer(fmt)(effective, path, options, inventory=inventory,
+                                   taxonomy=taxonomy, **since)  # fmt: skip
+            written.append(path)
     return written
 
 

@@ -156,16 +156,16 @@ def _print_status(engine: sa.Engine, round_name: str, args: argparse.Namespace) 
 
 def run_approved_export(args: argparse.Namespace) -> int:
     """Only approved chains, each from its frozen snapshot, the snapshot's hash verified first."""
-    from riskdesk.cli.common import check_outputs, write_json
+    from riskdesk.cli.common import check_outputs, report_outputs, write_json
     from riskdesk.io.team import workflow
 
     lang: Lang = args.lang
     if not args.db:
         raise CliError("--approved-only 需要 --db（团队数据库）" if lang == "zh"
                        else "--approved-only needs --db (a team database)", EXIT_USAGE)
-    if not (args.pdf or args.xlsx or args.json):
-        raise CliError("nothing to export: give --json, --pdf and/or --xlsx", EXIT_USAGE)
-    check_outputs([], [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)])
+    if not (args.pdf or args.xlsx or args.docx or args.json):
+        raise CliError("nothing to export: give --json, --pdf, --xlsx and/or --docx", EXIT_USAGE)
+    check_outputs([], report_outputs(args))
     engine = open_engine(args.db, lang)
     try:
         round_name = args.round or default_round(engine, lang)
@@ -246,10 +246,10 @@ def _run_header(engine: sa.Engine, round_name: str, taxonomy_sha256: str,
 
 def _write_approved_reports(args: argparse.Namespace, effective: Any, taxonomy: Any,
                             approved: list[Any]) -> list[Path]:
-    from riskdesk.cli.common import writing
+    from riskdesk.cli.common import report_writer, writing
     from riskdesk.reports.options import ReportOptions
 
-    if not (args.pdf or args.xlsx):
+    if not (args.pdf or args.xlsx or args.docx):
         return []
     fields: dict[str, object] = {
         "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
@@ -260,16 +260,9 @@ def _write_approved_reports(args: argparse.Namespace, effective: Any, taxonomy: 
         fields["marking"] = args.marking
     options = ReportOptions.model_validate(fields)
     written: list[Path] = []
-    if args.pdf:
-        from riskdesk.reports.pdf import write_pdf
-
-        with writing(args.pdf):
-            write_pdf(effective, args.pdf, options, inventory=None, taxonomy=taxonomy)
-        written.append(args.pdf)
-    if args.xlsx:
-        from riskdesk.reports.xlsx import write_xlsx
-
-        with writing(args.xlsx):
-            write_xlsx(effective, args.xlsx, options, inventory=None, taxonomy=taxonomy)
-        written.append(args.xlsx)
+    for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx), ("docx", args.docx)):
+        if path:
+            with writing(path):
+                report_writer(fmt)(effective, path, options, inventory=None, taxonomy=taxonomy)
+            written.append(path)
     return written

@@ -31,40 +31,17 @@ from riskdesk.reports.pdf_base import (
 from riskdesk.reports.pdf_chain import ChainSection
 from riskdesk.reports.pdf_parts import chart_image, format_score, table_style
 from riskdesk.reports.pdf_text import ReportParagraph
+from riskdesk.reports.report_words import (
+    MATRIX_LABELS,
+    MATRIX_NAMED,
+    ReportError,
+    name_of,
+    off_matrix,
+    select_chains,
+)
 from riskdesk.reports.text_limits import with_short_names
 
-MATRIX_LABELS = 25
-"""Points labelled in the portfolio's risk matrix; the all-chains table lists every chain."""
-
-
-MATRIX_NAMED = 20
-"""Chains left off the risk matrix are named under it up to this many, else marked in the
-all-chains table."""
-
-
-def off_matrix(c: ChainResult) -> bool:
-    """The risk matrix plots only chains with both a capability gap and an exposure."""
-    return c.gap is None or c.exposure is None
-
-
-def name_of(c: ChainResult) -> str:
-    return c.chain_name if c.segment is None else f"{c.chain_name} · {c.segment}"
-
-
-class ReportError(ValueError):
-    """The export cannot be made as asked (e.g. an unknown chain id)."""
-
-
-def select_chains(run: AssessmentRun, options: ReportOptions) -> list[ChainResult]:
-    if options.chains is None:
-        return list(run.chains)
-    by_id: dict[str, ChainResult] = {}
-    for c in run.chains:
-        by_id.setdefault(c.chain_id, c)
-    unknown = [c for c in options.chains if c not in by_id]
-    if unknown:
-        raise ReportError(f"unknown chain id(s) / 未知的链条编号: {', '.join(unknown)}")
-    return [by_id[c] for c in options.chains]
+__all__ = ["ReportError", "select_chains", "write_pdf"]
 
 
 class DossierPdf(ReportPdf):

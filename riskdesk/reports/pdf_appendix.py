@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
-
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, TableStyle
@@ -28,6 +25,7 @@ from riskdesk.reports.pdf_nav import ContentsSlot
 from riskdesk.reports.pdf_parts import table_style
 from riskdesk.reports.pdf_styles import MARKING_RED
 from riskdesk.reports.pdf_text import ReportParagraph
+from riskdesk.reports.report_words import ReportWords
 
 
 def cover(pdf: ReportPdf, scope: str) -> list[Flowable]:
@@ -124,7 +122,6 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
     t = pdf.text
     m = t.methodology
     tax = pdf.taxonomy
-    sc = tax.scoring
     st = pdf.styles
     taxonomy_source = say("source_line", pdf.lang, source=say(
         "source_taxonomy_only", pdf.lang, taxonomy=tax.name, sha=pdf.run.taxonomy.sha256[:12]))
@@ -135,34 +132,11 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
         pdf.heading(t.h("methodology"), 0, "method"),
         pdf.para(m.intro),
     ]
-    params = {
-        "min_coverage": sc.min_coverage,
-        "base": sc.exposure_damping.base,
-        "slope": sc.exposure_damping.slope,
-        "unknown_exposure": sc.exposure_damping.unknown_exposure,
-        "low": sc.levels.low,
-        "medium": sc.levels.medium,
-        "high": sc.levels.high,
-        "assign": sc.assign_threshold,
-        "gap_min": sc.normal_dependence.gap_min,
-        "exposure_max": sc.normal_dependence.exposure_max,
-        "spread": tax.robustness.spread,
-        "draws": tax.robustness.draws,
-    }
-    for n, line in enumerate(m.formulas, start=1):
-        out.append(pdf.para(f"{n}. {line.format(**params)}"))
+    words = ReportWords(pdf.run, pdf.options, tax, t, chains)
+    out += [pdf.para(line) for line in words.formulas()]
 
     out.append(pdf.heading(m.run_heading, 1, "method-run"))
-    run = pdf.run
-    src = run.input
-    rows = [
-        (t.label("taxonomy"), run.taxonomy.name),
-        (t.label("taxonomy_hash"), run.taxonomy.sha256),
-        (t.label("software"), f"riskdesk {run.riskdesk_version}"),
-        (t.label("assessed_at"), run.assessed_at),
-        (t.label("country"), run.country),
-        (t.label("chains_total"), str(len(chains))),
-    ]
+    rows = words.run_rows()
     table = pdf.table(
         [[pdf.para(a, st.cell), pdf.para(b, st.cell)] for a, b in rows],
         colWidths=[45 * mm, BODY_W - 45 * mm],
@@ -172,21 +146,7 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
     out += sources_table(pdf)
 
     out.append(pdf.heading(m.thresholds_heading, 1, "method-thresholds"))
-    levels = f"{sc.levels.low} / {sc.levels.medium} / {sc.levels.high}"
-    damping = sc.exposure_damping
-    nd = sc.normal_dependence
-    rb = tax.robustness
-    # Labels from the template (a reviewer reads words, not configuration keys).
-    threshold_rows = [
-        (t.label("param_min_coverage"), f"{sc.min_coverage:g}"),
-        (t.label("param_assign_threshold"), f"{sc.assign_threshold:g}"),
-        (t.label("param_levels"), levels),
-        (t.label("param_damping"), f"{damping.base:g} + {damping.slope:g}·e"),
-        (t.label("param_unknown_exposure"), f"{damping.unknown_exposure:g}"),
-        (t.label("param_normal_dependence"), f"{nd.gap_min:g} / {nd.exposure_max:g}"),
-        (t.label("param_segment_rollup"), t.label(f"rollup_{sc.segment_rollup}")),
-        (t.label("param_robustness"), f"{rb.draws} / {rb.spread:g} / {rb.seed}"),
-    ]
+    threshold_rows = words.threshold_rows()
     table = pdf.table(
         [[pdf.para(a, st.cell), pdf.para(b, st.cell)] for a, b in threshold_rows],
         colWidths=[70 * mm, BODY_W - 70 * mm],
@@ -220,31 +180,7 @@ def methodology(pdf: ReportPdf, chains: list[ChainResult]) -> list[Flowable]:
                           table, pdf.source(taxonomy_source))
 
     out.append(pdf.heading(m.sources_heading, 1, "method-sources"))
-    files = Counter[str]()
-    illustrative = False
-    for chain in chains:
-        for part in [chain, *chain.segments]:
-            for res in part.indicators.values():
-                if res.value is None:
-                    continue
-                illustrative |= res.illustrative
-                if res.kind == "imported" and res.source:
-                    files[res.source.split(" ")[0]] += 1
-                elif res.kind:
-                    files[res.kind] += 1
-    if src is not None:
-        files.setdefault(Path(src.path).name, 0)
-    if files:
-        sep = "、" if pdf.lang == "zh" else ", "
-        out.append(pdf.para(t.say("sources_line", files=sep.join(sorted(files)))))
-    else:
-        out.append(pdf.para(t.say("data_sources_none")))
-    if illustrative:
-        out.append(pdf.para(t.say("illustrative_note"), st.note))
-    issues = run.issues
-    out.append(
-        pdf.para(t.say("issues_count", count=len(issues)) if issues else t.say("issues_none"))
-    )
+    out += [pdf.para(line, st.note if is_note else st.body) for line, is_note in words.sources()]
 
     out.append(pdf.heading(m.papers_heading, 1, "method-papers"))
     out += [pdf.para(f"[{r.id}] {r.text}") for r in references(pdf.lang)]

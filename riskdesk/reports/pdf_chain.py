@@ -20,17 +20,12 @@ from riskdesk.charts import (
     trend_figure,
 )
 from riskdesk.core.inventory import Inventory, SeriesPoint
-from riskdesk.core.models import Lang, RiskType
+from riskdesk.core.models import Lang
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Taxonomy
-from riskdesk.reports.decisions import approval_line
+from riskdesk.reports.chain_words import ChainWords
 from riskdesk.reports.drawings import ScoreBars
-from riskdesk.reports.narrative import (
-    STABLE_SHARE,
-    source_line,
-    supplier_breakdown,
-    supplier_cells,
-)
+from riskdesk.reports.narrative import source_line, supplier_breakdown, supplier_cells
 from riskdesk.reports.narrative_words import say
 from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf
 from riskdesk.reports.pdf_measures import ChainStrategy
@@ -59,6 +54,7 @@ class ChainSection(ChainStrategy):
         self.inventory = inventory
         self.measure_by_id = {m.id: m for m in self.tax.measures}
         self.used_measures: list[str] = []
+        self.words = ChainWords(pdf.text, pdf.taxonomy, pdf.options, inventory)
 
     # --- small helpers -------------------------------------------------------------------------
 
@@ -72,48 +68,13 @@ class ChainSection(ChainStrategy):
         return self.tax.label(r.primary_type, self.lang)
 
     def strategy_line(self, r: ChainResult) -> str:
-        parts = [self.tax.label(r.strategy, self.lang)]
-        if r.sub_strategy:
-            parts.append(self.tax.label(r.sub_strategy, self.lang))
-        if r.priority_mode:
-            parts.append(self.tax.label(r.priority_mode, self.lang))
-        return " · ".join(parts)
+        return self.words.strategy_line(r)
 
     def robustness_text(self, r: ChainResult) -> str:
-        rb = r.robustness
-        if rb is None:
-            return self.text.say("robustness_none")
-        out = self.text.say(
-            "robustness", draws=rb.draws, spread=rb.spread, share=rb.primary_stability
-        )
-        out += " " + self.text.say(
-            "robustness_solid" if rb.primary_stability >= STABLE_SHARE else "robustness_borderline"
-        )
-        if rb.alternatives:
-            alts = "、" if self.lang == "zh" else ", "
-            out += " " + self.text.say(
-                "robustness_alternatives",
-                alternatives=alts.join(
-                    f"{self.tax.label(k, self.lang)} {v:.0%}"
-                    for k, v in sorted(rb.alternatives.items(), key=lambda kv: (-kv[1], kv[0]))
-                ),
-            )
-        return out
+        return self.words.robustness_text(r)
 
     def drivers_text(self, r: ChainResult, limit: int = 3) -> str:
-        drivers = sorted(r.explanation.drivers, key=lambda d: -d.contribution)[:limit]
-        if not drivers:
-            return self.text.label("not_applicable")
-        sep = "；" if self.lang == "zh" else "; "
-        return sep.join(
-            self.text.say(
-                "driver_line",
-                indicator=self.tax.label(d.indicator, self.lang),
-                dimension=self.tax.label(d.dimension, self.lang),
-                contribution=d.contribution,
-            )
-            for d in drivers
-        )
+        return self.words.drivers_text(r, limit)
 
     # --- the section -------------------------------------------------------------------------
 
@@ -136,32 +97,7 @@ class ChainSection(ChainStrategy):
     def summary_box(self, r: ChainResult) -> Flowable:
         t = self.text
         level = r.primary_level
-        types = (
-            "、".join(self.tax.label(x, self.lang) for x in r.types)
-            if self.lang == "zh"
-            else ", ".join(self.tax.label(x, self.lang) for x in r.types)
-        )
-        rows = [
-            (t.label("primary_type"), self.outcome_label(r)),
-            (t.label("types"), types or t.label("not_applicable")),
-            (t.label("level"), t.level(level)),
-            (
-                t.label("score"),
-                format_score(r.primary_score, t)
-                if r.primary_type.value in {t.value for t in RiskType}
-                else t.label("not_applicable"),
-            ),
-            (t.label("strategy"), self.strategy_line(r)),
-            (t.label("drivers"), self.drivers_text(r)),
-            (t.label("robustness"), self.robustness_text(r)),
-            (t.label("coverage"), f"{r.evidence_coverage:.0%}"),
-        ]
-        decision = self.pdf.options.decisions.get(r.chain_id) if r.segment is None else None
-        if decision is not None and decision.summary:
-            rows.insert(1, (t.label("decision"), decision.summary))
-        approval = self.pdf.options.approvals.get(r.chain_id) if r.segment is None else None
-        if approval is not None:
-            rows.append((t.label("approval"), approval_line(approval, t)))
+        rows = self.words.summary_rows(r)
         data = [[self.p(a), self.p(b)] for a, b in rows]
         accent = OUTCOME_COLOURS.get(r.primary_type.value, "#7f8c8d")
         table = self.pdf.table(data, colWidths=[32 * mm, BODY_W - 32 * mm])
@@ -183,38 +119,7 @@ class ChainSection(ChainStrategy):
 
     def profile(self, r: ChainResult, level: int, key: str) -> list[Flowable]:
         t = self.text
-        chain = None
-        if self.inventory is not None:
-            try:
-                chain = self.inventory.chain(self.inventory.row_of(r.chain_id, r.segment))
-            except KeyError:
-                chain = None
-        tech = r.tech_category or (
-            chain.tech_category.value if chain and chain.tech_category else None
-        )
-        fields: list[tuple[str, str | None]] = [
-            (t.label("chain_id"), r.chain_id),
-            (t.label("chain_name"), r.chain_name),
-            (t.label("segment"), r.segment),
-            (t.label("sector"), r.sector),
-            (t.label("tech_category"), t.tech_categories.get(tech, tech) if tech else None),
-            (
-                t.label("strategic_value"),
-                None if r.strategic_value is None else str(r.strategic_value),
-            ),
-            (t.label("generality"), None if r.generality is None else str(r.generality)),
-        ]
-        if chain is not None:
-            fields += [
-                (t.label("owner"), chain.owner),
-                (t.label("year"), None if chain.year is None else str(chain.year)),
-                (t.label("description"), chain.description),
-            ]
-        shown = [
-            (a, b if b else t.label("missing"))
-            for a, b in fields
-            if b is not None or a != t.label("segment")
-        ]
+        shown = self.words.profile_rows(r)
         data = [[self.p(a), self.p(b)] for a, b in shown]
         table = self.pdf.table(data, colWidths=[38 * mm, BODY_W - 38 * mm])
         table.setStyle(table_style(header_rows=0, rows=len(data)))

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 from riskdesk.core.models import Lang
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Measure, Taxonomy
+from riskdesk.reports.chain_words import ChainWords
 from riskdesk.reports.pdf_base import BODY_W, CellText, ReportPdf, _escape
 from riskdesk.reports.pdf_parts import GRID_COLOUR, table_style
 from riskdesk.reports.pdf_styles import NAVY
@@ -31,6 +32,7 @@ class ChainStrategy:
     st: Any
     measure_by_id: dict[str, Measure]
     used_measures: list[str]
+    words: ChainWords
 
     def p(self, text: str, style: ParagraphStyle | None = None) -> CellText:
         return CellText(text, style or self.st.cell)
@@ -43,40 +45,7 @@ class ChainStrategy:
     ) -> list[Flowable]:
         t = self.text
         out: list[Flowable] = [self.pdf.heading(t.h("strategy"), level, f"{key}-strat")]
-        spec = self.tax.strategy_by_id.get(r.strategy)
-        rows = [
-            (
-                t.label("strategy"),
-                self.tax.label(r.strategy, self.lang)
-                + (
-                    f" — {spec.summary_zh if self.lang == 'zh' else spec.summary_en}"
-                    if spec
-                    else ""
-                ),
-            )
-        ]
-        if r.sub_strategy:
-            sub = self.tax.sub_strategy_by_id[r.sub_strategy]
-            rows.append(
-                (
-                    t.label("sub_strategy"),
-                    f"{sub.name(self.lang)} — "
-                    + (sub.summary_zh if self.lang == "zh" else sub.summary_en),
-                )
-            )
-        if r.priority_mode:
-            mode = {m.id: m for m in self.tax.priority_modes}[r.priority_mode]
-            rows.append(
-                (
-                    t.label("priority_mode"),
-                    f"{mode.name(self.lang)} — "
-                    + (mode.summary_zh if self.lang == "zh" else mode.summary_en),
-                )
-            )
-        elif r.priority_note:
-            rows.append(
-                (t.label("priority_mode"), t.say("priority_undetermined", note=r.priority_note))
-            )
+        rows = self.words.strategy_rows(r)
         table = self.pdf.table(
             [[self.p(a), self.p(b)] for a, b in rows], colWidths=[28 * mm, BODY_W - 28 * mm]
         )

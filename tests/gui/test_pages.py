@@ -40,6 +40,35 @@ def test_report_export_runs_in_a_worker_with_progress(
     assert str(pdf) in page.message.text()
 
 
+def test_report_export_writes_an_editable_word_document(
+    session: Session, qtbot: object, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    session.window.show_page("reports")  # type: ignore[attr-defined]
+    page = session.window.reports_page  # type: ignore[attr-defined]
+    assert page.docx.text() == "Word document (editable)"
+    page.folder.setText(str(tmp_path / "out"))
+    page.pdf.setChecked(False)
+    page.xlsx.setChecked(False)
+    page.docx.setChecked(True)
+    page.none_button.click()
+    chosen = []
+    for i in range(2):
+        item = page.chains.item(i)
+        item.setCheckState(Qt.CheckState.Checked)
+        chosen.append(item.data(Qt.ItemDataRole.UserRole))
+    op = page.export()
+    assert op is not None
+    qtbot.waitUntil(lambda: page.op is None, timeout=60_000)  # type: ignore[attr-defined]
+    written = list((tmp_path / "out").iterdir())
+    assert [p.name for p in written] == ["riskdesk_en.docx"]
+    headings = [p.text for p in Document(str(written[0])).paragraphs
+                if p.style.name == "Heading 2"]  # fmt: skip
+    for chain_id in chosen:
+        assert any(h.endswith(f"({chain_id})") for h in headings)
+
+
 def test_report_export_can_be_cancelled_and_leaves_no_file(
     session: Session, qtbot: object, tmp_path: Path
 ) -> None:

@@ -15,7 +15,7 @@ def inv(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "inv.csv")
 
 
-@pytest.mark.parametrize("option", ["--xlsx", "--pdf", "--json"])
+@pytest.mark.parametrize("option", ["--xlsx", "--pdf", "--json", "--docx"])
 def test_output_equal_to_the_input_is_refused_and_the_input_kept(inv: Path, option: str) -> None:
     before = inv.read_bytes()
     proc = run_cli(["assess", inv, option, inv, "--no-robustness", "--lang", "en"])
@@ -61,6 +61,8 @@ def test_project_is_an_input_of_assess_and_export(inv: Path, tmp_path: Path) -> 
     proc = run_cli(["assess", inv, "--project", project, "--xlsx", project, "--lang", "en"])
     assert proc.returncode == 2 and "same file as the input" in one_sentence(proc)
     proc = run_cli(["export", project, "--pdf", project, "--lang", "en"])
+    assert proc.returncode == 2 and "same file as the input" in one_sentence(proc)
+    proc = run_cli(["export", project, "--docx", project, "--lang", "en"])
     assert proc.returncode == 2 and "same file as the input" in one_sentence(proc)
     proc = run_cli(["history", project, "--json", project, "--lang", "en"])
     assert proc.returncode == 2

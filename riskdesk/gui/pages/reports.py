@@ -1,4 +1,5 @@
-"""Reports page: choose chains, language, PDF and/or Excel, output folder; export in a worker."""
+"""Reports page: choose chains, language, PDF, Word and/or Excel, output folder; export in a
+worker."""
 
 from __future__ import annotations
 
@@ -43,11 +44,12 @@ Writer = Callable[..., Any]
 
 
 def report_writers() -> dict[str, Writer]:
-    """The exporters riskdesk.reports provides (PDF, Excel), looked up by format."""
+    """The exporters riskdesk.reports provides (PDF, Excel, Word), looked up by format."""
     writers: dict[str, Writer] = {}
     for fmt, candidates in (
         ("pdf", ("riskdesk.reports.pdf", "riskdesk.reports")),
         ("xlsx", ("riskdesk.reports.xlsx", "riskdesk.reports.excel", "riskdesk.reports")),
+        ("docx", ("riskdesk.reports.docx_report",)),
     ):
         for module_name in candidates:
             try:
@@ -117,6 +119,8 @@ class ReportsPage(QWidget):
         self.pdf.setChecked(True)
         self.xlsx = named(QCheckBox(), "reportXlsx")
         self.xlsx.setChecked(True)
+        self.docx = named(QCheckBox(), "reportDocx")
+        self.docx.setChecked(False)
         self.organisation = named(QLineEdit(), "reportOrganisation")
         self.author = named(QLineEdit(), "reportAuthor")
         self.marking = named(QLineEdit("内部资料"), "reportMarking")
@@ -144,6 +148,7 @@ class ReportsPage(QWidget):
         formats = QHBoxLayout()
         formats.addWidget(self.pdf)
         formats.addWidget(self.xlsx)
+        formats.addWidget(self.docx)
         formats.addStretch(1)
         self._form_rows: list[tuple[str, QWidget | QHBoxLayout]] = [
             ("language", self.language),
@@ -210,6 +215,7 @@ class ReportsPage(QWidget):
         self.none_button.setText(translate("Reports", "None"))
         self.pdf.setText(translate("Reports", "PDF dossier"))
         self.xlsx.setText(translate("Reports", "Excel workbook"))
+        self.docx.setText(translate("Reports", "Word document (editable)"))
         self.browse.setText(translate("Reports", "Browse…"))
         self.open_after.setText(translate("Reports", "Open the result when done"))
         self.export_button.setText(translate("Reports", "Export"))
@@ -280,6 +286,8 @@ class ReportsPage(QWidget):
             out.append(("pdf", folder / f"{base}_{lang}.pdf"))
         if self.xlsx.isChecked():
             out.append(("xlsx", folder / f"{base}_{lang}.xlsx"))
+        if self.docx.isChecked():
+            out.append(("docx", folder / f"{base}_{lang}.docx"))
         return out
 
     def export(self) -> BackgroundOp | None:

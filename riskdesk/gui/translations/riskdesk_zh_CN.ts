@@ -269,92 +269,92 @@
 <context>
     <name>Inventory</name>
     <message>
-        <location filename="../inventory_model.py" line="79"/>
+        <location filename="../inventory_model.py" line="72"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="80"/>
+        <location filename="../inventory_model.py" line="73"/>
         <source>Chain</source>
         <translation>产业链</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="81"/>
+        <location filename="../inventory_model.py" line="74"/>
         <source>Segment</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="82"/>
+        <location filename="../inventory_model.py" line="75"/>
         <source>Sector</source>
         <translation>行业</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="83"/>
+        <location filename="../inventory_model.py" line="76"/>
         <source>Tech category</source>
         <translation>技术类别</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="84"/>
+        <location filename="../inventory_model.py" line="77"/>
         <source>Classification</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="85"/>
+        <location filename="../inventory_model.py" line="78"/>
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="86"/>
+        <location filename="../inventory_model.py" line="79"/>
         <source>Exposure</source>
         <translation>供给暴露</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="87"/>
+        <location filename="../inventory_model.py" line="80"/>
         <source>Stability</source>
         <translation>稳健性</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="88"/>
+        <location filename="../inventory_model.py" line="81"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="175"/>
+        <location filename="../pages/inventory.py" line="176"/>
         <source>Search by ID, name, segment or sector</source>
         <translation>按编号、名称、环节或行业搜索</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="177"/>
+        <location filename="../pages/inventory.py" line="178"/>
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="178"/>
+        <location filename="../pages/inventory.py" line="179"/>
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="180"/>
+        <location filename="../pages/inventory.py" line="181"/>
         <source>No chains yet. Import a spreadsheet (or drop it on the window).</source>
         <translation>还没有产业链。请导入表格（或把文件拖到窗口上）。</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="188"/>
+        <location filename="../pages/inventory.py" line="189"/>
         <source>All classifications</source>
         <translation>全部分类</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="193"/>
+        <location filename="../pages/inventory.py" line="194"/>
         <source>All risk levels</source>
         <translation>全部风险等级</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="198"/>
+        <location filename="../pages/inventory.py" line="199"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../pages/inventory.py" line="254"/>
+        <location filename="../pages/inventory.py" line="255"/>
         <source>{shown} of {total} rows shown · {selected} selected</source>
         <translation>显示 {shown} / {total} 行 · 已选 {selected} 行</translation>
     </message>
@@ -362,42 +362,42 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../inventory_model.py" line="97"/>
+        <location filename="../inventory_model.py" line="90"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="98"/>
+        <location filename="../inventory_model.py" line="91"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="99"/>
+        <location filename="../inventory_model.py" line="92"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="100"/>
+        <location filename="../inventory_model.py" line="93"/>
         <source>critical</source>
         <translation>极高</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="107"/>
+        <location filename="../inventory_model.py" line="100"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="108"/>
+        <location filename="../inventory_model.py" line="101"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="109"/>
+        <location filename="../inventory_model.py" line="102"/>
         <source>returned</source>
         <translation>已退回</translation>
     </message>
     <message>
-        <location filename="../inventory_model.py" line="110"/>
+        <location filename="../inventory_model.py" line="103"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
@@ -737,118 +737,123 @@
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../pages/reports.py" line="194"/>
+        <location filename="../pages/reports.py" line="199"/>
         <source>Report language</source>
         <translation>报告语言</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="195"/>
+        <location filename="../pages/reports.py" line="200"/>
         <source>Formats</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="196"/>
+        <location filename="../pages/reports.py" line="201"/>
         <source>Organisation</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="197"/>
+        <location filename="../pages/reports.py" line="202"/>
         <source>Author</source>
         <translation>编制人</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="198"/>
+        <location filename="../pages/reports.py" line="203"/>
         <source>Classification marking</source>
         <translation>密级标注</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="199"/>
-        <location filename="../pages/reports.py" line="269"/>
+        <location filename="../pages/reports.py" line="204"/>
+        <location filename="../pages/reports.py" line="275"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="200"/>
+        <location filename="../pages/reports.py" line="205"/>
         <source>File name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="205"/>
+        <location filename="../pages/reports.py" line="210"/>
         <source>Chains to include (one chain: a dossier; several: a portfolio report)</source>
         <translation>纳入报告的产业链（一条：单链报告；多条：组合报告）</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="209"/>
+        <location filename="../pages/reports.py" line="214"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="210"/>
+        <location filename="../pages/reports.py" line="215"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="211"/>
+        <location filename="../pages/reports.py" line="216"/>
         <source>PDF dossier</source>
         <translation>PDF 报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="212"/>
+        <location filename="../pages/reports.py" line="217"/>
         <source>Excel workbook</source>
         <translation>Excel 工作簿</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="213"/>
+        <location filename="../pages/reports.py" line="218"/>
+        <source>Word document (editable)</source>
+        <translation>Word 文档（可编辑）</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="219"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="214"/>
+        <location filename="../pages/reports.py" line="220"/>
         <source>Open the result when done</source>
         <translation>完成后打开结果</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="215"/>
+        <location filename="../pages/reports.py" line="221"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="216"/>
+        <location filename="../pages/reports.py" line="222"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="293"/>
+        <location filename="../pages/reports.py" line="301"/>
         <source>Score the inventory and choose at least one chain.</source>
         <translation>请先评分，并至少选择一条产业链。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="299"/>
+        <location filename="../pages/reports.py" line="307"/>
         <source>Choose a format this installation can write.</source>
         <translation>请选择本安装可以输出的格式。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="319"/>
+        <location filename="../pages/reports.py" line="327"/>
         <source>Exporting reports</source>
         <translation>正在导出报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="325"/>
+        <location filename="../pages/reports.py" line="333"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="330"/>
+        <location filename="../pages/reports.py" line="338"/>
         <source>Export cancelled; no file was left half-written.</source>
         <translation>导出已取消；没有留下写了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="336"/>
+        <location filename="../pages/reports.py" line="344"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="357"/>
+        <location filename="../pages/reports.py" line="365"/>
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
     </message>
@@ -1398,32 +1403,32 @@
 <context>
     <name>Team</name>
     <message>
-        <location filename="../team.py" line="47"/>
+        <location filename="../team.py" line="48"/>
         <source>Connect to team database</source>
         <translation>连接团队数据库</translation>
     </message>
     <message>
-        <location filename="../team.py" line="49"/>
+        <location filename="../team.py" line="50"/>
         <source>Service name (from the libpq service file) or address such as postgresql://analyst@server/riskdesk. The password comes from your password file (PGPASSFILE or ~/.pgpass); do not type it here.</source>
         <translation>填写服务名（libpq 服务文件中定义）或地址，例如 postgresql://analyst@server/riskdesk。密码取自您的密码文件（PGPASSFILE 或 ~/.pgpass），请勿在此输入。</translation>
     </message>
     <message>
-        <location filename="../team.py" line="75"/>
+        <location filename="../team.py" line="76"/>
         <source>Enter a service name or an address.</source>
         <translation>请填写服务名或地址。</translation>
     </message>
     <message>
-        <location filename="../team.py" line="78"/>
+        <location filename="../team.py" line="79"/>
         <source>This address contains a password. riskdesk never stores passwords: put it in your password file and enter the address without it.</source>
         <translation>该地址含有密码。riskdesk 从不保存密码：请将密码放入您的密码文件，并填写不含密码的地址。</translation>
     </message>
     <message>
-        <location filename="../team.py" line="146"/>
+        <location filename="../team.py" line="153"/>
         <source>Connect to team database…</source>
         <translation>连接团队数据库…</translation>
     </message>
     <message>
-        <location filename="../team.py" line="163"/>
+        <location filename="../team.py" line="170"/>
         <source>Connecting</source>
         <translation>正在连接</translation>
     </message>

@@ -270,3 +270,42 @@ def test_dashboard_shows_what_changed_since_the_previous_round(
     assert diff.isVisible()
     assert "2025 → 2026" in diff.toPlainText()
     assert inventory.key(0)[0] in diff.toPlainText()
+
+
+def test_reports_page_says_what_changed_since_the_previous_round(
+    session: Session, qtbot: object, tmp_path: Path
+) -> None:
+    """The reports page passes the project's previous round to the PDF, as `riskdesk export`
+    does: chains whose supply turned risky are named in the executive summary."""
+    from pypdf import PdfReader
+
+    from riskdesk.core.assess import assess_inventory
+    from riskdesk.io.project import Project
+
+    window, ws = session.window, session.workspace
+    inventory = ws.inventory
+    later = inventory.subset(range(len(inventory)))
+    later.frame.loc[:, "import_dependence"] = 0.99  # the next year: everything imported
+    later.frame.loc[:, "geo_risk_share"] = 0.99
+    path = tmp_path / "rounds.rdproj"
+    with Project.create(path) as project:
+        for inv, name in ((inventory, "2025"), (later, "2026")):
+            project.import_inventory(inv, name, ws.taxonomy)
+            run = assess_inventory(inv, ws.taxonomy, robustness=False)
+            project.save_run(run, name, ws.taxonomy)
+    assert window.open_project(path)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ws.run is not None and active_ops() == 0, timeout=60_000)  # type: ignore[attr-defined]
+    assert ws.round == "2026"
+    window.show_page("reports")  # type: ignore[attr-defined]
+    page = window.reports_page  # type: ignore[attr-defined]
+    page.folder.setText(str(tmp_path / "out"))
+    page.basename.setText("rounds")
+    page.xlsx.setChecked(False)
+    page.none_button.click()
+    for i in range(2):
+        page.chains.item(i).setCheckState(Qt.CheckState.Checked)
+    assert page.export() is not None
+    qtbot.waitUntil(lambda: page.op is None, timeout=120_000)  # type: ignore[attr-defined]
+    pages = PdfReader(tmp_path / "out" / "rounds_en.pdf").pages
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
+    assert "Since the previous round (2025)" in text

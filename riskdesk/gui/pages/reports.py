@@ -69,13 +69,16 @@ def export_work(
     options: Any,
     inventory: Any,
     taxonomy: Any,
+    changes: Any = None,
 ) -> Callable[[ProgressFn, CancelFn], list[Path]]:
+    """`changes`: the previous round's diff, which the PDF and Word reports summarise."""
     writers = report_writers()
 
     def work(progress: ProgressFn, cancel: CancelFn) -> list[Path]:
         written = []
         for i, (fmt, path) in enumerate(targets):
             step = sub_progress(progress, i / len(targets), (i + 1) / len(targets))
+            since = {"changes": changes} if fmt in ("pdf", "docx") else {}
             written.append(
                 Path(
                     writers[fmt](
@@ -86,6 +89,7 @@ def export_work(
                         taxonomy=taxonomy,
                         progress=step,
                         cancel=cancel,
+                        **since,
                     )
                 )
             )
@@ -323,7 +327,8 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self.message.setText(str(exc))
             return None
-        work = export_work(run, targets, options, self.ws.inventory, self.ws.taxonomy)
+        changes = self.ws.session.previous_round_diff()
+        work = export_work(run, targets, options, self.ws.inventory, self.ws.taxonomy, changes)
         op = BackgroundOp(self, work, translate("Reports", "Exporting reports"))
         self.op = op
         op.progressed.connect(self._progress)

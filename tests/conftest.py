@@ -1,8 +1,11 @@
-"""Shared fixtures: the default taxonomy and a builder for small inventories."""
+"""Shared fixtures: the default taxonomy, a builder for small inventories, and the throw-away
+PostgreSQL server of the team-mode tests (one per test session, a fresh database per test)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -11,6 +14,7 @@ import pytest
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Provenance
 from riskdesk.core.taxonomy import Taxonomy, default_taxonomy
+from tests import pgserver
 
 InventoryBuilder = Callable[..., Inventory]
 
@@ -43,3 +47,25 @@ def make_inventory(taxonomy: Taxonomy) -> InventoryBuilder:
         return inv
 
     return build
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.PgServer]:
+    try:
+        server = pgserver.start()
+    except pgserver.PgUnavailableError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"team-mode tests need PostgreSQL under CI: {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        pgserver.stop(server)
+
+
+@pytest.fixture
+def pg_database(pg_server: pgserver.PgServer, request: pytest.FixtureRequest) -> str:
+    """A fresh empty database named after the test; returns its SQLAlchemy URL (superuser)."""
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    pg_server.create_database(name)
+    return pg_server.url(name)

@@ -5,16 +5,23 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
 
 from riskdesk.charts.style import (
+    EDGE,
     GRID,
+    HATCH_EDGE,
     INK,
     INSUFFICIENT_COLOUR,
+    MUTED,
     TYPE_COLOURS,
     chart_style,
+    marker_code,
     new_figure,
     no_data,
+    wrap_label,
 )
 from riskdesk.core.inventory import SeriesPoint
 from riskdesk.core.models import Lang, RiskType
@@ -52,6 +59,23 @@ def _level_guides(ax: object, taxonomy: Taxonomy, *, vertical: bool = True) -> N
             ax.axhline(x, color=GRID, linewidth=0.8, linestyle="--", zorder=0)  # type: ignore[attr-defined]
 
 
+def _tick_labels(ax: Axes, labels: Sequence[str], kinds: Sequence[str], size: float) -> None:
+    """Wrapped y tick labels, each followed by its type's marker shape (hue is never alone)."""
+    ax.set_yticks(range(len(labels)), [wrap_label(lb, 24) for lb in labels], fontsize=size)
+    ax.tick_params(axis="y", pad=11, length=0)
+    left = blended_transform_factory(ax.transAxes, ax.transData)
+    for i, kind in enumerate(kinds):
+        ax.plot([-0.022], [i], marker=marker_code(kind), markersize=5.5, linestyle="",
+                color=TYPE_COLOURS[kind], markeredgecolor=EDGE, markeredgewidth=0.5,
+                transform=left, clip_on=False)  # fmt: skip
+
+
+def _value_column(ax: Axes, i: float, text: str, size: float, colour: str = INK) -> None:
+    """A bar's value in a column right of the frame: never under a guide line or the frame."""
+    right = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.text(1.02, i, text, va="center", ha="left", fontsize=size, color=colour, transform=right)
+
+
 def type_scores_figure(
     result: ChainResult, taxonomy: Taxonomy, lang: Lang, *, size: tuple[float, float] = (5.2, 2.0)
 ) -> Figure:
@@ -64,13 +88,13 @@ def type_scores_figure(
         for i, t in enumerate(types):
             score = result.type_scores.get(t)
             if score is None:
-                ax.text(0.01, i, _t("no_score", lang), va="center", color="#7f8c8d")
+                _value_column(ax, i, _t("no_score", lang), 8.5, MUTED)
                 continue
-            ax.barh(i, score, color=TYPE_COLOURS[t], height=0.6)
-            ax.text(min(score + 0.01, 0.9), i, f"{score:.2f}", va="center", color=INK)
+            ax.barh(i, score, color=TYPE_COLOURS[t], height=0.6, edgecolor=EDGE, linewidth=0.4)
+            _value_column(ax, i, f"{score:.2f}", 8.5)
         _level_guides(ax, taxonomy)
-        ax.set_yticks(range(len(types)), labels)
-        ax.invert_yaxis()
+        _tick_labels(ax, labels, [t.value for t in types], 8.5)
+        ax.set_ylim(len(types) - 0.5, -0.5)
         ax.set_xlim(0, 1)
         ax.set_xlabel(_t("score", lang))
         ax.set_title(_t("type_scores", lang))
@@ -90,26 +114,27 @@ def dimension_scores_figure(
             owner = taxonomy.dimension_by_id[dim].type
             colour = TYPE_COLOURS[owner]
             if ds is None or ds.score is None:
-                ax.text(0.01, i, _t("missing", lang), va="center", color="#7f8c8d")
+                _value_column(ax, i, _t("missing", lang), 7.5, MUTED)
                 continue
             if ds.sufficient:
-                ax.barh(i, ds.score, color=colour, height=0.6)
+                ax.barh(i, ds.score, color=colour, height=0.6, edgecolor=EDGE, linewidth=0.4)
             else:
                 ax.barh(
                     i,
                     ds.score,
                     color=INSUFFICIENT_COLOUR,
-                    edgecolor="#909497",
+                    edgecolor=HATCH_EDGE,
                     hatch="///",
                     height=0.6,
                 )
             note = f"{ds.score:.2f}  {_t('coverage', lang)} {ds.coverage:.0%}"
             if not ds.sufficient:
                 note += f" · {_t('insufficient', lang)}"
-            ax.text(min(ds.score + 0.01, 0.55), i, note, va="center", fontsize=7.5, color=INK)
+            _value_column(ax, i, note, 7.5, INK if ds.sufficient else MUTED)
         _level_guides(ax, taxonomy)
-        ax.set_yticks(range(len(dims)), [taxonomy.label(d, lang) for d in dims], fontsize=7.5)
-        ax.invert_yaxis()
+        owners = [str(taxonomy.dimension_by_id[d].type) for d in dims]
+        _tick_labels(ax, [taxonomy.label(d, lang) for d in dims], owners, 7.5)
+        ax.set_ylim(len(dims) - 0.5, -0.5)
         ax.set_xlim(0, 1)
         ax.set_title(_t("dimensions", lang))
         return fig
@@ -127,30 +152,33 @@ def exposure_figure(
         ):
             return no_data(fig, lang)
         ax = fig.add_subplot()
+        labels: list[str] = []
         for k, ind in enumerate(ids):
             res = result.indicators.get(ind)
+            # The value ends its label (left of the axis): nothing is written over the bars,
+            # the gate line or the frame, whatever margins the caller gives the axes.
             if res is None or res.risk is None:
-                ax.text(0.01, k, _t("missing", lang), va="center", color="#7f8c8d", fontsize=7.5)
-                continue
-            ax.barh(k, res.risk, color=TYPE_COLOURS[EXPOSURE], alpha=0.8, height=0.6)
-            ax.text(
-                min(res.risk + 0.01, 0.92), k, f"{res.risk:.2f}", va="center", fontsize=7, color=INK
-            )
+                value = _t("missing", lang)
+            else:
+                value = f"{res.risk:.2f}"
+                ax.barh(k, res.risk, color=TYPE_COLOURS[EXPOSURE], height=0.6, edgecolor=EDGE,
+                        linewidth=0.4)  # fmt: skip
+            labels.append(f"{wrap_label(taxonomy.label(ind, lang), 22)}  {value}")
+        title = _t("exposure", lang)
         if result.exposure is not None:
-            ax.axvline(result.exposure, color=INK, linewidth=1.4)
-            ax.text(
-                result.exposure,
-                -0.7,
-                f"{_t('gate', lang)} {result.exposure:.2f}",
-                ha="center",
-                fontsize=7.5,
-                color=INK,
+            # The gate's value is said in the title, not written over the bars or the title.
+            dash = (0, (4, 1.5))
+            ax.axvline(result.exposure, color=INK, linewidth=1.4, linestyle=dash)
+            title += (
+                f"（虚线：{_t('gate', lang)} {result.exposure:.2f}）"
+                if lang == "zh"
+                else f" (dashed: {_t('gate', lang)} {result.exposure:.2f})"
             )
-        ax.set_yticks(range(len(ids)), [taxonomy.label(i, lang) for i in ids], fontsize=7.5)
-        ax.invert_yaxis()
+        ax.set_yticks(range(len(ids)), labels, fontsize=7.5)
+        ax.set_ylim(len(ids) - 0.5, -0.5)
         ax.set_xlim(0, 1)
         ax.set_xlabel(_t("risk", lang))
-        ax.set_title(_t("exposure", lang), pad=14)
+        ax.set_title(title)
         return fig
 
 
@@ -165,22 +193,31 @@ def radar_figure(
         angles = [math.pi / 2 + 2 * math.pi * k / len(types) for k in range(len(types))]
         scores = [result.type_scores.get(t) for t in types]
         labels = [
-            taxonomy.label(t, lang) + ("" if s is not None else f"\n({_t('missing', lang)})")
+            wrap_label(taxonomy.label(t, lang), 12)
+            + ("" if s is not None else f"\n({_t('missing', lang)})")
             for t, s in zip(types, scores, strict=True)
         ]
         ax.set_xticks(angles, labels)
+        # Each name grows away from the circle (left of the left corner, right of the right one)
+        # instead of being centred on it, so a wrapped name does not run over the frame.
+        ax.tick_params(axis="x", pad=2, labelsize=7.5)
+        for angle, tick in zip(angles, ax.get_xticklabels(), strict=True):
+            dx, dy = math.cos(angle), math.sin(angle)
+            tick.set_horizontalalignment("left" if dx > 0.2 else "right" if dx < -0.2 else "center")
+            tick.set_verticalalignment("bottom" if dy > 0.2 else "top" if dy < -0.2 else "center")
         ax.set_ylim(0, 1)
-        ax.set_yticks([0.3, 0.5, 0.75], ["0.3", "0.5", "0.75"], fontsize=7, color="#7f8c8d")
+        ax.set_yticks([0.3, 0.5, 0.75], ["0.3", "0.5", "0.75"], fontsize=7, color=MUTED)
         present = [(a, s) for a, s in zip(angles, scores, strict=True) if s is not None]
         if len(present) == len(types):
             xs = [a for a, _ in present] + [present[0][0]]
             ys = [s for _, s in present] + [present[0][1]]
-            ax.fill(xs, ys, color="#1f618d", alpha=0.2)
-            ax.plot(xs, ys, color="#1f618d", linewidth=1.5)
+            ax.fill(xs, ys, color=MUTED, alpha=0.15)
+            ax.plot(xs, ys, color=INK, linewidth=1.2)
         for (a, s), t in zip(
             present, [t for t, s in zip(types, scores, strict=True) if s is not None], strict=True
         ):
-            ax.plot([a], [s], "o", color=TYPE_COLOURS[t])
+            ax.plot([a], [s], marker=marker_code(t), markersize=7, linestyle="",
+                    color=TYPE_COLOURS[t], markeredgecolor=EDGE, markeredgewidth=0.6)  # fmt: skip
         ax.set_title(_t("radar", lang), pad=12)
         return fig
 
@@ -205,10 +242,10 @@ def trend_figure(
         axes = fig.subplots(1, len(items), squeeze=False)[0]
         for ax, (ind, points) in zip(axes, items, strict=True):
             years = [p.year for p in points]
-            ax.plot(years, [p.value for p in points], "o-", color="#1f618d", markersize=3)
+            ax.plot(years, [p.value for p in points], "o-", color=INK, markersize=3)
             for y in _TREND_GUIDES.get(ind, ()):
-                ax.axhline(y, color="#909497", linewidth=0.8, linestyle="--")
-            ax.set_title(taxonomy.label(ind, lang), fontsize=8.5)
+                ax.axhline(y, color=HATCH_EDGE, linewidth=0.8, linestyle="--")
+            ax.set_title(wrap_label(taxonomy.label(ind, lang), 30), fontsize=8.5)
             ax.set_xticks(sorted(set(years)))
             ax.tick_params(axis="x", labelrotation=45, labelsize=7)
             ax.grid(axis="y", color=GRID, linewidth=0.5)

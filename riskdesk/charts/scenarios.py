@@ -20,14 +20,29 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from riskdesk.charts.style import GRID, INK, chart_style, new_figure, no_data
+from riskdesk.charts.labels import PointLabel, place_labels
+from riskdesk.charts.style import (
+    EDGE,
+    GRID,
+    INK,
+    MUTED,
+    NOT_AVAILABLE_EDGE,
+    NOT_AVAILABLE_FACE,
+    SHARE_SCALE,
+    SHORTFALL_SHADE,
+    chart_style,
+    new_figure,
+    no_data,
+    wrap_label,
+)
 from riskdesk.core.models import Lang
 
-SCALE = "YlOrRd"  # ColorBrewer, colour-blind safe: 0 = pale cream, more unmet = darker red
-MISSING_FACE = "#d9d9d9"
+SCALE = SHARE_SCALE  # ColorBrewer, colour-blind safe: 0 = pale cream, more unmet = darker red
+MISSING_FACE = NOT_AVAILABLE_FACE
 NA = "n/a"
 WORSENED = "▲"
 COMPACT_COLUMNS = 7
+_CHANGE = {True: ("^", INK), False: ("o", "white")}  # priority raised → filled dark triangle
 _WORDS: dict[str, tuple[str, str]] = {
     "share": ("未满足需求占比", "unmet share"),
     "na": (
@@ -147,8 +162,13 @@ def scenario_heatmap_figure(
         bar.set_label(_w("share", lang), fontsize=7.5)
         bar.ax.tick_params(labelsize=7)
         handles = [
-            Patch(facecolor=MISSING_FACE, hatch="///", edgecolor="#8c8c8c", label=_w("na", lang)),
-            Patch(facecolor="white", edgecolor="#8c8c8c", label=_w("not_applied", lang)),
+            Patch(
+                facecolor=MISSING_FACE,
+                hatch="///",
+                edgecolor=NOT_AVAILABLE_EDGE,
+                label=_w("na", lang),
+            ),
+            Patch(facecolor="white", edgecolor=NOT_AVAILABLE_EDGE, label=_w("not_applied", lang)),
             Patch(facecolor="white", edgecolor="white", label=_w("worsened", lang)),
             Patch(
                 facecolor="white",
@@ -183,29 +203,42 @@ def tts_ttr_figure(
         xs = [float(c.tts_days or 0.0) for _, c in drawn]
         ys = [float(c.ttr_days or 0.0) for _, c in drawn]
         hi = max(*xs, *ys, 1.0) * 1.12
-        ax.fill_between([0, hi], [0, hi], [hi, hi], color="#fbe3d6", linewidth=0, zorder=0)
-        ax.plot([0, hi], [0, hi], color="#7f8c8d", linewidth=0.8, linestyle="--", zorder=1)
-        colours = ["#b8312f" if c.worsened else "#1f618d" for _, c in drawn]
-        ax.scatter(xs, ys, s=28, c=colours, zorder=3, edgecolors="white", linewidths=0.6)
-        # names only while they can be read: a crowded chart keeps its points unnamed
-        count = labelled if len(drawn) <= 3 * labelled else 0
-        order = sorted(range(len(drawn)), key=lambda k: -(ys[k] - xs[k]))[:count]
-        for k in order:
-            ax.annotate(drawn[k][0], (xs[k], ys[k]), xytext=(5, 4), textcoords="offset points",
-                        fontsize=7, color=INK)  # fmt: skip
+        ax.fill_between([0, hi], [0, hi], [hi, hi], color=SHORTFALL_SHADE, linewidth=0, zorder=0)
+        ax.plot([0, hi], [0, hi], color=MUTED, linewidth=0.8, linestyle="--", zorder=1)
+        # Raised priority vs not: dark triangle vs open circle, told apart by shape and lightness.
+        for worsened, (marker, face) in _CHANGE.items():
+            ks = [k for k, (_, c) in enumerate(drawn) if c.worsened == worsened]
+            if ks:
+                ax.scatter([xs[k] for k in ks], [ys[k] for k in ks], s=30, marker=marker,
+                           c=face, edgecolors=EDGE, linewidths=0.7, zorder=3)  # fmt: skip
         ax.set_xlim(0, hi)
         ax.set_ylim(0, hi)
         ax.set_xlabel(_w("tts", lang))
         ax.set_ylabel(_w("ttr", lang))
         ax.grid(color=GRID, linewidth=0.5)
         handles = [
-            Patch(facecolor="#fbe3d6", label=_w("above", lang)),
-            Patch(facecolor="white", edgecolor="#7f8c8d", label=_w("below", lang)),
-            Line2D([], [], marker="o", linestyle="", color="#b8312f", label=_w("worsened", lang)),
-            Line2D([], [], marker="o", linestyle="", color="#1f618d", label=_w("same", lang)),
-        ]
+            Patch(facecolor=SHORTFALL_SHADE, label=_w("above", lang)),
+            Patch(facecolor="white", edgecolor=MUTED, label=_w("below", lang)),
+            *(
+                Line2D([], [], marker=marker, linestyle="", markerfacecolor=face,
+                       markeredgecolor=EDGE, label=_w("worsened" if w else "same", lang))
+                for w, (marker, face) in _CHANGE.items()
+            ),
+        ]  # fmt: skip
         fig.legend(handles=handles, fontsize=7, frameon=False, loc="outside lower center",
                    ncols=2)  # fmt: skip
+        # names only while they can be read: a crowded chart keeps its points unnamed
+        count = labelled if len(drawn) <= 3 * labelled else 0
+        order = sorted(range(len(drawn)), key=lambda k: -(ys[k] - xs[k]))[:count]
+        place_labels(
+            ax,
+            [
+                PointLabel(wrap_label(drawn[k][0], 24), xs[k], ys[k], f"tts-label:{k}")
+                for k in order
+            ],
+            points=list(zip(xs, ys, strict=True)),
+            fontsize=7,
+        )
         return fig
 
 

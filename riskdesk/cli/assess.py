@@ -23,6 +23,7 @@ from riskdesk.cli.common import (
     write_json,
     writing,
 )
+from riskdesk.cli.db import DB_HELP, place_name
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.assess import Portfolio, assess_portfolio
 from riskdesk.core.inventory import Inventory
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Read an inventory (xlsx, xls, xlsm, ods, csv), classify and score every chain, "
         "recommend strategies, print a summary and write JSON / PDF / Excel outputs. The JSON, "
         "the workbook and the summary are written chain by chain (a 100,000-row inventory in "
-        "about 1 GiB); --pdf and --project hold every chain's result in memory at once "
+        "about 1 GiB); --pdf, --project and --db hold every chain's result in memory at once "
         "(~70 KB a chain).",
     )
     p.add_argument("input", type=Path, metavar="INPUT", help="inventory workbook or csv")
@@ -71,9 +72,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--no-robustness", action="store_true", help="skip the weight-perturbation check"
     )
-    p.add_argument(
+    place = p.add_mutually_exclusive_group()
+    place.add_argument(
         "--project", type=Path, metavar="P.rdproj",
         help="store the run in a project file (holds every result in memory)",
+    )
+    place.add_argument(
+        "--db", metavar="ADDRESS", default=None,
+        help="store the run in a team database (as --project does in a file; holds every "
+        "result in memory); " + DB_HELP,
     )
     p.add_argument(
         "--round", default=None, metavar="ROUND", help="assessment round (default: the year)"
@@ -319,19 +326,22 @@ def run_assess(args: argparse.Namespace) -> int:
         progress=sub_progress(progress, 0.3, 0.6),
     )
     _known_chains(portfolio, args.chain)  # unknown ids are a usage error before anything is written
-    if not (args.pdf or args.project):
+    if not (args.pdf or args.project or args.db):
         del inventory  # the portfolio holds the copy it assessed
         written = stream_outputs(args, portfolio, taxonomy, sub_progress(progress, 0.6, 1.0))
-    else:  # the PDF and the project need the whole run at once
+        places = [str(path) for path in written]
+    else:  # the PDF and the stored run need the whole run at once
         run = portfolio.to_run(country=args.country.upper())
         del portfolio
         print_summary(run, taxonomy, lang)
         written = write_outputs(args, run, inventory, taxonomy, sub_progress(progress, 0.6, 1.0))
-        if args.project:
+        places = [str(path) for path in written]
+        if args.project or args.db:
             from riskdesk.cli.project import store_assessment
 
-            store_assessment(args.project, inventory, run, taxonomy, round_name=args.round)
-            written.append(args.project)
-    for path in written:
-        print(("已写入 " if lang == "zh" else "written: ") + str(path))
+            store_assessment(args.project or args.db, inventory, run, taxonomy,
+                             round_name=args.round, lang=lang)
+            places.append(str(args.project) if args.project else place_name(args))
+    for place in places:
+        print(("已写入 " if lang == "zh" else "written: ") + place)
     return EXIT_OK

@@ -1,4 +1,5 @@
-"""`riskdesk decide P.rdproj CHAIN_ID --type TYPE --reason TEXT`: record the analyst's decision.
+"""`riskdesk decide P.rdproj CHAIN_ID --type TYPE --reason TEXT` (or `decide --db ADDRESS …`):
+record the analyst's decision.
 
 Scripted review: the decision goes through the same session as the desktop application — one
 undoable, audited edit — and every later export (PDF, workbook, DOCX, JSON) shows it beside the
@@ -8,8 +9,8 @@ engine's own verdict.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from riskdesk.cli.db import add_place, check_place
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.commands import OverrideError
 from riskdesk.core.models import Lang, Outcome
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "recorded with the analyst's name and the time, kept in the audit trail and shown in "
         "every report beside the engine's verdict.",
     )
-    p.add_argument("project", type=Path, metavar="P.rdproj")
+    add_place(p)
     p.add_argument("chain", metavar="CHAIN_ID")
     p.add_argument("--type", required=True, metavar="TYPE",
                    help="missing | destroyed | response | normal_dependence | monitor | "
@@ -61,10 +62,12 @@ def run_decide(args: argparse.Namespace) -> int:
     from riskdesk.session import Session
 
     lang: Lang = args.lang
-    if not args.project.exists():
-        raise CliError(f"{args.project}: project file not found", EXIT_USAGE)
+    check_place(args, lang)
     try:
-        session = Session.open(args.project, args.analyst, round=args.round)
+        if args.db:
+            session = Session.connect(args.db, args.analyst, create=False, round=args.round)
+        else:
+            session = Session.open(args.project, args.analyst, round=args.round)
     except ProjectError as exc:
         raise CliError(exc.message(lang), EXIT_INPUT) from None
     try:

@@ -1,4 +1,5 @@
-"""`riskdesk gui [PROJECT] [--screenshot PNG] [--lang zh|en] [--page NAME]`: the desktop application."""
+"""`riskdesk gui [PROJECT | --db ADDRESS] [--screenshot PNG] [--lang zh|en] [--page NAME]`: the
+desktop application."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--lang", choices=("zh", "en"), help="interface language (default: last used, else zh)"
     )
     parser.add_argument("--page", choices=PAGES, help="page to show")
+    parser.add_argument("--db", metavar="ADDRESS", default=None,
+                        help="open a team database instead of a file: a libpq service name or "
+                             "postgresql://user@host/database (password from PGPASSFILE / "
+                             "~/.pgpass, never on the command line)")
     parser.set_defaults(func=handle)
 
 
@@ -40,6 +45,9 @@ def handle(args: argparse.Namespace) -> int:
         from riskdesk.cli.common import check_outputs, input_files
 
         check_outputs(input_files(project=args.project), [("--screenshot", args.screenshot)])
+    if args.project is not None and args.db:
+        raise CliError.of("project_and_db", "请只给出项目文件或 --db 之一",
+                          "give a project or --db, not both", EXIT_USAGE)
     if args.project is not None:
         check_project(args.project)
     try:
@@ -48,7 +56,8 @@ def handle(args: argparse.Namespace) -> int:
         raise CliError(f"the desktop application needs PySide6 ({exc})") from None
     try:
         return run_gui(
-            args.project, screenshot_path=args.screenshot, lang=args.lang, page=args.page
+            args.project, screenshot_path=args.screenshot, lang=args.lang, page=args.page,
+            db=args.db,
         )
     except StartupError as exc:
         raise CliError(str(exc)) from None

@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 
 from riskdesk import __version__
@@ -30,7 +31,9 @@ COMMAND_MODULES = (
     "riskdesk.cli.template",
     "riskdesk.cli.project",
     "riskdesk.cli.decide",
+    "riskdesk.cli.db",
     "riskdesk.cli.gui",
+    "riskdesk.cli.review",
 )
 
 
@@ -91,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
     lang: Lang = "en" if getattr(args, "lang", None) == "en" else "zh"
+    if not args.debug:
+        # Library warnings (matplotlib's layout notes on a crowded chart, pandas deprecations)
+        # say nothing an analyst can act on; --debug shows them.
+        warnings.simplefilter("ignore")
     try:
         code: int = args.func(args)
     except UserError as exc:
@@ -148,6 +155,12 @@ def system_error_sentence(exc: BaseException, args: argparse.Namespace, lang: st
         return (f"{name} 中有一条记录已损坏或被改动，无法读取（{detail}）；请从备份恢复" if zh
                 else f"{name} holds a record that is damaged or was altered and cannot be read "
                 f"({detail}); restore it from a backup")
+    if type(exc).__module__.startswith("sqlalchemy"):  # a team database went away mid-command
+        from riskdesk.io.team.connect import redact
+
+        detail = redact(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0])[:300]
+        return (f"团队数据库无法使用（{detail}）" if zh
+                else f"the team database cannot be used ({detail})")
     if isinstance(exc, sqlite3.Error):
         name = getattr(args, "project", None) or ""
         return (f"项目文件 {name} 无法使用（{exc}）" if zh

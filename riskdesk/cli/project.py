@@ -1,7 +1,8 @@
-"""`riskdesk history | diff | export` over a project file, and `store_assessment` for
-`riskdesk assess INPUT --project P.rdproj`.
+"""`riskdesk history | diff | export` over a project file or a team database (--db), and
+`store_assessment` for `riskdesk assess INPUT --project P.rdproj` / `--db ADDRESS`.
 
-The three commands open the project read-only, so they work while the GUI has it open.
+The three commands open a project file read-only, so they work while the GUI has it open; on a
+team database they only read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from riskdesk.cli.common import check_outputs, input_files, print_table, write_json, writing
+from riskdesk.cli.db import add_place, open_place, place_name
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
 from riskdesk.core.effective import EffectiveRun
 from riskdesk.core.inventory import Inventory
@@ -32,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Print who changed what and when (old → new), and the stored assessments; "
         "--verify checks the tamper-evident hash chain (exit 1 if it is broken).",
     )
-    h.add_argument("project", type=Path, metavar="P.rdproj")
+    add_place(h)
     h.add_argument("--chain", metavar="ID", help="only this chain")
     h.add_argument("--verify", action="store_true", help="verify the audit hash chain")
     h.add_argument("--json", type=Path, metavar="OUT", help="write the history as JSON")
@@ -45,7 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Per chain: changed indicator values, type scores, classification and strategy "
         "between two rounds (e.g. 2025 → 2026).",
     )
-    d.add_argument("project", type=Path, metavar="P.rdproj")
+    add_place(d)
     d.add_argument("--from", dest="from_round", required=True, metavar="ROUND")
     d.add_argument("--to", dest="to_round", required=True, metavar="ROUND")
     d.add_argument("--json", type=Path, metavar="OUT", help="write the diff as JSON")
@@ -59,7 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(engine verdict and analyst's beside each other where they differ), the taxonomy "
         "version the results used, notes and measures.",
     )
-    e.add_argument("project", type=Path, metavar="P.rdproj")
+    add_place(e)
     e.add_argument("--round", metavar="ROUND", help="default: the latest round with a run")
     e.add_argument("--json", type=Path, metavar="OUT",
                    help="write the effective results (analyst decisions applied) as JSON")
@@ -70,16 +72,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--author", default="", help="author named on the report cover")
     e.add_argument("--marking", default=None, help="classification marking (default 内部资料)")
     e.add_argument("--lang", choices=("zh", "en"), default="zh")
+    # Team review (issue 14, riskdesk/cli/review.py): only approved chains, from their snapshots.
+    e.add_argument("--approved-only", action="store_true",
+                   help="only approved chains of a team database (--db), each as frozen at "
+                        "approval, its snapshot hash verified")
     e.set_defaults(func=run_export)
 
 
-def _open(path: Path, lang: Lang, *, read_only: bool = True, user: str | None = None) -> Project:
-    if not path.exists():
-        raise CliError(f"{path}: project file not found", EXIT_USAGE)
-    try:
-        return Project.open(path, user, read_only=read_only)
-    except ProjectError as exc:
-        raise CliError(exc.message(lang), EXIT_INPUT) from None
 
 
 def _where(e: AuditEntry) -> str:
@@ -137,7 +136,7 @@ def decision_rows(entries: list[AuditEntry]) -> list[list[str]]:
 def run_history(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     check_outputs(input_files(project=args.project), [("--json", args.json)])
-    with _open(args.project, lang) as project:
+    with open_place(args, lang) as project:
         entries = project.history(args.chain)
         records = project.assessment_history(args.chain) if args.chain else []
         verification = project.verify() if args.verify else None
@@ -167,7 +166,7 @@ def run_history(args: argparse.Namespace) -> int:
             code = EXIT_INPUT
     if args.json:
         data: dict[str, Any] = {
-            "project": str(args.project),
+            "project": place_name(args),
             "chain": args.chain,
             "entries": [e.model_dump() for e in entries],
             "decisions": [dict(zip(DECISION_HEADERS["en"], row, strict=True))
@@ -183,7 +182,7 @@ def run_history(args: argparse.Namespace) -> int:
 def run_diff(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     check_outputs(input_files(project=args.project), [("--json", args.json)])
-    with _open(args.project, lang) as project:
+    with open_place(args, lang) as project:
         try:
             diff = project.diff(args.from_round, args.to_round)
         except ProjectError as exc:
@@ -199,16 +198,21 @@ def run_export(args: argparse.Namespace) -> int:
     from riskdesk.session import Session
 
     lang: Lang = args.lang
+    if args.approved_only:
+        from riskdesk.cli.review import run_approved_export
+
+        return run_approved_export(args)
     if not (args.pdf or args.xlsx or args.json):
         raise CliError("nothing to export: give --json, --pdf and/or --xlsx", EXIT_USAGE)
     check_outputs(input_files(project=args.project),
                   [("--json", args.json), ("--pdf", args.pdf), ("--xlsx", args.xlsx)])
-    if not args.project.exists():
-        raise CliError(f"{args.project}: project file not found", EXIT_USAGE)
+    with open_place(args, lang) as probe:
+        round_name = args.round or _latest_round_with_run(probe, lang)
     try:
-        with Project.open(args.project, read_only=True) as probe:
-            round_name = args.round or _latest_round_with_run(probe, lang)
-        session = Session.open(args.project, read_only=True, round=round_name)
+        if args.db:
+            session = Session.connect(args.db, create=False, round=round_name)
+        else:
+            session = Session.open(args.project, read_only=True, round=round_name)
     except ProjectError as exc:
         raise CliError(exc.message(lang), EXIT_INPUT) from None
     try:
@@ -237,7 +241,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, effective.to_json_dict())
         written.append(args.json)
-    written += _write_reports(args, effective, inventory, taxonomy)
+    written += _write_reports(args, effective, inventory, taxonomy, round_name)
     for path in written:
         print(("已写入 " if lang == "zh" else "written: ") + str(path))
     return EXIT_OK
@@ -252,7 +256,7 @@ def _latest_round_with_run(project: Project, lang: Lang) -> str:
 
 
 def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory: Inventory,
-                   taxonomy: Taxonomy) -> list[Path]:
+                   taxonomy: Taxonomy, round_name: str) -> list[Path]:
     from riskdesk.reports.options import ReportOptions
 
     if not (args.pdf or args.xlsx):
@@ -264,6 +268,10 @@ def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory:
     }
     if args.marking is not None:
         fields["marking"] = args.marking
+    if args.db:  # a team's review states beside each chain (riskdesk/cli/review.py)
+        from riskdesk.cli.review import approvals_of
+
+        fields["approvals"] = approvals_of(args.db, round_name, args.lang)
     options = ReportOptions.model_validate(fields)
     written: list[Path] = []
     if args.pdf:
@@ -294,7 +302,7 @@ def default_round(inventory: Inventory, run: AssessmentRun) -> str:
 
 
 def store_assessment(
-    project_path: Path,
+    project_path: Path | str,
     inventory: Inventory,
     run: AssessmentRun,
     taxonomy: Taxonomy,
@@ -312,8 +320,13 @@ def store_assessment(
     """
     round_name = round_name or default_round(inventory, run)
     try:
-        opener = Project.open if project_path.exists() else Project.create
-        with opener(project_path, user) as project, project.store.transaction():
+        if isinstance(project_path, str):  # a team database address
+            project = Project.connect(project_path, user)
+        elif project_path.exists():
+            project = Project.open(project_path, user)
+        else:
+            project = Project.create(project_path, user)
+        with project, project.store.transaction():
             # One transaction: a kill leaves the project as it was, never a round without a run.
             rounds = project.round_names()
             if rounds and round_name not in rounds:

@@ -62,10 +62,16 @@ def application() -> QApplication:
     return app
 
 
-def first_session(open_path: Path | None, user: str | None) -> AssessmentSession:
-    """The project the window opens with: the one asked for, else a new unnamed one. A
-    project that cannot be opened ends the start with one sentence (no dialog, so
-    `gui P.rdproj --screenshot` never hangs on a damaged file)."""
+def first_session(open_path: Path | None, user: str | None,
+                  db: str | None = None) -> AssessmentSession:
+    """The project the window opens with: the team database or the file asked for, else a new
+    unnamed one. A project that cannot be opened ends the start with one sentence (no dialog,
+    so `gui P.rdproj --screenshot` never hangs on a damaged file)."""
+    if db is not None:
+        try:
+            return AssessmentSession.connect(db)  # the audit trail names the database login
+        except ProjectError as exc:
+            raise StartupError(exc.message("en") + " / " + exc.message("zh")) from None
     if open_path is not None and open_path.suffix.lower() == PROJECT_SUFFIX:
         if not open_path.exists():
             raise StartupError(f"{open_path}: no such file")
@@ -78,7 +84,7 @@ def first_session(open_path: Path | None, user: str | None) -> AssessmentSession
 
 def start_session(
     lang: Lang | None = None, open_path: Path | None = None, demo: bool | None = None,
-    recover: bool = True,
+    recover: bool = True, db: str | None = None,
 ) -> Session:
     """Build the window (shown by the caller) and start loading what it should open."""
     app = application()
@@ -91,7 +97,7 @@ def start_session(
 
     if open_path is not None and not open_path.exists():
         raise StartupError(f"{open_path}: no such file")
-    workspace = Workspace(first_session(open_path, settings.analyst or None))
+    workspace = Workspace(first_session(open_path, settings.analyst or None, db))
     window = MainWindow(workspace, languages, settings)
     window.setProperty("cjkFamily", family or "")
     geometry, state = settings.window_state()
@@ -99,7 +105,9 @@ def start_session(
         window.restoreGeometry(geometry)
     if state is not None:
         window.restoreState(state)
-    if open_path is not None:
+    if db is not None:
+        window.files._opened_at_start()
+    elif open_path is not None:
         if open_path.suffix.lower() == PROJECT_SUFFIX:
             window.files._opened_at_start()
         else:
@@ -168,10 +176,11 @@ def run_gui(
     screenshot_path: Path | None = None,
     lang: Lang | None = None,
     page: str | None = None,
+    db: str | None = None,
 ) -> int:
     session = start_session(
         lang, project, demo=True if screenshot_path is not None and project is None else None,
-        recover=screenshot_path is None,
+        recover=screenshot_path is None and db is None, db=db,
     )
     if screenshot_path is not None:
         screenshot(session, screenshot_path, page)

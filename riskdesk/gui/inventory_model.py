@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from riskdesk.charts.style import LEVEL_COLOURS as CHART_LEVEL_COLOURS
+from riskdesk.charts.style import OUTCOME_COLOURS as CHART_OUTCOME_COLOURS
+from riskdesk.charts.style import tint
 from riskdesk.core.commands import Judgement
 from riskdesk.core.inventory import ChainKey, Inventory
 from riskdesk.core.models import Lang, Outcome, RiskLevel, RiskType, Status
@@ -34,20 +37,10 @@ from riskdesk.gui.workspace import results_by_key
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # inventory row number
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 2
 
-LEVEL_COLOURS: dict[str, str] = {
-    RiskLevel.LOW: "#d8f0d2",
-    RiskLevel.MEDIUM: "#fff1b8",
-    RiskLevel.HIGH: "#ffc9a3",
-    RiskLevel.CRITICAL: "#f4a3a3",
-}
-OUTCOME_COLOURS: dict[str, str] = {
-    Outcome.MISSING: "#c0392b",
-    Outcome.DESTROYED: "#8e44ad",
-    Outcome.RESPONSE: "#d35400",
-    Outcome.NORMAL_DEPENDENCE: "#2e86c1",
-    Outcome.MONITOR: "#27ae60",
-    Outcome.INSUFFICIENT_EVIDENCE: "#7f8c8d",
-}
+# The charts' palette, so a colour means the same here: the level ramp paled for cell
+# backgrounds (text stays readable), the outcome colours as they are for the badges.
+LEVEL_COLOURS: dict[str, str] = {lv: tint(c, 0.45) for lv, c in CHART_LEVEL_COLOURS.items()}
+OUTCOME_COLOURS: dict[str, str] = dict(CHART_OUTCOME_COLOURS)
 MISSING_TEXT = "—"
 
 

@@ -44,6 +44,7 @@ from riskdesk.gui.qt import (
     translate,
 )
 from riskdesk.gui.settings import AppSettings
+from riskdesk.gui.team import TeamConnection
 from riskdesk.gui.worker import BackgroundOp, wait_for_workers
 from riskdesk.gui.workspace import Workspace
 
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.taxonomy_label)
 
         self._build_actions()
+        self.team = TeamConnection(self)
         self.inventory_page.open_assessment.connect(self.open_assessment)
         self.inventory_page.import_requested.connect(self.import_dialog)
         self.dashboard_page.chain_clicked.connect(self._select_from_dashboard)
@@ -318,6 +320,7 @@ class MainWindow(QMainWindow):
         self.act_quit.setText(translate("MainWindow", "Quit"))
         self.act_analyst.setText(translate("MainWindow", "Analyst name…"))
         self.act_about.setText(translate("MainWindow", "About riskdesk"))
+        self.team.retranslate()
         self.act_zh.setText("中文")
         self.act_en.setText("English")
         (self.act_zh if self.lang() == "zh" else self.act_en).setChecked(True)
@@ -503,7 +506,7 @@ class MainWindow(QMainWindow):
 
     def _opened(self, path: str) -> None:
         session = self.ws.session
-        if not session.is_untitled:
+        if not session.is_untitled and not session.project.is_team:
             self.settings.add_recent(path)
         self._rebuild_recent()
         self._update_status()
@@ -579,6 +582,7 @@ class MainWindow(QMainWindow):
         self.reports_page.cancel()
         self.scenarios_page.cancel()
         self.importer.cancel()
+        self.team.close()
         wait_for_workers(10_000)
         QApplication.processEvents()
         self.ws.session.close(discard=self.files._discardable())

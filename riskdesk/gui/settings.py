@@ -104,3 +104,15 @@ class AppSettings:
     @taxonomy_profile.setter
     def taxonomy_profile(self, name: str) -> None:
         self._qs.setValue("taxonomy/profile", name)
+
+    @property
+    def team_address(self) -> str:
+        """The team database last connected to (a service name or a URL, never a password)."""
+        return str(self._qs.value("team/last_address", ""))
+
+    @team_address.setter
+    def team_address(self, address: str) -> None:
+        from riskdesk.io.team.connect import refuse_password
+
+        refuse_password(address)
+        self._qs.setValue("team/last_address", address)

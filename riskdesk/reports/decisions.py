@@ -8,10 +8,13 @@ analyst's own measures) travels in the options so every section can print it bes
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from riskdesk.core.effective import EffectiveResult, EffectiveRun
 from riskdesk.core.results import AssessmentRun
 from riskdesk.core.taxonomy import Taxonomy
-from riskdesk.reports.options import ChainDecision, ReportOptions
+from riskdesk.reports.options import ChainApproval, ChainDecision, ReportOptions
+from riskdesk.reports.templates import ReportText
 
 
 def chain_decision(eff: EffectiveResult, taxonomy: Taxonomy, options: ReportOptions) -> (
@@ -58,3 +61,25 @@ def report_inputs(
         "notes": {**notes, **options.notes},
     }
     return run.decided_run(), options.model_copy(update=update)
+
+
+def approval_line(approval: ChainApproval, text: ReportText) -> str:
+    """'Approved — Approved by 王五 — 2026-12-02 08:15 UTC — Approved snapshot (SHA-256): …'
+    (the hash whole: a reader checks it against the exported snapshot)."""
+    colon = "：" if text.lang == "zh" else ": "
+    parts = [text.labels.get(f"review_{approval.status}", approval.status)]
+    if approval.approved_by:
+        parts.append(f"{text.label('approved_by')}{colon}{approval.approved_by}")
+    if approval.approved_at:
+        parts.append(f"{text.label('approved_at')}{colon}{_utc_minute(approval.approved_at)}")
+    if approval.snapshot_sha256:
+        parts.append(f"{text.label('snapshot_sha256')}{colon}{approval.snapshot_sha256}")
+    return " — ".join(parts)
+
+
+def _utc_minute(iso: str) -> str:
+    try:
+        at = datetime.fromisoformat(iso).astimezone(UTC)
+    except ValueError:
+        return iso
+    return at.strftime("%Y-%m-%d %H:%M UTC")

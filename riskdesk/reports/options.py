@@ -28,6 +28,19 @@ class ChainDecision(BaseModel):
     )
 
 
+class ChainApproval(BaseModel):
+    """A chain's place in a team's review workflow, as a report prints it (issue 14)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: str = Field(description="draft, submitted, returned or approved")
+    approved_by: str | None = None
+    approved_at: str | None = Field(default=None, description="ISO time of the approval (UTC)")
+    snapshot_sha256: str | None = Field(
+        default=None, description="SHA-256 of the frozen effective result approved"
+    )
+
+
 class ReportOptions(BaseModel):
     """Options of one export; the GUI builds its export form from these fields."""
 
@@ -54,6 +67,11 @@ class ReportOptions(BaseModel):
         default_factory=dict,
         title="Analyst decisions / 分析人员判断",
         description="chain id -> decision; filled from the effective result, not by hand",
+    )
+    approvals: dict[str, ChainApproval] = Field(
+        default_factory=dict,
+        title="Review and approval / 审批",
+        description="chain id -> review state in a team database; filled by the export",
     )
     font_path: Path | None = Field(None, title="CJK font file / 中文字体文件")
     rich_chart_limit: int = Field(

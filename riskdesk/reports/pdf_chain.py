@@ -26,6 +26,7 @@ from riskdesk.core.inventory import Inventory, SeriesPoint
 from riskdesk.core.models import Lang, RiskType
 from riskdesk.core.results import ChainResult, IndicatorResult
 from riskdesk.core.taxonomy import Indicator, Taxonomy
+from riskdesk.reports.decisions import approval_line
 from riskdesk.reports.drawings import ScoreBars
 from riskdesk.reports.pdf_base import BODY_W, NAVY, CellText, ReportPdf, _escape
 from riskdesk.reports.templates import ReportText
@@ -189,6 +190,9 @@ class ChainSection:
         decision = self.pdf.options.decisions.get(r.chain_id) if r.segment is None else None
         if decision is not None and decision.summary:
             rows.insert(1, (t.label("decision"), decision.summary))
+        approval = self.pdf.options.approvals.get(r.chain_id) if r.segment is None else None
+        if approval is not None:
+            rows.append((t.label("approval"), approval_line(approval, t)))
         data = [[self.p(a), self.p(b)] for a, b in rows]
         accent = OUTCOME_COLOURS.get(r.primary_type.value, "#7f8c8d")
         table = self.pdf.table(data, colWidths=[32 * mm, BODY_W - 32 * mm])

@@ -80,6 +80,9 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "decided_at",
     "measures_added",
     "review_status",
+    "approved_by",
+    "approved_at",
+    "snapshot_sha256",
 )
 # Chains per block of a streamed output: a chain's result with its JSON form is ~100 KB, so a
 # block costs ~20 MB (1,000 chains cost 100 MB more at the peak, and were no faster).
@@ -269,10 +272,16 @@ class WorkbookExport:
         return self.options.decisions.get(r.chain_id) if r.segment is None else None
 
     def decision_cells(self, r: ChainResult) -> list[object]:
-        """engine_type … review_status of the Assessments sheet (empty: nothing decided)."""
+        """engine_type … snapshot_sha256 of the Assessments sheet (empty: nothing decided)."""
         d = self.decision(r)
+        approval = self.options.approvals.get(r.chain_id) if r.segment is None else None
+        review: list[object] = [None, None, None]
+        if approval is not None:
+            review = [cells.text(approval.approved_by), approval.approved_at,
+                      approval.snapshot_sha256]
+        status = approval.status if approval is not None else None
         if d is None:
-            return [r.primary_type.value, False, None, None, None, None, None]
+            return [r.primary_type.value, False, None, None, None, None, status, *review]
         return [
             d.engine_type,
             d.overridden,
@@ -280,7 +289,8 @@ class WorkbookExport:
             cells.text(d.analyst),
             d.at,
             cells.text("\n".join(d.added_measures) or None),
-            d.status,
+            status or d.status,
+            *review,
         ]
 
     def name(self, r: ChainResult) -> str:

@@ -112,6 +112,18 @@ class Session:
             raise
 
     @classmethod
+    def connect(cls, address: str, user: str | None = None, *, create: bool = True,
+                round: str | None = None) -> Session:
+        """A session on a team database (riskdesk.io.team): no file, no lock; see
+        Project.connect."""
+        project = Project.connect(address, user, create=create)
+        try:
+            return cls(project, round=round)
+        except BaseException:
+            project.close()
+            raise
+
+    @classmethod
     def create(cls, path: Path | str, user: str | None = None) -> Session:
         return cls(Project.create(path, user))
 
@@ -122,6 +134,8 @@ class Session:
 
     @property
     def path(self) -> Path:
+        if self.project.path is None:  # a team database: a name, not a file
+            return Path(self.project.location)
         return Path(self.project.path)
 
     @property
@@ -612,6 +626,22 @@ class Session:
             self.project.discard_draft(key)
 
     # --- loading ------------------------------------------------------------------------------
+
+    def refresh(self, chains: frozenset[str] | None = None) -> Change:
+        """Read the round back from the project after others changed it (a team database's
+        notification): `chains` the ones named, None any. What this client shows from now on
+        is what the server holds, so its next edit is checked against that."""
+        from riskdesk.session.refresh import refresh_chains
+
+        with self._lock:
+            if chains is None or not refresh_chains(self, chains):
+                self._reload()
+            self.generation += 1
+        return Change(inventory=True, decisions=True, results=True,
+                      chains=chains if chains is not None else frozenset())
+
+    def reset_result_index(self) -> None:
+        self._by_key = None
 
     def _reload(self) -> None:
         """Everything of the round, read back from the project."""

@@ -1,10 +1,9 @@
-"""The audit trail names every change and detects a tampered, deleted or truncated entry."""
+"""The audit trail names every change and detects a tampered, deleted or truncated entry — in
+the project file and in a team database alike."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,10 @@ from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.project import Project
 
 from .builders import ROUND, make_result, make_run
+from .conftest import DATABASE_ERRORS, Backend
 
 
-def _edited(project: Project, taxonomy: Taxonomy) -> Path:
+def _edited(project: Project, taxonomy: Taxonomy) -> None:
     ind = taxonomy.indicator_ids[0]
     project.set_value(ROUND, "C0", ind, 0.9)
     project.set_value(ROUND, "C0", ind, None)
@@ -24,22 +24,13 @@ def _edited(project: Project, taxonomy: Taxonomy) -> Path:
     project.save_run(make_run(taxonomy, [make_result("C0", Outcome.MISSING, 0.7)]), ROUND,
                      taxonomy)
     project.undo()
-    path = project.path
     project.close()
-    return path
 
 
-def _raw(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TRIGGER audit_no_update")  # what a tamperer with a SQLite tool would do
-    conn.execute("DROP TRIGGER audit_no_delete")
-    return conn
-
-
-def test_every_change_is_logged_with_who_what_old_and_new(project: Project,
+def test_every_change_is_logged_with_who_what_old_and_new(project: Project, backend: Backend,
                                                           taxonomy: Taxonomy) -> None:
-    path = _edited(project, taxonomy)
-    with Project.open(path, user="auditor") as p:
+    _edited(project, taxonomy)
+    with backend.open(user="auditor") as p:
         entries = p.history("C0")
         assert p.verify().ok
     kinds = [(e.action, e.entity) for e in entries]
@@ -56,27 +47,26 @@ def test_every_change_is_logged_with_who_what_old_and_new(project: Project,
     assert "技术封锁升级" in (entries[2].new or "")
 
 
-def test_the_log_cannot_be_edited_through_sqlite_while_triggers_stand(
-    project: Project, taxonomy: Taxonomy
+def test_the_log_cannot_be_edited_through_the_database_while_triggers_stand(
+    project: Project, backend: Backend, taxonomy: Taxonomy
 ) -> None:
-    path = _edited(project, taxonomy)
-    conn = sqlite3.connect(path)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute("UPDATE audit SET who = 'someone else' WHERE seq = 2")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute("DELETE FROM audit WHERE seq = 2")
-    conn.close()
+    _edited(project, taxonomy)
+    with pytest.raises(DATABASE_ERRORS, match="append-only"):
+        backend.execute("UPDATE audit SET who = 'someone else' WHERE seq = 2")
+    with pytest.raises(DATABASE_ERRORS, match="append-only"):
+        backend.execute("DELETE FROM audit WHERE seq = 2")
+    with backend.reopen_to_read("auditor") as p:
+        assert p.verify().ok
 
 
-def test_an_altered_entry_is_found(project: Project, taxonomy: Taxonomy) -> None:
-    path = _edited(project, taxonomy)
-    conn = _raw(path)
-    conn.execute(
+def test_an_altered_entry_is_found(project: Project, backend: Backend,
+                                   taxonomy: Taxonomy) -> None:
+    _edited(project, taxonomy)
+    backend.tamper(
         "UPDATE audit SET new = replace(new, '技术封锁升级', '无') WHERE entity = 'override'"
     )
-    seq = conn.execute("SELECT seq FROM audit WHERE entity = 'override'").fetchone()[0]
-    conn.close()
-    with Project.open(path, user="auditor", read_only=True) as p:
+    with backend.reopen_to_read("auditor") as p:
+        seq = next(e.seq for e in p.history() if e.entity == "override")
         result = p.verify()
     assert not result.ok
     assert [pr.seq for pr in result.problems] == [seq]
@@ -84,41 +74,36 @@ def test_an_altered_entry_is_found(project: Project, taxonomy: Taxonomy) -> None
     assert "篡改" in result.problems[0].problem_zh
 
 
-def test_a_deleted_entry_is_found(project: Project, taxonomy: Taxonomy) -> None:
-    path = _edited(project, taxonomy)
-    conn = _raw(path)
-    conn.execute("DELETE FROM audit WHERE seq = 4")
-    conn.close()
-    with Project.open(path, user="auditor", read_only=True) as p:
+def test_a_deleted_entry_is_found(project: Project, backend: Backend,
+                                  taxonomy: Taxonomy) -> None:
+    _edited(project, taxonomy)
+    backend.tamper("DELETE FROM audit WHERE seq = 4")
+    with backend.reopen_to_read("auditor") as p:
         result = p.verify()
     assert not result.ok
     assert any("missing" in pr.problem_en and pr.seq == 5 for pr in result.problems)
 
 
-def test_a_truncated_tail_is_found(project: Project, taxonomy: Taxonomy) -> None:
-    path = _edited(project, taxonomy)
-    conn = _raw(path)
-    last = conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
-    conn.execute("DELETE FROM audit WHERE seq = ?", (last,))
-    conn.close()
-    with Project.open(path, user="auditor", read_only=True) as p:
+def test_a_truncated_tail_is_found(project: Project, backend: Backend,
+                                   taxonomy: Taxonomy) -> None:
+    _edited(project, taxonomy)
+    backend.tamper("DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
+    with backend.reopen_to_read("auditor") as p:
         result = p.verify()
     assert not result.ok
     assert "end" in result.problems[-1].problem_en
 
 
 def test_a_forged_entry_with_a_recomputed_hash_still_breaks_the_chain(
-    project: Project, taxonomy: Taxonomy
+    project: Project, backend: Backend, taxonomy: Taxonomy
 ) -> None:
-    path = _edited(project, taxonomy)
-    with Project.open(path, user="x", read_only=True) as p:
+    _edited(project, taxonomy)
+    with backend.reopen_to_read("x") as p:
         target = p.history()[2]
     forged = target.model_copy(update={"who": "mallory"})
     forged = forged.model_copy(update={"hash": forged.expected_hash()})
-    conn = _raw(path)
-    conn.execute("UPDATE audit SET who = ?, hash = ? WHERE seq = ?",
-                 (forged.who, forged.hash, forged.seq))
-    conn.close()
-    with Project.open(path, user="auditor", read_only=True) as p:
+    backend.tamper(f"UPDATE audit SET who = '{forged.who}', hash = '{forged.hash}' "
+                   f"WHERE seq = {forged.seq}")
+    with backend.reopen_to_read("auditor") as p:
         result = p.verify()
     assert [pr.seq for pr in result.problems] == [forged.seq + 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from riskdesk.charts.style import text_on
 from riskdesk.core.inventory import ChainKey
 from riskdesk.core.models import Lang, Outcome, RiskLevel, Status
 from riskdesk.gui.inventory_model import (
@@ -72,7 +73,7 @@ class OutcomeBadgeDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(colour))
         painter.drawRoundedRect(rect, 7, 7)
-        painter.setPen(QColor("white"))
+        painter.setPen(QColor(text_on(colour)))  # ink on the pale yellow and grey badges
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -128,11 +129,17 @@ def entries(
 
 def verify(conn: sqlite3.Connection) -> AuditVerification:
     """Walk the whole chain; report every entry that was changed, removed or inserted."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    return check(entries(conn), str(row[0]) if row else None)
+
+
+def check(log: Iterable[AuditEntry], recorded_head: str | None) -> AuditVerification:
+    """Verify a log read from any store against the head the store recorded ("seq:hash")."""
     problems: list[AuditProblem] = []
     prev = GENESIS
     expected_seq = 1
     count = 0
-    for e in entries(conn):
+    for e in log:
         count += 1
         if e.seq != expected_seq:
             problems.append(AuditProblem(
@@ -154,8 +161,7 @@ def verify(conn: sqlite3.Connection) -> AuditVerification:
             ))
         prev = e.hash
         expected_seq = e.seq + 1
-    row = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
-    recorded = str(row[0]) if row else "0:" + GENESIS
+    recorded = recorded_head or "0:" + GENESIS
     actual = f"{expected_seq - 1}:{prev}"
     if recorded != actual:
         last, said = actual.split(":", maxsplit=1)[0], recorded.split(":", maxsplit=1)[0]

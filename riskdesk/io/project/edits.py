@@ -42,7 +42,7 @@ class ProjectEdits:
     store: ProjectStore
     user: str
     read_only: bool
-    path: Any
+    location: str
     _action: str
 
     # --- helpers ----------------------------------------------------------------------------
@@ -60,7 +60,7 @@ class ProjectEdits:
 
     def _writable(self) -> None:
         if self.read_only:
-            raise ReadOnlyProjectError(str(self.path))
+            raise ReadOnlyProjectError(self.location)
 
     def _known_chain(self, ref: ChainRef) -> None:
         if not self.store.has_chain(ref):

@@ -73,15 +73,17 @@ class Project(ProjectEdits):
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None,
         store: ProjectStore,
         user: str,
         *,
         read_only: bool,
         lock: ProjectLock | None,
         backup: Path | None = None,
+        location: str | None = None,
     ) -> None:
-        self.path = path
+        self.path = path  # None: a team database (riskdesk.io.team), named by `location`
+        self.location = location or str(path)
         self.store = store
         self.user = user
         self.read_only = read_only
@@ -171,6 +173,31 @@ class Project(ProjectEdits):
             lock.release()
             raise
         return cls(path, store, user, read_only=False, lock=lock, backup=saved)
+
+    @classmethod
+    def connect(cls, address: str, user: str | None = None, *, create: bool = True) -> Project:
+        """Open the project kept in a team database (a libpq service name or a URL, see
+        riskdesk.io.team.connect). No lock file: the server serialises writers, and stale edits
+        are refused (riskdesk.io.team.concurrency). The audit trail names the database user."""
+        from riskdesk.io.team.store import TeamStore
+
+        store = TeamStore.open(address, user, create=create)
+        try:
+            with store.transaction():
+                if store.get_meta("created_at") is None:
+                    store.set_meta("created_at", now_iso())
+                    store.set_meta("created_by", store.user)
+                    store.set_meta("created_with", __version__)
+                    store.append_audit(cls._static_entry(
+                        store.user, "create", "project", new=to_json({"team": store.where})))
+        except BaseException:
+            store.close()
+            raise
+        return cls(None, store, store.user, read_only=False, lock=None, location=store.where)
+
+    @property
+    def is_team(self) -> bool:
+        return self.path is None
 
     def close(self) -> None:
         self.store.close()

@@ -1,0 +1,1 @@
+"""Team mode: the project store on a shared database server (PostgreSQL), see docs/team.md."""

@@ -9,7 +9,7 @@ are removed. Numbers stay numbers; None stays an empty cell.
 Serialising rows ourselves instead of through openpyxl cell objects makes a 10,000-chain
 workbook several times faster; openpyxl still writes the workbook around them (styles, views,
 filters, conditional formats, charts) — see `SheetRows.write_into`. The rows do not stay in
-memory: every ~1 MiB of row XML goes to a temporary file, and saving copies it into the zip
+memory: every 256 K characters of row XML go to a temporary file, and saving copies it into the zip
 entry in chunks, so a 100,000-chain workbook costs the same memory as a small one.
 """
 
@@ -37,11 +37,12 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 WRAPPED = frozenset({"header", "wrap", "wrap_safe"})
 # Excel's last row: a sheet holds at most this many rows, header included.
 MAX_SHEET_ROWS = 1_048_576
-# Row XML kept in memory before it is spilled to the temporary file (characters).
-SPILL_CHARS = 1 << 20
+# Row XML kept in memory before it is spilled to the temporary file (characters; the row
+# strings cost up to 4 bytes a character).
+SPILL_CHARS = 1 << 18
 # The per-text caches are emptied when they hold this many entries: chain ids and names are
 # different on every row, so unbounded caches would grow with the workbook.
-CACHE_ENTRIES = 20_000
+CACHE_ENTRIES = 4096
 COPY_CHUNK = 1 << 20
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')

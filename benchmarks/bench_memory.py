@@ -7,7 +7,11 @@ peak resident memory of the whole process tree (the child and anything it starts
 time. Targets: 20,000 rows ≤ 400 MiB, 100,000 rows ≤ 1 GiB.
 
     python benchmarks/bench_memory.py [--rows 20000 100000] [--formats xlsx csv]
-        [--variants robust fast] [--json OUT] [--keep DIR]
+        [--variants robust fast] [--json OUT] [--keep DIR] [--root BEFORE AFTER]
+
+`--root` takes one or more source trees (e.g. `/work/main` and a branch's checkout): every case
+runs on each, on the same input, so before and after come from one run. A run that fails is
+reported with its peak and error instead of stopping the benchmark.
 
 `--stages` additionally measures, in this process, how much each stage of the command adds
 (read, assess, JSON, workbook) with tracemalloc-free RSS deltas, to see where memory goes.
@@ -25,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_import import build_workbook  # the same synthetic inventory
@@ -78,7 +83,7 @@ def tree_rss_kib(root: int) -> int:
     return total
 
 
-def run_command(args: list[str], root: Path = ROOT) -> dict[str, float]:
+def run_command(args: list[str], root: Path = ROOT) -> dict[str, Any]:
     """Run the CLI as a child; peak tree RSS (MiB, polled) and wall time (s)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
@@ -91,22 +96,24 @@ def run_command(args: list[str], root: Path = ROOT) -> dict[str, float]:
         time.sleep(POLL_SECONDS)
     wall = time.perf_counter() - start
     err = proc.stderr.read() if proc.stderr else ""
-    gnu = int(err.strip().splitlines()[-1]) if timer and err.strip() else 0
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    gnu = int(last) if timer and last.isdigit() else 0
+    figures: dict[str, Any] = {"peak_mib": round(max(peak, gnu) / 1024, 1),
+                               "gnu_time_mib": round(gnu / 1024, 1), "wall_s": round(wall, 2)}
     if proc.returncode != 0:
-        raise RuntimeError(f"riskdesk {' '.join(args)} failed ({proc.returncode}): {err[-500:]}")
-    return {"peak_mib": round(max(peak, gnu) / 1024, 1), "gnu_time_mib": round(gnu / 1024, 1),
-            "wall_s": round(wall, 2)}
+        problem = [x for x in err.splitlines() if x.startswith("riskdesk")] or [err[-300:]]
+        figures["error"] = f"exit {proc.returncode}: {problem[-1][:200]}"
+    return figures
 
 
 def stages(path: Path, robustness: bool) -> list[tuple[str, float]]:
-    """RSS after each stage of `assess`, measured in this process (MiB)."""
-    from riskdesk.cli.common import run_json, write_json
-    from riskdesk.core.assess import assess_inventory
-    from riskdesk.core.effective import effective_run
+    """RSS after each stage of `assess` as the command runs them, in this process (MiB)."""
+    from riskdesk.cli.common import streamed_json, write_json
+    from riskdesk.core.assess import assess_portfolio
     from riskdesk.core.taxonomy import default_taxonomy
     from riskdesk.io.inventory import read_inventory
     from riskdesk.reports.options import ReportOptions
-    from riskdesk.reports.xlsx import write_xlsx
+    from riskdesk.reports.xlsx import blocks_of, write_xlsx_blocks
 
     def rss() -> float:
         return _rss_kib(os.getpid()) / 1024
@@ -115,14 +122,16 @@ def stages(path: Path, robustness: bool) -> list[tuple[str, float]]:
     taxonomy = default_taxonomy()
     inventory = read_inventory(path, taxonomy)
     out.append(("read_inventory", rss()))
-    run = assess_inventory(inventory, taxonomy, robustness=robustness)
-    out.append(("assess_inventory", rss()))
+    portfolio = assess_portfolio(inventory, taxonomy, robustness=robustness)
+    del inventory
+    out.append(("assess_portfolio", rss()))
+    header = portfolio.run_header()
     with tempfile.TemporaryDirectory() as tmp:
-        write_json(Path(tmp) / "r.json", run_json(effective_run(run, {}, taxonomy)))
-        out.append(("write_json (streamed)", rss()))
-        write_xlsx(run, Path(tmp) / "r.xlsx", ReportOptions(), inventory=inventory,
-                   taxonomy=taxonomy)
-        out.append(("write_xlsx", rss()))
+        blocks = write_xlsx_blocks(header, blocks_of(portfolio.iter_results()),
+                                   Path(tmp) / "r.xlsx", ReportOptions(), taxonomy=taxonomy)
+        write_json(Path(tmp) / "r.json",
+                   streamed_json(header, (c for b in blocks for c in b), taxonomy))
+        out.append(("JSON + workbook streamed", rss()))
     return out
 
 
@@ -135,13 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     parser.add_argument("--keep", type=Path, help="keep the generated inputs in this folder")
     parser.add_argument("--stages", action="store_true", help="per-stage RSS, in process")
-    parser.add_argument("--root", type=Path, default=ROOT,
-                        help="riskdesk source tree to run (e.g. an older checkout, for before/after)")
+    parser.add_argument("--root", type=Path, nargs="+", default=[ROOT],
+                        help="riskdesk source trees to run, each case on each (before / after)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="riskdesk-bench-memory-"))
     results = []
     try:
-        print(f"{'rows':>8} {'format':>6} {'variant':>8} {'peak MiB':>9} {'wall s':>7}  target")
+        print(f"{'rows':>8} {'format':>6} {'variant':>8} {'tree':>14} {'peak MiB':>9} "
+              f"{'wall s':>7}  target")
         for rows in args.rows:
             xlsx = work / f"inv_{rows}.xlsx"
             build_workbook(xlsx, rows)
@@ -155,14 +165,19 @@ def main(argv: list[str] | None = None) -> int:
                            "--xlsx", str(work / "r.xlsx"), "--lang", "en"]
                     if variant == "fast":
                         cmd.append("--no-robustness")
-                    figures = run_command(cmd, args.root)
-                    target = TARGETS_MIB.get(rows)
-                    verdict = ("" if target is None else
-                               f"≤ {target} MiB: {'met' if figures['peak_mib'] <= target else 'NOT met'}")
-                    print(f"{rows:>8} {fmt:>6} {variant:>8} {figures['peak_mib']:>9} "
-                          f"{figures['wall_s']:>7}  {verdict}", flush=True)
-                    results.append({"rows": rows, "format": fmt, "variant": variant, **figures,
-                                    "target_mib": target})
+                    for root in args.root:
+                        figures = run_command(cmd, root)
+                        target = TARGETS_MIB.get(rows)
+                        verdict = "" if target is None else (
+                            f"≤ {target} MiB: "
+                            + ("met" if figures["peak_mib"] <= target else "NOT met"))
+                        if "error" in figures:
+                            verdict = f"FAILED ({figures['error']})"
+                        print(f"{rows:>8} {fmt:>6} {variant:>8} {root.name[-14:]:>14} "
+                              f"{figures['peak_mib']:>9} {figures['wall_s']:>7}  {verdict}",
+                              flush=True)
+                        results.append({"rows": rows, "format": fmt, "variant": variant,
+                                        "root": str(root), **figures, "target_mib": target})
             if args.stages:
                 for name, mib in stages(xlsx, robustness=False):
                     print(f"    {name:<24} {mib:8.1f} MiB")

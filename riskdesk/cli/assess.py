@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from riskdesk.cli.common import (
+    SummaryTable,
     add_taxonomy_options,
     chain_filter,
     check_outputs,
@@ -17,19 +20,23 @@ from riskdesk.cli.common import (
     report_outputs,
     report_writer,
     run_json,
+    streamed_json,
     text_progress,
     write_json,
     writing,
 )
 from riskdesk.cli.db import DB_HELP, place_name
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
-from riskdesk.core.assess import assess_inventory
+from riskdesk.core.assess import Portfolio, assess_portfolio
 from riskdesk.core.inventory import Inventory
 from riskdesk.core.models import Lang, Severity, file_sha256
-from riskdesk.core.progress import ProgressFn, sub_progress
-from riskdesk.core.results import AssessmentRun
+from riskdesk.core.progress import ProgressFn, report, sub_progress
+from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.options import DuplicatePolicy
+
+if TYPE_CHECKING:
+    from riskdesk.reports.options import ReportOptions
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +44,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "assess",
         help="assess every chain of an inventory workbook",
         description="Read an inventory (xlsx, xls, xlsm, ods, csv), classify and score every chain, "
-        "recommend strategies, print a summary and write JSON / PDF / Excel outputs.",
+        "recommend strategies, print a summary and write JSON / PDF / Excel outputs. The JSON, "
+        "the workbook and the summary are written chain by chain (a 100,000-row inventory in "
+        "about 1 GiB); --pdf, --project and --db hold every chain's result in memory at once "
+        "(~70 KB a chain).",
     )
     p.add_argument("input", type=Path, metavar="INPUT", help="inventory workbook or csv")
     add_taxonomy_options(p)
@@ -66,11 +76,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     place = p.add_mutually_exclusive_group()
     place.add_argument(
-        "--project", type=Path, metavar="P.rdproj", help="store the run in a project file"
+        "--project", type=Path, metavar="P.rdproj",
+        help="store the run in a project file (holds every result in memory)",
     )
     place.add_argument(
         "--db", metavar="ADDRESS", default=None,
-        help="store the run in a team database (as --project does in a file); " + DB_HELP,
+        help="store the run in a team database (as --project does in a file; holds every "
+        "result in memory); " + DB_HELP,
     )
     p.add_argument(
         "--round", default=None, metavar="ROUND", help="assessment round (default: the year)"
@@ -80,7 +92,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", type=Path, metavar="OUT", help="write the full results as JSON")
-    p.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF dossier / portfolio report")
+    p.add_argument("--pdf", type=Path, metavar="OUT",
+                   help="write a PDF dossier / portfolio report (holds every result in memory)")
     p.add_argument("--xlsx", type=Path, metavar="OUT", help="write an Excel workbook")
     p.add_argument("--docx", type=Path, metavar="OUT",
                    help="write an editable Word report (same content as the PDF)")
@@ -194,18 +207,7 @@ def write_outputs(
         written.append(args.json)
     if not (args.pdf or args.xlsx or args.docx):
         return written
-    from riskdesk.reports.options import ReportOptions
-
-    chains = [c.chain_id for c in chain_filter(run, args.chain)]
-    fields: dict[str, object] = {
-        "lang": args.lang,
-        "chains": chains,
-        "organisation": args.organisation,
-        "author": args.author,
-    }
-    if args.marking is not None:
-        fields["marking"] = args.marking
-    options = ReportOptions.model_validate(fields)
+    options = report_options(args, [c.chain_id for c in chain_filter(run, args.chain)])
     asked = [(fmt, path) for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx),
                                            ("docx", args.docx)) if path]  # fmt: skip
     for i, (fmt, path) in enumerate(asked):
@@ -224,12 +226,85 @@ def input_sources(country_risk: Path | None, trade: Path | None) -> dict[str, st
     return {role: f"{path.name} {file_sha256(path)}" for role, path in files.items() if path}
 
 
+def report_options(args: argparse.Namespace, chains: list[str] | None) -> ReportOptions:
+    from riskdesk.reports.options import ReportOptions
+
+    fields: dict[str, object] = {
+        "lang": args.lang,
+        "chains": chains,
+        "organisation": args.organisation,
+        "author": args.author,
+    }
+    if args.marking is not None:
+        fields["marking"] = args.marking
+    return ReportOptions.model_validate(fields)
+
+def stream_outputs(
+    args: argparse.Namespace,
+    portfolio: Portfolio,
+    taxonomy: Taxonomy,
+    progress: ProgressFn | None,
+    *,
+    sources: dict[str, str] | None = None,
+) -> list[Path]:
+    """Summary, JSON and workbook in one pass over the results, a block of chains at a time:
+    no list of every chain's result is built (SPEC §9: 100,000 rows in 1 GiB)."""
+    from riskdesk.reports.xlsx import blocks_of, write_xlsx, write_xlsx_blocks
+
+    header = portfolio.run_header(country=args.country.upper())
+    if sources:
+        header = header.model_copy(update={"sources": sources})
+    total = max(len(portfolio.groups.chain_ids), 1)
+    summary = SummaryTable(taxonomy, args.lang)
+
+    def results() -> Iterator[list[ChainResult]]:
+        done = 0
+        for block in blocks_of(portfolio.iter_results()):
+            summary.add(block)
+            done += len(block)
+            report(progress, 0.9 * done / total, "results")
+            yield block
+
+    blocks = results()
+    if args.xlsx and not args.chain:
+        blocks = _writing_blocks(args.xlsx, write_xlsx_blocks(
+            header, blocks, args.xlsx, report_options(args, None), taxonomy=taxonomy))  # fmt: skip
+    if args.json:
+        write_json(args.json, streamed_json(header, (c for b in blocks for c in b), taxonomy))
+    else:
+        for _block in blocks:
+            pass
+    if args.xlsx and args.chain:  # a selection: only those chains, in input order
+        wanted = set(args.chain)
+        chosen = [c for c in portfolio.groups.chain_ids if c in wanted]
+        run = header.model_copy(update={"chains": portfolio.results(chosen)})
+        with writing(args.xlsx):
+            write_xlsx(run, args.xlsx, report_options(args, chosen), inventory=None,
+                       taxonomy=taxonomy)  # fmt: skip
+    report(progress, 1.0, "done")
+    summary.print(header.issues)
+    return [p for p in (args.json, args.xlsx) if p]
+
+
+def _writing_blocks(path: Path, blocks: Iterator[list[ChainResult]]) -> Iterator[list[ChainResult]]:
+    """The blocks, with an OSError of the workbook's named as the workbook's (not the JSON's)."""
+    with writing(path):
+        yield from blocks
+
+
 def _partner(code: str | None) -> str | None:
     if code is None:
         return None
     if not (len(code) == 3 and code.isascii() and code.isalpha()):
         raise CliError(f"--partner {code}: expected a three-letter ISO code (e.g. USA)", EXIT_USAGE)
     return code.upper()
+
+
+def _known_chains(portfolio: Portfolio, chain_ids: list[str] | None) -> None:
+    known = set(portfolio.groups.chain_ids)
+    unknown = [c for c in chain_ids or [] if c not in known]
+    if unknown:
+        raise CliError(f"unknown chain id(s): {', '.join(unknown)}", EXIT_USAGE)
 
 
 def run_assess(args: argparse.Namespace) -> int:
@@ -249,7 +324,7 @@ def run_assess(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if args.trade:
         add_trade_file(inventory, args.trade, taxonomy, lang)
-    run = assess_inventory(
+    portfolio = assess_portfolio(
         inventory,
         taxonomy,
         country=args.country.upper(),
@@ -258,17 +333,26 @@ def run_assess(args: argparse.Namespace) -> int:
         robustness=not args.no_robustness,
         progress=sub_progress(progress, 0.3, 0.6),
     )
-    run = run.model_copy(update={"sources": input_sources(args.country_risk, args.trade)})
-    chain_filter(run, args.chain)  # unknown ids are a usage error before anything is written
-    print_summary(run, taxonomy, lang)
-    written = write_outputs(args, run, inventory, taxonomy, sub_progress(progress, 0.6, 1.0))
-    places: list[str] = [str(path) for path in written]
-    if args.project or args.db:
-        from riskdesk.cli.project import store_assessment
+    sources = input_sources(args.country_risk, args.trade)
+    _known_chains(portfolio, args.chain)  # unknown ids are a usage error before anything is written
+    if not (args.pdf or args.docx or args.project or args.db):
+        del inventory  # the portfolio holds the copy it assessed
+        written = stream_outputs(args, portfolio, taxonomy, sub_progress(progress, 0.6, 1.0),
+                                 sources=sources)
+        places = [str(path) for path in written]
+    else:  # the PDF, the Word report and the stored run need the whole run at once
+        run = portfolio.to_run(country=args.country.upper())
+        run = run.model_copy(update={"sources": sources})
+        del portfolio
+        print_summary(run, taxonomy, lang)
+        written = write_outputs(args, run, inventory, taxonomy, sub_progress(progress, 0.6, 1.0))
+        places = [str(path) for path in written]
+        if args.project or args.db:
+            from riskdesk.cli.project import store_assessment
 
-        store_assessment(args.project or args.db, inventory, run, taxonomy,
-                         round_name=args.round, lang=lang)
-        places.append(str(args.project) if args.project else place_name(args))
+            store_assessment(args.project or args.db, inventory, run, taxonomy,
+                             round_name=args.round, lang=lang)
+            places.append(str(args.project) if args.project else place_name(args))
     for place in places:
         print(("已写入 " if lang == "zh" else "written: ") + place)
     return EXIT_OK

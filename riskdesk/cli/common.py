@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from riskdesk.cli.main import EXIT_INPUT, EXIT_USAGE, CliError
-from riskdesk.core.effective import EffectiveRun
+from riskdesk.core.effective import EffectiveResult, EffectiveRun
 from riskdesk.core.errors import Location
-from riskdesk.core.models import Lang, Severity
+from riskdesk.core.models import DataIssue, Lang, Severity
 from riskdesk.core.progress import ProgressFn
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy, TaxonomyError, default_taxonomy, load_taxonomy
@@ -89,10 +89,20 @@ def clip(text: str, width: int) -> str:
 def print_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO | None = None
 ) -> None:
-    stream = stream or sys.stdout
     widths = [display_width(h) for h in headers]
     for row in rows:
         widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    print_rows(headers, widths, rows, stream)
+
+
+def print_rows(
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Sequence[str]],
+    stream: TextIO | None = None,
+) -> None:
+    """A table whose column widths are already known."""
+    stream = stream or sys.stdout
     line = "  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True))
     print(line.rstrip(), file=stream)
     print("  ".join("-" * w for w in widths), file=stream)
@@ -106,33 +116,57 @@ SUMMARY_HEADERS: dict[Lang, tuple[str, ...]] = {
 }
 
 
+def summary_row(c: ChainResult, taxonomy: Taxonomy, lang: Lang) -> list[str]:
+    name = c.chain_name + (f" [{c.weakest_segment}]" if c.weakest_segment else "")
+    return [
+        c.chain_id,
+        clip(name, 28),
+        taxonomy.label(c.primary_type.value, lang),
+        level_label(c.primary_level, lang) if c.primary_level else "—",
+        fmt_score(c.primary_score, lang) if c.primary_score is not None else "—",
+        taxonomy.strategy_by_id[c.strategy].name(lang),
+        taxonomy.label(c.sub_strategy, lang) if c.sub_strategy else "—",
+        f"{c.robustness.primary_stability:.0%}" if c.robustness else "—",
+    ]
+
+
 def summary_rows(run: AssessmentRun, taxonomy: Taxonomy, lang: Lang) -> list[list[str]]:
-    rows = []
-    for c in run.chains:
-        name = c.chain_name + (f" [{c.weakest_segment}]" if c.weakest_segment else "")
-        rows.append(
-            [
-                c.chain_id,
-                clip(name, 28),
-                taxonomy.label(c.primary_type.value, lang),
-                level_label(c.primary_level, lang) if c.primary_level else "—",
-                fmt_score(c.primary_score, lang) if c.primary_score is not None else "—",
-                taxonomy.strategy_by_id[c.strategy].name(lang),
-                taxonomy.label(c.sub_strategy, lang) if c.sub_strategy else "—",
-                f"{c.robustness.primary_stability:.0%}" if c.robustness else "—",
-            ]
-        )
-    return rows
+    return [summary_row(c, taxonomy, lang) for c in run.chains]
+
+
+class SummaryTable:
+    """The console summary, fed chain by chain: a row is kept as one short string (its cells
+    joined) and the column widths grow with the rows, so no chain result is held for it."""
+
+    SEP = "\x1f"
+
+    def __init__(self, taxonomy: Taxonomy, lang: Lang) -> None:
+        self.taxonomy = taxonomy
+        self.lang = lang
+        self.widths = [display_width(h) for h in SUMMARY_HEADERS[lang]]
+        self.rows: list[str] = []
+
+    def add(self, chains: Iterable[ChainResult]) -> None:
+        for c in chains:
+            row = summary_row(c, self.taxonomy, self.lang)
+            self.widths = [max(w, display_width(x)) for w, x in zip(self.widths, row, strict=True)]
+            self.rows.append(self.SEP.join(row))
+
+    def print(self, issues: Sequence[DataIssue]) -> None:
+        print_rows(SUMMARY_HEADERS[self.lang], self.widths,
+                   (r.split(self.SEP) for r in self.rows))  # fmt: skip
+        errors = sum(1 for i in issues if i.severity == Severity.ERROR)
+        warnings = sum(1 for i in issues if i.severity == Severity.WARNING)
+        if self.lang == "zh":
+            print(f"\n共 {len(self.rows)} 条产业链；数据问题：{errors} 个错误，{warnings} 个警告。")
+        else:
+            print(f"\n{len(self.rows)} chains; data issues: {errors} errors, {warnings} warnings.")
 
 
 def print_summary(run: AssessmentRun, taxonomy: Taxonomy, lang: Lang) -> None:
-    print_table(SUMMARY_HEADERS[lang], summary_rows(run, taxonomy, lang))
-    errors = sum(1 for i in run.issues if i.severity == Severity.ERROR)
-    warnings = sum(1 for i in run.issues if i.severity == Severity.WARNING)
-    if lang == "zh":
-        print(f"\n共 {len(run.chains)} 条产业链；数据问题：{errors} 个错误，{warnings} 个警告。")
-    else:
-        print(f"\n{len(run.chains)} chains; data issues: {errors} errors, {warnings} warnings.")
+    table = SummaryTable(taxonomy, lang)
+    table.add(run.chains)
+    table.print(run.issues)
 
 
 def text_progress(enabled: bool, stream: TextIO | None = None) -> ProgressFn | None:
@@ -330,15 +364,31 @@ def _holds_iterator(value: dict[Any, Any]) -> bool:
                for v in value.values())
 
 
-def run_json(run: EffectiveRun) -> dict[str, Any]:
-    """`run.to_json_dict()` with the chains as a generator, for `write_json` to stream."""
+def run_json(run: EffectiveRun, chains: Iterable[EffectiveResult] | None = None) -> dict[str, Any]:
+    """`run.to_json_dict()` with the chains as a generator, for `write_json` to stream; `chains`
+    (when given) replaces the run's own, e.g. results made one at a time."""
     header = run.model_dump(mode="json", exclude={"chains"})
+    items = run.chains if chains is None else chains
     return {
-        name: (c.to_json_dict() for c in run.chains) if name == "chains"
+        name: (c.to_json_dict() for c in items) if name == "chains"
         else header[name]
         for name in type(run).model_fields
         if name == "chains" or name in header
     }
+
+
+def streamed_json(
+    header: AssessmentRun, chains: Iterable[ChainResult], taxonomy: Taxonomy
+) -> dict[str, Any]:
+    """What `run_json(effective_run(run, {}, taxonomy))` gives for the run `header` + `chains`
+    (nothing decided yet), each chain's effective result made as the JSON is written."""
+    from riskdesk.core.effective import effective_result, effective_run
+
+    sha = header.taxonomy.sha256
+    return run_json(
+        effective_run(header, {}, taxonomy),
+        (effective_result(c, None, taxonomy, computed_with=sha) for c in chains),
+    )
 
 
 def chain_filter(run: AssessmentRun, chain_ids: list[str] | None) -> list[ChainResult]:

@@ -434,16 +434,22 @@ class Portfolio:
             out += contrib[:3]
         return out, driving
 
-    def to_run(self, *, country: str = "CHN") -> AssessmentRun:
+    def run_header(self, *, country: str = "CHN") -> AssessmentRun:
+        """The run without its chains: the outputs that stream take the chains block by block
+        from `iter_results` instead of from one list of every result."""
         return AssessmentRun(
             riskdesk_version=__version__,
             taxonomy=TaxonomyRef(name=self.taxonomy.name, sha256=self.taxonomy.sha256),
             input=self.inventory.source,
             assessed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             country=country,
-            chains=self.results(),
+            chains=[],
             issues=list(self.inventory.issues),
         )
+
+    def to_run(self, *, country: str = "CHN") -> AssessmentRun:
+        """The whole run, every chain's result in memory (~70 KB a chain)."""
+        return self.run_header(country=country).model_copy(update={"chains": self.results()})
 
 
 def _strategy_fields(blocks: list[StrategyBlock]) -> dict[str, object]:

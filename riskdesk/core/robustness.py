@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from riskdesk.core.assess import Portfolio
     from riskdesk.core.taxonomy import Taxonomy
 
-CELL_BUDGET = 2_000_000  # values scored per pass (indicators × draws × rows): ~16 MB an array
+CELL_BUDGET = 1_000_000  # values scored per pass (indicators × draws × rows): ~8 MB an array
 DRAWS_PER_PASS = 64
 SHIFTED = ("assign", "level_low", "level_medium", "level_high", "gap_min", "exposure_max",
            "dependence_min")  # fmt: skip

@@ -31,7 +31,13 @@ class ImportOptions:
     max_members: int = 10_000
     max_cells: int = 20_000_000
     """Cells of one sheet (rows × columns): declared size checked first, again after parsing."""
-    max_csv_bytes: int = 1024 * 1024 * 1024
+    max_csv_bytes: int = 128 * 1024 * 1024
+    """A csv larger than this is refused before it is read (any csv this large predicts more
+    than `csv_memory_budget_bytes`, see below)."""
+    csv_memory_budget_bytes: int = 800 * 1024 * 1024
+    """What reading and assessing a csv may cost, predicted before it is read from its cells
+    and bytes (riskdesk.io.safety.csv_cost): with the program itself and the streamed outputs,
+    `riskdesk assess` of an accepted csv stays within 1 GiB."""
     header_search_rows: int = 30
     """How far down the header row is searched when it is not on row 1."""
     timeout_seconds: float = 120.0

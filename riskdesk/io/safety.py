@@ -115,7 +115,46 @@ def inspect_file(path: Path, options: ImportOptions) -> FileFacts:
             f"the file is {size} bytes, above the limit of {options.max_csv_bytes} bytes",
             value=size,
         )
+    _check_csv_cost(path, options)
     return FileFacts(kind="csv", size=size)
+
+
+# Memory a csv costs once read and assessed, measured on 20,000-row inventories of 45 columns
+# (benchmarks/bench_memory.py inputs; 2.4 and 7.3 bytes a cell): ~55 bytes a cell plus ~11 bytes
+# a byte of the file (the text kept as strings, the value matrix, provenance and arrays).
+CSV_CELL_COST = 55
+CSV_BYTE_COST = 11
+SEPARATORS = (b",", b";", b"\t", b"\n")
+
+
+def csv_cost(path: Path) -> tuple[int, int]:
+    """(predicted bytes of memory, cells) of reading and assessing a csv, from one pass that
+    counts separators (an overestimate when quoted text holds separators: on the safe side)."""
+    cells = size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(4 * 1024 * 1024):
+            size += len(chunk)
+            cells += sum(chunk.count(sep) for sep in SEPARATORS)
+    return CSV_CELL_COST * cells + CSV_BYTE_COST * size, cells
+
+
+def _check_csv_cost(path: Path, options: ImportOptions) -> None:
+    need, cells = csv_cost(path)
+    if need <= options.csv_memory_budget_bytes:
+        return
+    mib = 1024 * 1024
+    share = options.csv_memory_budget_bytes / need
+    raise _reject(
+        path,
+        "csv_too_large",
+        f"这个 CSV 约有 {cells:,} 个单元格，读取和评估约需 {need // mib:,} MiB 内存，超过上限 "
+        f"{options.csv_memory_budget_bytes // mib:,} MiB；请把它拆分成若干个文件，每个不超过现在的 "
+        f"{share:.0%}",
+        f"this csv has about {cells:,} cells and would need about {need // mib:,} MiB of memory "
+        f"to read and assess, above the limit of {options.csv_memory_budget_bytes // mib:,} MiB; "
+        f"split it into files of at most {share:.0%} of its present size",
+        value=need,
+    )
 
 
 _WHAT = {

@@ -8,14 +8,17 @@ are removed. Numbers stay numbers; None stays an empty cell.
 
 Serialising rows ourselves instead of through openpyxl cell objects makes a 10,000-chain
 workbook several times faster; openpyxl still writes the workbook around them (styles, views,
-filters, conditional formats, charts) — see `SheetRows.splice`.
+filters, conditional formats, charts) — see `SheetRows.write_into`. The rows do not stay in
+memory: every 256 K characters of row XML go to a temporary file, and saving copies it into the zip
+entry in chunks, so a 100,000-chain workbook costs the same memory as a small one.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Any, NamedTuple
+import tempfile
+from typing import IO, Any, NamedTuple
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -32,6 +35,15 @@ LINE_HEIGHT = 15.0
 ROW_PADDING = 3.0
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 WRAPPED = frozenset({"header", "wrap", "wrap_safe"})
+# Excel's last row: a sheet holds at most this many rows, header included.
+MAX_SHEET_ROWS = 1_048_576
+# Row XML kept in memory before it is spilled to the temporary file (characters; the row
+# strings cost up to 4 bytes a character).
+SPILL_CHARS = 1 << 18
+# The per-text caches are emptied when they hold this many entries: chain ids and names are
+# different on every row, so unbounded caches would grow with the workbook.
+CACHE_ENTRIES = 4096
+COPY_CHUNK = 1 << 20
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 # East-Asian wide and full-width characters (Hangul, CJK, kana, full-width forms).
@@ -140,11 +152,22 @@ class SheetRows:
         # serialised once (a 10,000-chain workbook has ~2 million cells).
         self._lines: dict[tuple[int, str], int] = {}
         self._texts: dict[tuple[str | None, str], str] = {}
+        self._pending = 0  # characters in `parts`
+        self._spill: IO[bytes] | None = None
+        self._spilled = 0  # bytes in the spill file
+
+    def close(self) -> None:
+        """Drop the temporary file (saving reads it; the export closes every sheet after)."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
 
     def lines(self, col: int, value: str) -> int:
         """How many lines a wrapped text needs in column `col` (0-based) at its width."""
         n = self._lines.get((col, value))
         if n is None:
+            if len(self._lines) >= CACHE_ENTRIES:
+                self._lines.clear()
             width = self.widths[col] if col < len(self.widths) else 8.43
             n = self._lines[col, value] = sum(_lines(x, width) for x in value.split("\n"))
         return n
@@ -172,7 +195,24 @@ class SheetRows:
         self.n_cols = max(self.n_cols, len(values))
         ht = None if most == 1 else min(most * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
         attr = "" if ht is None else f' ht="{ht:g}" customHeight="1"'
-        self.parts.append(f'<row r="{r}"{attr}>{"".join(cells)}</row>')
+        xml = f'<row r="{r}"{attr}>{"".join(cells)}</row>'
+        self.parts.append(xml)
+        self._pending += len(xml)
+        if self._pending >= SPILL_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Move the rows held in memory to the temporary file."""
+        if not self.parts:
+            return
+        if self._spill is None:
+            # Closed by `close` (the export's), not here: rows keep coming after each flush.
+            self._spill = tempfile.TemporaryFile(prefix="riskdesk-xlsx-")  # noqa: SIM115
+        data = "".join(self.parts).encode("utf-8")
+        self._spill.write(data)
+        self._spilled += len(data)
+        self.parts.clear()
+        self._pending = 0
 
     def _cell(self, ref: str, value: Any) -> str:
         name: str | None = None
@@ -185,6 +225,8 @@ class SheetRows:
         if kind is str:
             tail = self._texts.get((name, value))
             if tail is None:
+                if len(self._texts) >= CACHE_ENTRIES:
+                    self._texts.clear()
                 tail = self._texts[name, value] = self._text_tail(name, value)
             return f'<c r="{ref}"{tail}' if tail else ""
         if kind is float:
@@ -215,14 +257,31 @@ class SheetRows:
     def dimension(self) -> str:
         return f"A1:{self._letter(max(self.n_cols, 1) - 1)}{max(self.n_rows, 1)}"
 
-    def splice(self, sheet_xml: bytes) -> bytes:
-        """Put the rows into an (empty) sheet openpyxl wrote."""
-        body = ("<sheetData>" + "".join(self.parts) + "</sheetData>").encode("utf-8")
-        out, found = _SHEET_DATA.subn(lambda _m: body, sheet_xml, count=1)
-        if not found:
+    def write_into(self, sheet_xml: bytes, dst: Any, entry: Any) -> None:
+        """Write the sheet with its rows into the zip entry `entry` of `dst` (a ZipFile), the
+        rows copied from the temporary file in chunks."""
+        head, tail = self._around(sheet_xml)
+        self._flush()
+        # The exact size up front: the entry gets a zip64 header only when it needs one, as
+        # ZipFile.writestr decides, so a small workbook's bytes do not change.
+        entry.file_size = len(head) + len(tail) + self._spilled
+        with dst.open(entry, "w") as out:
+            out.write(head)
+            if self._spill is not None:
+                self._spill.seek(0)
+                while chunk := self._spill.read(COPY_CHUNK):
+                    out.write(chunk)
+            out.write(tail)
+
+    def _around(self, sheet_xml: bytes) -> tuple[bytes, bytes]:
+        """The sheet XML before and after its rows: `<sheetData>` opened and closed around them,
+        and the dimension set to what the rows cover."""
+        m = _SHEET_DATA.search(sheet_xml)
+        if m is None:
             raise ValueError("sheet XML without an empty sheetData element")
         ref = f'<dimension ref="{self.dimension()}"/>'.encode()
-        return _DIMENSION.sub(lambda _m: ref, out, count=1)
+        head = _DIMENSION.sub(lambda _m: ref, sheet_xml[: m.start()], count=1)
+        return head + b"<sheetData>", b"</sheetData>" + sheet_xml[m.end():]
 
 
 def text_width(text: str) -> float:

@@ -130,7 +130,10 @@ def _line(frags: list[Any], chars: list[str], owner: list[int], start: int, end:
         up, down = getAscentDescent(f.fontName, f.fontSize)
         size, ascent, descent = max(size, f.fontSize), max(ascent, up), min(descent, down)
         i = j
-    return FragLine(kind=1, extraSpace=max_width - width, wordCount=1, words=words,
+    # A closing mark hung in the margin makes the line wider than max_width; reportlab would
+    # then squeeze the line by a negative word spacing on its (no-break) spaces, drawing
+    # "得分 0.94" over itself. The hung mark simply overhangs instead.
+    return FragLine(kind=1, extraSpace=max(0.0, max_width - width), wordCount=1, words=words,
                     fontSize=size, ascent=ascent, descent=descent, maxWidth=max_width,
                     currentWidth=width, lineBreak=forced)
 

@@ -43,6 +43,7 @@ from riskdesk.gui.qt import (
     named,
     translate,
 )
+from riskdesk.gui.review import ReviewActions
 from riskdesk.gui.settings import AppSettings
 from riskdesk.gui.team import TeamConnection
 from riskdesk.gui.worker import BackgroundOp, wait_for_workers
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.team = TeamConnection(self)
+        self.review = ReviewActions(self)
         self.inventory_page.open_assessment.connect(self.open_assessment)
         self.inventory_page.import_requested.connect(self.import_dialog)
         self.dashboard_page.chain_clicked.connect(self._select_from_dashboard)
@@ -321,6 +323,7 @@ class MainWindow(QMainWindow):
         self.act_analyst.setText(translate("MainWindow", "Analyst name…"))
         self.act_about.setText(translate("MainWindow", "About riskdesk"))
         self.team.retranslate()
+        self.review.retranslate()
         self.act_zh.setText("中文")
         self.act_en.setText("English")
         (self.act_zh if self.lang() == "zh" else self.act_en).setChecked(True)

@@ -405,238 +405,238 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="57"/>
+        <location filename="../main_window.py" line="58"/>
         <source>Inventory</source>
         <translation>产业链清单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="58"/>
+        <location filename="../main_window.py" line="59"/>
         <source>Assessment</source>
         <translation>向导评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="59"/>
+        <location filename="../main_window.py" line="60"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="60"/>
+        <location filename="../main_window.py" line="61"/>
         <source>Data problems</source>
         <translation>数据问题</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="61"/>
+        <location filename="../main_window.py" line="62"/>
         <source>Taxonomy</source>
         <translation>分类体系</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="62"/>
+        <location filename="../main_window.py" line="63"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="63"/>
+        <location filename="../main_window.py" line="64"/>
         <source>Scenarios</source>
         <translation>情景分析</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="149"/>
+        <location filename="../main_window.py" line="151"/>
         <source>Assessment saved.</source>
         <translation>评估已保存。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="276"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="279"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="306"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="308"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="309"/>
         <source>&amp;Assessment</source>
         <translation>评估(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="310"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="312"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Import spreadsheet…</source>
         <translation>导入表格…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="314"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Open project…</source>
         <translation>打开项目…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="316"/>
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="317"/>
         <source>Save project as…</source>
         <translation>项目另存为…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Close project</source>
         <translation>关闭项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="317"/>
+        <location filename="../main_window.py" line="319"/>
         <source>Assess selected chain</source>
         <translation>评估所选产业链</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="320"/>
         <source>Re-score all</source>
         <translation>全部重新评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="321"/>
         <source>Export reports…</source>
         <translation>导出报告…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="320"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="323"/>
         <source>Analyst name…</source>
         <translation>分析人员姓名…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
-        <location filename="../main_window.py" line="545"/>
+        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="548"/>
         <source>About riskdesk</source>
         <translation>关于 riskdesk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="352"/>
         <source>{project}[*] — riskdesk industrial chain security assessment</source>
         <translation>{project}[*] — riskdesk 产业链安全评估</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="388"/>
         <source>Analyst name</source>
         <translation>分析人员姓名</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="389"/>
         <source>Name recorded with expert values, decisions and the audit trail:</source>
         <translation>记录在专家判断、评估决定和审计日志中的姓名：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="538"/>
+        <location filename="../main_window.py" line="541"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="412"/>
+        <location filename="../main_window.py" line="415"/>
         <source>scored</source>
         <translation>已评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408"/>
+        <location filename="../main_window.py" line="411"/>
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="406"/>
+        <location filename="../main_window.py" line="409"/>
         <source>untitled project</source>
         <translation>未命名项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="410"/>
+        <location filename="../main_window.py" line="413"/>
         <source>scoring again…</source>
         <translation>正在重新评分…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="414"/>
+        <location filename="../main_window.py" line="417"/>
         <source>{source} · {n} rows · {scored}</source>
         <translation>{source} · {n} 行 · {scored}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420"/>
+        <location filename="../main_window.py" line="423"/>
         <source>Taxonomy {name} · {sha}</source>
         <translation>分类体系 {name} · {sha}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="429"/>
+        <location filename="../main_window.py" line="432"/>
         <source>Spreadsheets</source>
         <translation>表格文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="435"/>
+        <location filename="../main_window.py" line="438"/>
         <source>Import spreadsheet</source>
         <translation>导入表格</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494"/>
+        <location filename="../main_window.py" line="497"/>
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="496"/>
+        <location filename="../main_window.py" line="499"/>
         <source>riskdesk projects</source>
         <translation>riskdesk 项目</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="535"/>
+        <location filename="../main_window.py" line="538"/>
         <source>Scoring chains</source>
         <translation>正在评分</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="546"/>
+        <location filename="../main_window.py" line="549"/>
         <source>riskdesk {version}: industrial-chain security assessment by capability type (Li Wei &amp; He Jun).</source>
         <translation>riskdesk {version}：按能力类型进行产业链安全评估（李巍、何君）。</translation>
     </message>
@@ -737,125 +737,203 @@
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../pages/reports.py" line="199"/>
+        <location filename="../pages/reports.py" line="203"/>
         <source>Report language</source>
         <translation>报告语言</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="200"/>
+        <location filename="../pages/reports.py" line="204"/>
         <source>Formats</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="201"/>
+        <location filename="../pages/reports.py" line="205"/>
         <source>Organisation</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="202"/>
+        <location filename="../pages/reports.py" line="206"/>
         <source>Author</source>
         <translation>编制人</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="203"/>
+        <location filename="../pages/reports.py" line="207"/>
         <source>Classification marking</source>
         <translation>密级标注</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="204"/>
-        <location filename="../pages/reports.py" line="275"/>
+        <location filename="../pages/reports.py" line="208"/>
+        <location filename="../pages/reports.py" line="279"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="205"/>
+        <location filename="../pages/reports.py" line="209"/>
         <source>File name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="210"/>
+        <location filename="../pages/reports.py" line="214"/>
         <source>Chains to include (one chain: a dossier; several: a portfolio report)</source>
         <translation>纳入报告的产业链（一条：单链报告；多条：组合报告）</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="214"/>
+        <location filename="../pages/reports.py" line="218"/>
         <source>All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="215"/>
+        <location filename="../pages/reports.py" line="219"/>
         <source>None</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="216"/>
+        <location filename="../pages/reports.py" line="220"/>
         <source>PDF dossier</source>
         <translation>PDF 报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="217"/>
+        <location filename="../pages/reports.py" line="221"/>
         <source>Excel workbook</source>
         <translation>Excel 工作簿</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="218"/>
+        <location filename="../pages/reports.py" line="222"/>
         <source>Word document (editable)</source>
         <translation>Word 文档（可编辑）</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="219"/>
+        <location filename="../pages/reports.py" line="223"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="220"/>
+        <location filename="../pages/reports.py" line="224"/>
         <source>Open the result when done</source>
         <translation>完成后打开结果</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="221"/>
+        <location filename="../pages/reports.py" line="225"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="222"/>
+        <location filename="../pages/reports.py" line="226"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="301"/>
+        <location filename="../pages/reports.py" line="305"/>
         <source>Score the inventory and choose at least one chain.</source>
         <translation>请先评分，并至少选择一条产业链。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="307"/>
+        <location filename="../pages/reports.py" line="311"/>
         <source>Choose a format this installation can write.</source>
         <translation>请选择本安装可以输出的格式。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="327"/>
+        <location filename="../pages/reports.py" line="332"/>
         <source>Exporting reports</source>
         <translation>正在导出报告</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="333"/>
+        <location filename="../pages/reports.py" line="338"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="338"/>
+        <location filename="../pages/reports.py" line="343"/>
         <source>Export cancelled; no file was left half-written.</source>
         <translation>导出已取消；没有留下写了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="344"/>
+        <location filename="../pages/reports.py" line="349"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="365"/>
+        <location filename="../pages/reports.py" line="370"/>
         <source>Written: {files}</source>
         <translation>已写出：{files}</translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <location filename="../review.py" line="69"/>
+        <source>&amp;Review</source>
+        <translation>审批(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="70"/>
+        <source>Submit for review</source>
+        <translation>提交审核</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="71"/>
+        <source>Return to assessor…</source>
+        <translation>退回评估员…</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="72"/>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="73"/>
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="112"/>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="113"/>
+        <source>submitted for review</source>
+        <translation>已提交审核</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="114"/>
+        <source>returned to its assessor</source>
+        <translation>已退回评估员</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="115"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="117"/>
+        <source>{chain}: {state}</source>
+        <translation>{chain}：{state}</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="120"/>
+        <source>by {who}</source>
+        <translation>（批准人：{who}）</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="135"/>
+        <source>Return to assessor</source>
+        <translation>退回评估员</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="136"/>
+        <source>Why is it returned? (the assessor reads this)</source>
+        <translation>退回理由（评估员会看到）：</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="141"/>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../review.py" line="142"/>
+        <source>Why is the approved assessment reopened?</source>
+        <translation>重新打开已批准评估的理由：</translation>
     </message>
 </context>
 <context>

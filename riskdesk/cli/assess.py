@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from riskdesk.cli.common import (
     SummaryTable,
@@ -17,12 +16,13 @@ from riskdesk.cli.common import (
     load_country_risk,
     load_taxonomy_arg,
     print_summary,
+    report_options,
     report_outputs,
-    report_writer,
     run_json,
     streamed_json,
     text_progress,
     write_json,
+    write_reports,
     writing,
 )
 from riskdesk.cli.db import DB_HELP, place_name
@@ -34,9 +34,6 @@ from riskdesk.core.progress import ProgressFn, report, sub_progress
 from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.options import DuplicatePolicy
-
-if TYPE_CHECKING:
-    from riskdesk.reports.options import ReportOptions
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -208,15 +205,8 @@ def write_outputs(
     if not (args.pdf or args.xlsx or args.docx):
         return written
     options = report_options(args, [c.chain_id for c in chain_filter(run, args.chain)])
-    asked = [(fmt, path) for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx),
-                                           ("docx", args.docx)) if path]  # fmt: skip
-    for i, (fmt, path) in enumerate(asked):
-        step = sub_progress(progress, i / len(asked), (i + 1) / len(asked))
-        with writing(path):
-            report_writer(fmt)(run, path, options, inventory=inventory, taxonomy=taxonomy,
-                               progress=step)  # fmt: skip
-        written.append(path)
-    return written
+    return written + write_reports(args, run, options, inventory=inventory, taxonomy=taxonomy,
+                                   progress=progress)
 
 
 def input_sources(country_risk: Path | None, trade: Path | None) -> dict[str, str]:
@@ -225,19 +215,6 @@ def input_sources(country_risk: Path | None, trade: Path | None) -> dict[str, st
     files = {"country_risk": country_risk, "trade": trade}
     return {role: f"{path.name} {file_sha256(path)}" for role, path in files.items() if path}
 
-
-def report_options(args: argparse.Namespace, chains: list[str] | None) -> ReportOptions:
-    from riskdesk.reports.options import ReportOptions
-
-    fields: dict[str, object] = {
-        "lang": args.lang,
-        "chains": chains,
-        "organisation": args.organisation,
-        "author": args.author,
-    }
-    if args.marking is not None:
-        fields["marking"] = args.marking
-    return ReportOptions.model_validate(fields)
 
 def stream_outputs(
     args: argparse.Namespace,

@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from riskdesk.cli.main import EXIT_INPUT, EXIT_USAGE, CliError
 from riskdesk.core.effective import EffectiveResult, EffectiveRun
@@ -21,6 +21,9 @@ from riskdesk.core.results import AssessmentRun, ChainResult
 from riskdesk.core.taxonomy import Taxonomy, TaxonomyError, default_taxonomy, load_taxonomy
 from riskdesk.core.text import fmt_score, level_label
 from riskdesk.core.trade import CountryRiskError, CountryRiskList
+
+if TYPE_CHECKING:
+    from riskdesk.reports.options import ReportOptions
 
 
 def add_taxonomy_options(parser: argparse.ArgumentParser) -> None:
@@ -290,6 +293,42 @@ def report_writer(fmt: str) -> Callable[..., Path]:
     from riskdesk.reports.docx_report import write_docx
 
     return write_docx
+
+
+def report_options(args: argparse.Namespace, chains: list[str] | None,
+                   **extra: object) -> ReportOptions:
+    """The report options a command's arguments give (cover fields, marking), for `chains`
+    (None: all), plus `extra` fields such as notes or approvals."""
+    from riskdesk.reports.options import ReportOptions
+
+    fields: dict[str, object] = {
+        "lang": args.lang,
+        "chains": chains,
+        "organisation": args.organisation,
+        "author": args.author,
+        **extra,
+    }
+    if args.marking is not None:
+        fields["marking"] = args.marking
+    return ReportOptions.model_validate(fields)
+
+
+def write_reports(args: argparse.Namespace, run: AssessmentRun | EffectiveRun,
+                  options: ReportOptions, *, inventory: Any, taxonomy: Taxonomy,
+                  progress: ProgressFn | None = None, changes: Any = None) -> list[Path]:
+    """The PDF, Excel and Word reports a command was asked for; returns the paths written.
+    `changes` (the previous round's diff) goes to the PDF and Word reports, which say it."""
+    from riskdesk.core.progress import sub_progress
+
+    asked = [(fmt, path) for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx),
+                                           ("docx", getattr(args, "docx", None))) if path]  # fmt: skip
+    for i, (fmt, path) in enumerate(asked):
+        step = sub_progress(progress, i / len(asked), (i + 1) / len(asked))
+        since = {} if fmt == "xlsx" else {"changes": changes}
+        with writing(path):
+            report_writer(fmt)(run, path, options, inventory=inventory, taxonomy=taxonomy,
+                               progress=step, **since)  # fmt: skip
+    return [path for _, path in asked]
 
 
 def write_failed(path: Path, exc: OSError) -> CliError:

@@ -19,10 +19,10 @@ from riskdesk.cli.common import (
     check_outputs,
     input_files,
     print_table,
+    report_options,
     report_outputs,
-    report_writer,
     write_json,
-    writing,
+    write_reports,
 )
 from riskdesk.cli.db import add_place, open_place, place_name
 from riskdesk.cli.main import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliError
@@ -269,32 +269,16 @@ def _latest_round_with_run(project: Project, lang: Lang) -> str:
 def _write_reports(args: argparse.Namespace, effective: EffectiveRun, inventory: Inventory,
                    taxonomy: Taxonomy, round_name: str,
                    changes: RoundDiff | None = None) -> list[Path]:
-    from riskdesk.reports.options import ReportOptions
-
-    if not (args.pdf or args.xlsx or args.docx):
-        return []
-    fields: dict[str, object] = {
-        "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
-        "organisation": args.organisation, "author": args.author,
-        "notes": {c.chain_id: c.note for c in effective.chains if c.note},
-    }
-    if args.marking is not None:
-        fields["marking"] = args.marking
+    approvals: dict[str, object] = {}
     if args.db:  # a team's review states beside each chain (riskdesk/cli/review.py)
         from riskdesk.cli.review import approvals_of
 
-        fields["approvals"] = approvals_of(args.db, round_name, args.lang)
-    options = ReportOptions.model_validate(fields)
-    written: list[Path] = []
-    for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx), ("docx", args.docx)):
-        if path:
-            # The PDF and the Word report say what changed since the previous round.
-            since = {} if fmt == "xlsx" else {"changes": changes}
-            with writing(path):
-                report_writer(fmt)(effective, path, options, inventory=inventory,
-                                   taxonomy=taxonomy, **since)  # fmt: skip
-            written.append(path)
-    return written
+        approvals = dict(approvals_of(args.db, round_name, args.lang))
+    options = report_options(args, [c.chain_id for c in effective.chains],
+                             notes={c.chain_id: c.note for c in effective.chains if c.note},
+                             approvals=approvals)
+    return write_reports(args, effective, options, inventory=inventory, taxonomy=taxonomy,
+                         changes=changes)
 
 
 def default_round(inventory: Inventory, run: AssessmentRun) -> str:

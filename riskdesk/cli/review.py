@@ -246,23 +246,8 @@ def _run_header(engine: sa.Engine, round_name: str, taxonomy_sha256: str,
 
 def _write_approved_reports(args: argparse.Namespace, effective: Any, taxonomy: Any,
                             approved: list[Any]) -> list[Path]:
-    from riskdesk.cli.common import report_writer, writing
-    from riskdesk.reports.options import ReportOptions
+    from riskdesk.cli.common import report_options, write_reports
 
-    if not (args.pdf or args.xlsx or args.docx):
-        return []
-    fields: dict[str, object] = {
-        "lang": args.lang, "chains": [c.chain_id for c in effective.chains],
-        "organisation": args.organisation, "author": args.author,
-        "approvals": {s.chain_id: _approval(s) for s in approved},
-    }
-    if args.marking is not None:
-        fields["marking"] = args.marking
-    options = ReportOptions.model_validate(fields)
-    written: list[Path] = []
-    for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx), ("docx", args.docx)):
-        if path:
-            with writing(path):
-                report_writer(fmt)(effective, path, options, inventory=None, taxonomy=taxonomy)
-            written.append(path)
-    return written
+    options = report_options(args, [c.chain_id for c in effective.chains],
+                             approvals={s.chain_id: _approval(s) for s in approved})
+    return write_reports(args, effective, options, inventory=None, taxonomy=taxonomy)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from riskdesk.gui.main_window import MainWindow
+    from riskdesk.io.team.workflow import ReviewStatus
 
 STATUS_MS = 15_000
 
@@ -107,21 +108,18 @@ class ReviewActions(QObject):
 
         self.window.ws.submit(work, on_error=lambda message: None)
 
-    def _state_words(self, chain_id: str, state: object) -> str:
-        status = str(getattr(state, "status", "draft"))
+    def _state_words(self, chain_id: str, state: ReviewStatus) -> str:
         words = {
             "draft": translate("Review", "draft"),
             "submitted": translate("Review", "submitted for review"),
             "returned": translate("Review", "returned to its assessor"),
             "approved": translate("Review", "approved"),
-        }.get(status, status)
+        }.get(state.status, state.status)
         text = translate("Review", "{chain}: {state}").format(chain=chain_id, state=words)
-        approver = getattr(state, "approved_by", None)
-        if status == "approved" and approver:
-            text += " " + translate("Review", "by {who}").format(who=approver)
-        comment = getattr(state, "comment", None)
-        if status == "returned" and comment:
-            text += f" — {comment}"
+        if state.status == "approved" and state.approved_by:
+            text += " " + translate("Review", "by {who}").format(who=state.approved_by)
+        if state.status == "returned" and state.comment:
+            text += f" — {state.comment}"
         return text
 
     # --- the steps ---------------------------------------------------------------------------

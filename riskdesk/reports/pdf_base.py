@@ -307,6 +307,9 @@ class ReportPdf:
         row cannot break across pages, so one long text would otherwise stop the whole PDF)."""
         size = cell.style.fontSize
         column = width if width > 0 else BODY_W / 2
+        # No glyph is wider than one em, nor the note than 40: most cells stop here unmeasured.
+        if (len(cell.text) + 40) * size <= column * MAX_CELL_LINES:
+            return cell
         room = column * MAX_CELL_LINES - _text_width(cut_note(len(cell.text), self.lang), size)
         if _text_width(cell.text, size) <= room:
             return cell

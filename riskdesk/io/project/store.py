@@ -38,6 +38,8 @@ from riskdesk.io.project.errors import ProjectError
 from riskdesk.io.project.record_tables import JournalEntry, RecordTables
 
 ValueRow = tuple[str, str | None, IndicatorValue]
+JUDGEMENT_COLUMNS = ("override_decision, override_outcome, override_reason, override_by, "
+                     "override_at, status, status_by, status_at, measures, note, carried_over")
 ChainKey = tuple[str, str | None]
 
 
@@ -583,24 +585,21 @@ class SqliteStore(RecordTables):
 
     # --- judgements ---------------------------------------------------------------------------
 
-    _JUDGEMENT_COLS = ("override_decision, override_outcome, override_reason, override_by, "
-                       "override_at, status, status_by, status_at, measures, note, carried_over")
-
     def get_judgement(self, ref: ChainRef) -> Judgement:
         row = self.conn.execute(
-            f"SELECT {self._JUDGEMENT_COLS} "
+            f"SELECT {JUDGEMENT_COLUMNS} "
             "FROM judgements WHERE round = ? AND chain_id = ? AND segment = ?",
             (ref.round, ref.chain_id, _seg(ref.segment)),
         ).fetchone()
-        return Judgement() if row is None else _judgement(row)
+        return Judgement() if row is None else judgement_of_row(row)
 
     def judgements(self, round: str) -> dict[ChainKey, Judgement]:
         """Every stored judgement of a round (chains without one are absent: all defaults)."""
         rows = self.conn.execute(
-            f"SELECT chain_id, segment, {self._JUDGEMENT_COLS} FROM judgements WHERE round = ?",
+            f"SELECT chain_id, segment, {JUDGEMENT_COLUMNS} FROM judgements WHERE round = ?",
             (round,),
         ).fetchall()
-        return {(str(r[0]), _unseg(str(r[1]))): _judgement(r[2:]) for r in rows}
+        return {(str(r[0]), _unseg(str(r[1]))): judgement_of_row(r[2:]) for r in rows}
 
     def put_judgement(self, ref: ChainRef, judgement: Judgement) -> None:
         o = judgement.override
@@ -736,7 +735,8 @@ class SqliteStore(RecordTables):
         self.conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
 
-def _judgement(row: tuple[Any, ...]) -> Judgement:
+def judgement_of_row(row: tuple[Any, ...]) -> Judgement:
+    """A judgement from the values of `JUDGEMENT_COLUMNS` (every backend stores it so)."""
     decision, outcome, reason, o_by, o_at, status, s_by, s_at, measures, note, carried = row
     override = None
     if decision is not None:

@@ -23,7 +23,7 @@ from riskdesk.io.project import audit as audit_log
 from riskdesk.io.project.audit import AuditEntry, AuditVerification
 from riskdesk.io.project.bulk import LocatedValue, RawValue
 from riskdesk.io.project.errors import ProjectError
-from riskdesk.io.project.store import ChainKey, RoundInfo, ValueRow, _judgement
+from riskdesk.io.project.store import ChainKey, RoundInfo, ValueRow, judgement_of_row
 from riskdesk.io.team import migrate
 from riskdesk.io.team import tables as t
 from riskdesk.io.team.access import WRITE_LOCK_KEY
@@ -321,7 +321,7 @@ class TeamStore(TeamRecords):
                                j.c.segment == seg(ref.segment)))
         self.saw(("judgement", ref.round, ref.chain_id, seg(ref.segment)),
                  0 if row is None else int(row[-1]))
-        return Judgement() if row is None else _judgement(tuple(row)[:-1])
+        return Judgement() if row is None else judgement_of_row(tuple(row)[:-1])
 
     def judgements(self, round: str) -> dict[ChainKey, Judgement]:
         j = t.judgements
@@ -332,7 +332,7 @@ class TeamStore(TeamRecords):
         out: dict[ChainKey, Judgement] = {}
         for row in rows:
             self.saw(("judgement", round, str(row[0]), str(row[1])), int(row[-1]))
-            out[(str(row[0]), unseg(str(row[1])))] = _judgement(tuple(row)[2:-1])
+            out[(str(row[0]), unseg(str(row[1])))] = judgement_of_row(tuple(row)[2:-1])
         return out
 
     def put_judgement(self, ref: ChainRef, judgement: Judgement) -> None:

@@ -23,12 +23,12 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from riskdesk.core.commands import Judgement, Override, SelectedMeasure, StatusRecord
 from riskdesk.core.effective import EffectiveResult, effective_result
 from riskdesk.core.models import Status
 from riskdesk.core.results import ChainResult
 from riskdesk.core.taxonomy import Taxonomy
 from riskdesk.io.project.errors import ProjectError
+from riskdesk.io.project.store import JUDGEMENT_COLUMNS, judgement_of_row
 
 ROLE_WORDS = {
     "admin": ("管理员", "admin"),
@@ -230,31 +230,13 @@ def effective_of(engine: sa.Engine, round: str, chain_id: str) -> EffectiveResul
                 f"链条 {chain_id} 在轮次“{round}”中还没有评估结果，请先评估",
             )
         judgement = conn.execute(sa.text(
-            "SELECT override_decision, override_outcome, override_reason, override_by, "
-            "override_at, status, status_by, status_at, measures, note, carried_over "
+            f"SELECT {JUDGEMENT_COLUMNS} "
             "FROM judgements WHERE round = :r AND chain_id = :c AND segment = ''"),
             {"r": round, "c": chain_id}).first()
     engine_result = ChainResult.model_validate_json(row[0])
     taxonomy = Taxonomy.model_validate_json(row[2])
-    return effective_result(engine_result, None if judgement is None else _judgement(tuple(judgement)),
+    return effective_result(engine_result, None if judgement is None else judgement_of_row(tuple(judgement)),
                             taxonomy, computed_with=str(row[1]))
-
-
-def _judgement(row: tuple[Any, ...]) -> Judgement:
-    decision, outcome, reason, o_by, o_at, status, s_by, s_at, measures, note, carried = row
-    override = None
-    if decision is not None:
-        override = Override(decision=decision, outcome=outcome, reason=reason or "", by=o_by,
-                            at=o_at)
-    return Judgement(
-        override=override,
-        status=StatusRecord(status=Status.parse(status), by=s_by, at=s_at),
-        measures=None if measures is None else [
-            SelectedMeasure.model_validate(m) for m in json.loads(measures)
-        ],
-        note=note,
-        carried_over=bool(carried),
-    )
 
 
 # --- the server's refusals as sentences ----------------------------------------------------------
